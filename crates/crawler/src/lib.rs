@@ -1,0 +1,11 @@
+//! The crawler: fetches a NukeViet portal politely, keeps every raw response in a WARC archive,
+//! and extracts typed records (news articles, legal documents) from the pages.
+//!
+//! Data flows crawler -> indexer -> query: this crate knows nothing about Tantivy. The indexer
+//! replays the archive through [`replay_archive`] and indexes the [`Record`]s it yields.
+
+mod error;
+mod record;
+
+pub use error::{Error, Result};
+pub use record::{Attachment, Kind, Record};

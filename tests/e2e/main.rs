@@ -1,0 +1,1 @@
+//! End-to-end tests: crawl the fixture portal, index it, serve it, query it over HTTP.
