@@ -1,1 +1,8 @@
-//! End-to-end tests: crawl the fixture portal, index it, serve it, query it over HTTP.
+//! End-to-end tests: the real `tracuu` binary crawls the fixture portal served on 127.0.0.1,
+//! indexes it, serves it on an ephemeral port, and answers real queries over HTTP.
+
+mod support;
+
+mod archive;
+mod crawl_and_search;
+mod unseen_site;

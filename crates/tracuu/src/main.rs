@@ -1,3 +1,25 @@
-//! The `tracuu` binary: parses arguments and hands over to the library.
+//! The `tracuu` binary: parses arguments, sets up logging, and hands over to the library.
 
-fn main() {}
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = tracuu::Cli::parse();
+    tracuu::init_tracing(cli.verbose);
+    match tracuu::run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            // A closed pipe (`tracuu search … | head`) is not a failure.
+            if error
+                .chain()
+                .filter_map(|e| e.downcast_ref::<std::io::Error>())
+                .any(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+            {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,103 @@
+//! Command-line arguments.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// tracuu: search and archive of the Than Uyên district portal.
+#[derive(Debug, Parser)]
+#[command(name = "tracuu", version, about)]
+pub struct Cli {
+    /// The configuration file (default: `config.toml` in the current folder, if present).
+    #[arg(long, global = true, env = "TRACUU_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// More logging (-v debug, -vv trace).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the search API and web page (builds the index from the archive first if it is empty).
+    Serve(ServeArgs),
+    /// Crawl the portal into the WARC archive, then rebuild the index.
+    Crawl(CrawlArgs),
+    /// Rebuild the index from the archive alone (no network).
+    Reindex(ReindexArgs),
+    /// Search the index and print ranked results.
+    Search(SearchArgs),
+    /// Index documents given as JSON lines (id, kind, title, lead, body, doc_number, …).
+    Import(ImportArgs),
+}
+
+/// `tracuu serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on (overrides config and TRACUU_BIND).
+    #[arg(long)]
+    pub bind: Option<SocketAddr>,
+}
+
+/// `tracuu crawl`.
+#[derive(Debug, Args)]
+pub struct CrawlArgs {
+    /// Where to crawl from (default: `crawler.base_url` of the config).
+    #[arg(long)]
+    pub base_url: Option<String>,
+    /// The portal's public address, when `--base-url` is a mirror of it.
+    #[arg(long)]
+    pub public_url: Option<String>,
+    /// Minimum delay between two requests, in milliseconds (a local mirror can take 0).
+    #[arg(long)]
+    pub delay_ms: Option<u64>,
+    /// Stop after this many pages (0: no limit).
+    #[arg(long)]
+    pub max_pages: Option<u64>,
+    /// Write the archive here instead of `paths.archive_dir`.
+    #[arg(long)]
+    pub archive_dir: Option<PathBuf>,
+    /// Keep crawl state here instead of `paths.state_db`.
+    #[arg(long)]
+    pub state_db: Option<PathBuf>,
+    /// Archive only; do not rebuild the index afterwards.
+    #[arg(long)]
+    pub no_index: bool,
+}
+
+/// `tracuu reindex`.
+#[derive(Debug, Args)]
+pub struct ReindexArgs {
+    /// Read the archive from here instead of the configured folders.
+    #[arg(long)]
+    pub archive_dir: Option<PathBuf>,
+}
+
+/// `tracuu search`.
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// The query, as a citizen would type it.
+    #[arg(required = true)]
+    pub query: Vec<String>,
+    /// Only `news` or `legal`.
+    #[arg(long)]
+    pub kind: Option<String>,
+    /// How many results.
+    #[arg(long, default_value_t = 10)]
+    pub limit: usize,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `tracuu import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The JSON-lines file to import.
+    #[arg(long)]
+    pub jsonl: PathBuf,
+}

@@ -1,0 +1,12 @@
+//! One module per subcommand.
+
+pub mod crawl;
+pub mod import;
+pub mod reindex;
+pub mod search;
+pub mod serve;
+
+/// A multi-threaded Tokio runtime for the commands that do network IO.
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread().enable_all().build()?)
+}

@@ -1,0 +1,98 @@
+//! The spine: crawl the fixture portal, index it, serve it, and query it as users would.
+
+use crate::support::{Install, Portal, hit_ids};
+
+#[test]
+fn crawl_index_serve_and_answer_real_queries() {
+    let portal = Portal::start(testkit::portal_root());
+    let install = Install::new();
+    let output = install.run(&["crawl", "--base-url", &portal.base_url(), "--delay-ms", "0"]);
+    let report = String::from_utf8_lossy(&output.stderr);
+    assert!(install.path("archive").read_dir().unwrap().count() > 0, "no archive written: {report}");
+
+    let service = install.serve();
+
+    // A citizen on a phone, without diacritics.
+    let (status, body) = service.get_json("/api/search?q=nghi%20quyet%20140");
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["hits"][0]["doc_number"], "140/NQ-HĐND", "{body:#}");
+    assert_eq!(body["hits"][0]["kind"], "legal");
+    assert!(
+        body["hits"][0]["url"].as_str().unwrap().starts_with("https://thanuyen.laichau.gov.vn/"),
+        "hits carry the original portal URL: {body:#}"
+    );
+    for key in ["total", "took_ms", "hits"] {
+        assert!(body.get(key).is_some(), "missing {key}: {body}");
+    }
+
+    // A journalist looking for the seed article.
+    let (status, body) =
+        service.get_json("/api/search?q=Than%20Uy%C3%AAn%20ngh%E1%BB%8B%20quy%E1%BA%BFt%20%C4%90%E1%BA%A3ng");
+    assert_eq!(status, 200);
+    let first_titles: Vec<&str> =
+        body["hits"].as_array().unwrap().iter().take(3).map(|h| h["title"].as_str().unwrap()).collect();
+    assert!(
+        first_titles.iter().any(|t| t.contains("Đưa nghị quyết của Đảng vào cuộc sống")),
+        "seed article not in the top 3: {first_titles:?}"
+    );
+
+    // Old and new tone placement find the same documents.
+    let (_, old) = service.get_json("/api/search?q=ho%C3%A0&per_page=50"); // hoà
+    let (_, new) = service.get_json("/api/search?q=h%C3%B2a&per_page=50"); // hòa
+    let (mut old_ids, mut new_ids) = (hit_ids(&old), hit_ids(&new));
+    old_ids.sort();
+    new_ids.sort();
+    assert!(!old_ids.is_empty());
+    assert_eq!(old_ids, new_ids);
+
+    // kind=legal filters.
+    let (_, body) = service.get_json("/api/search?q=huyen%20than%20uyen&kind=legal&per_page=50");
+    let hits = body["hits"].as_array().unwrap();
+    assert!(!hits.is_empty());
+    assert!(hits.iter().all(|h| h["kind"] == "legal"), "{body:#}");
+
+    // A document is reachable by id, and bad input is a 400 with a JSON error, never a 500.
+    let id = body["hits"][0]["id"].as_str().unwrap().to_owned();
+    let (status, document) = service.get_json(&format!("/api/documents/{id}"));
+    assert_eq!(status, 200, "{document}");
+    let (status, error) = service.get_json("/api/search?q=x&kind=poem");
+    assert_eq!(status, 400, "{error}");
+    assert!(error.get("error").is_some(), "{error}");
+    let (status, _) = service.get_json("/api/search?q=x&nonsense=1");
+    assert_eq!(status, 400);
+
+    // The page speaks Vietnamese and works without JavaScript.
+    let (status, page) = service.get_text("/?q=nghi+quyet+140");
+    assert_eq!(status, 200);
+    assert!(page.contains("lang=\"vi\""));
+    assert!(page.contains("140/NQ-HĐND"));
+    let (status, health) = service.get_text("/healthz");
+    assert_eq!(status, 200, "{health}");
+}
+
+#[test]
+fn reindex_rebuilds_the_same_index_from_the_archive_alone() {
+    let portal = Portal::start(testkit::portal_root());
+    let install = Install::new();
+    install.run(&["crawl", "--base-url", &portal.base_url(), "--delay-ms", "0"]);
+    let before = search_ids(&install, "nghi quyet");
+    drop(portal); // the network is gone
+    install.run(&["reindex"]);
+    assert_eq!(search_ids(&install, "nghi quyet"), before);
+}
+
+#[test]
+fn serve_builds_the_index_from_the_bundled_archive_when_empty() {
+    let install = Install::new();
+    let service = install.serve();
+    assert!(service.startup_log.contains("empty"), "it says so: {}", service.startup_log);
+    let (status, body) = service.get_json("/api/search?q=nghi%20quyet%20140");
+    assert_eq!(status, 200);
+    assert_eq!(body["hits"][0]["doc_number"], "140/NQ-HĐND", "{body:#}");
+}
+
+fn search_ids(install: &Install, query: &str) -> Vec<String> {
+    let output = install.run(&["search", "--json", "--limit", "100", query]);
+    let body: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    hit_ids(&body)
+}
