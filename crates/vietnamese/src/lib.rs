@@ -2,21 +2,30 @@
 //!
 //! No IO and no Tantivy here: every function takes text (or bytes) and returns text, so each
 //! rule of the normalisation pipeline (R1-R14 in the project's Vietnamese notes) can be tested
-//! on its own.
-//!
-//! The public surface is deliberately small and stable; other crates build on it:
-//! - [`decode`]: bytes to text, with legacy-encoding detection (R1);
+//! on its own. One module per stage:
+//! - [`decode`]: bytes to NFC text, with legacy-encoding detection (R1);
 //! - [`normalize`]: the *exact* form (NFC, invisible characters, Đ fix, lowercase, canonical
-//!   tone placement: R2-R5);
-//! - [`variant`]: the i/y-unified form of normalised text (R6);
-//! - [`fold`]: the diacritic-free form (R7);
-//! - [`tokenize`]: syllable tokens with byte offsets into the source text;
-//! - [`DocNumber`]: document numbers ("Số, ký hiệu", R10).
+//!   tone placement: R2-R5); [`variant`]: the i/y-unified form (R6); [`fold`]: the
+//!   diacritic-free form (R7); [`forms`]: all three for one token (what R14 ranks);
+//! - [`tokenize`]: syllable tokens with byte offsets into the source text, [`bigrams`] (R13);
+//!   nothing is removed (R12);
+//! - [`DocNumber`]: document numbers ("Số, ký hiệu", R10) and the document-type vocabulary;
+//! - [`is_valid_syllable`]: the syllable parser's validity check (used by R1 and R8).
 
+mod decode;
 mod docnumber;
+mod doctype;
+mod error;
+#[allow(dead_code)] // tone constants are used by the Telex decoder
+mod letters;
 mod normalize;
+mod syllable;
 mod tokenize;
 
-pub use docnumber::{DocNumber, find_doc_numbers};
-pub use normalize::{Decoded, decode, fold, normalize, variant};
-pub use tokenize::{Token, tokenize};
+pub use decode::{Decoded, decode};
+pub use docnumber::{DocNumber, DocNumberQuery, find_doc_numbers};
+pub use doctype::{DOC_TYPES, doc_type_abbr, doc_type_name};
+pub use error::{Error, Result};
+pub use normalize::{Forms, fold, forms, normalize, variant};
+pub use syllable::is_valid_syllable;
+pub use tokenize::{Token, bigrams, tokenize};

@@ -1,0 +1,114 @@
+//! R1: bytes to NFC text. The charset comes from the byte-order mark, then the HTTP
+//! `Content-Type` charset, then a `<meta charset>` prescan of the first 1024 bytes, then
+//! `chardetng` detection with the `vn` TLD hint. Valid UTF-8 is always trusted (R1.1).
+
+use encoding_rs::Encoding;
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
+
+/// Text decoded from bytes, with the name of the encoding that was used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decoded {
+    /// The decoded text, in NFC.
+    pub text: String,
+    /// The encoding's name, e.g. `UTF-8` or `windows-1258`.
+    pub encoding: &'static str,
+}
+
+/// The charset parameter of a `Content-Type` header value.
+fn charset_param(value: &str) -> Option<&'static Encoding> {
+    value.split(';').skip(1).find_map(|p| {
+        let (k, v) = p.split_once('=')?;
+        if !k.trim().eq_ignore_ascii_case("charset") {
+            return None;
+        }
+        Encoding::for_label(v.trim().trim_matches(|c| c == '"' || c == '\'').as_bytes())
+    })
+}
+
+/// A simplified HTML `<meta>` prescan of the first 1024 bytes: `<meta charset=...>` or
+/// `<meta http-equiv="Content-Type" content="...; charset=...">`.
+pub(crate) fn meta_charset(bytes: &[u8]) -> Option<&'static Encoding> {
+    let head = &bytes[..bytes.len().min(1024)];
+    let lower: Vec<u8> = head.iter().map(u8::to_ascii_lowercase).collect();
+    let mut from = 0;
+    while let Some(pos) = find(&lower[from..], b"<meta") {
+        let start = from + pos;
+        let end = lower[start..]
+            .iter()
+            .position(|&b| b == b'>')
+            .map_or(lower.len(), |e| start + e);
+        let tag = &lower[start..end];
+        if let Some(cs) = find(tag, b"charset") {
+            let mut rest = &tag[cs + 7..];
+            while let Some((&b, r)) = rest.split_first() {
+                if b == b'=' || b == b' ' || b == b'"' || b == b'\'' {
+                    rest = r;
+                } else {
+                    break;
+                }
+            }
+            let label_end = rest
+                .iter()
+                .position(|&b| matches!(b, b'"' | b'\'' | b' ' | b';' | b'/' | b'>'))
+                .unwrap_or(rest.len());
+            if let Some(enc) = Encoding::for_label(&rest[..label_end]) {
+                // A page that says UTF-16 in ASCII bytes is not UTF-16 (HTML spec).
+                return Some(
+                    if enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE {
+                        encoding_rs::UTF_8
+                    } else {
+                        enc
+                    },
+                );
+            }
+        }
+        from = end.max(start + 5);
+    }
+    None
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// Composes text to NFC unless it already is.
+pub(crate) fn to_nfc(text: String) -> String {
+    if is_nfc_quick(text.chars()) == IsNormalized::Yes {
+        text
+    } else {
+        text.nfc().collect()
+    }
+}
+
+/// Decodes bytes to NFC text (R1): BOM, then valid UTF-8, then the HTTP `Content-Type`
+/// charset, then the `<meta>` prescan, then detection. Never fails: malformed sequences
+/// become U+FFFD.
+pub fn decode(bytes: &[u8], content_type: Option<&str>) -> Decoded {
+    if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
+        let (text, _) = enc.decode_without_bom_handling(&bytes[bom_len..]);
+        return Decoded {
+            text: to_nfc(text.into_owned()),
+            encoding: enc.name(),
+        };
+    }
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return Decoded {
+            text: to_nfc(text.to_owned()),
+            encoding: encoding_rs::UTF_8.name(),
+        };
+    }
+    let encoding = content_type
+        .and_then(charset_param)
+        .or_else(|| meta_charset(bytes))
+        .unwrap_or_else(|| {
+            let mut detector =
+                chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+            detector.feed(bytes, true);
+            detector.guess(Some(b"vn"), chardetng::Utf8Detection::Allow)
+        });
+    let (text, used, _) = encoding.decode(bytes);
+    Decoded {
+        text: to_nfc(text.into_owned()),
+        encoding: used.name(),
+    }
+}
