@@ -1,8 +1,13 @@
 //! R1: bytes to NFC text. The charset comes from the byte-order mark, then the HTTP
 //! `Content-Type` charset, then a `<meta charset>` prescan of the first 1024 bytes, then
-//! `chardetng` detection with the `vn` TLD hint. Valid UTF-8 is always trusted (R1.1).
+//! `chardetng` detection with the `vn` TLD hint. Valid UTF-8 is always trusted (R1.1). Text
+//! from a single-byte charset is then checked for legacy Vietnamese encodings (TCVN3, VNI,
+//! VISCII, windows-1258) with the valid-syllable heuristic of [`crate::legacy`], and UTF-8
+//! text for legacy mojibake (`NghÞ quyÕt` → `Nghị quyết`).
 
 use encoding_rs::Encoding;
+
+use crate::legacy::{Legacy, detect_legacy, repair_mojibake};
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
 /// Text decoded from bytes, with the name of the encoding that was used.
@@ -10,8 +15,11 @@ use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 pub struct Decoded {
     /// The decoded text, in NFC.
     pub text: String,
-    /// The encoding's name, e.g. `UTF-8` or `windows-1258`.
+    /// The encoding's name, e.g. `UTF-8`, `windows-1258`, or the legacy encoding's name
+    /// (`TCVN3`, `VNI`, `VISCII`) when one was detected.
     pub encoding: &'static str,
+    /// The legacy Vietnamese encoding that was detected and converted, if any (R1.3-R1.6).
+    pub legacy: Option<Legacy>,
 }
 
 /// The charset parameter of a `Content-Type` header value.
@@ -89,12 +97,21 @@ pub fn decode(bytes: &[u8], content_type: Option<&str>) -> Decoded {
         return Decoded {
             text: to_nfc(text.into_owned()),
             encoding: enc.name(),
+            legacy: None,
         };
     }
     if let Ok(text) = std::str::from_utf8(bytes) {
+        if let Some((fixed, legacy)) = repair_mojibake(text) {
+            return Decoded {
+                text: fixed,
+                encoding: encoding_rs::UTF_8.name(),
+                legacy: Some(legacy),
+            };
+        }
         return Decoded {
             text: to_nfc(text.to_owned()),
             encoding: encoding_rs::UTF_8.name(),
+            legacy: None,
         };
     }
     let encoding = content_type
@@ -107,8 +124,89 @@ pub fn decode(bytes: &[u8], content_type: Option<&str>) -> Decoded {
             detector.guess(Some(b"vn"), chardetng::Utf8Detection::Allow)
         });
     let (text, used, _) = encoding.decode(bytes);
+    let text = to_nfc(text.into_owned());
+    if used.is_single_byte()
+        && let Some((converted, legacy)) = detect_legacy(bytes, &text)
+    {
+        return Decoded {
+            text: converted,
+            encoding: legacy.name(),
+            legacy: Some(legacy),
+        };
+    }
     Decoded {
-        text: to_nfc(text.into_owned()),
+        text,
         encoding: used.name(),
+        legacy: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf8_and_bom() {
+        let d = decode(
+            "Nghị quyết".as_bytes(),
+            Some("text/html; charset=iso-8859-1"),
+        );
+        assert_eq!(
+            (d.text.as_str(), d.encoding, d.legacy),
+            ("Nghị quyết", "UTF-8", None)
+        );
+        let mut bom = vec![0xEF, 0xBB, 0xBF];
+        bom.extend_from_slice("Số".as_bytes());
+        assert_eq!(decode(&bom, None).text, "Số");
+        let utf16: Vec<u8> = [0xFF, 0xFE, b'a', 0, b'b', 0].to_vec();
+        assert_eq!(decode(&utf16, None).text, "ab");
+    }
+
+    #[test]
+    fn nfd_utf8_is_composed() {
+        let nfd: String = "Nghị quyết".nfd().collect();
+        assert_eq!(decode(nfd.as_bytes(), None).text, "Nghị quyết");
+    }
+
+    #[test]
+    fn declared_windows_1258() {
+        let bytes = crate::legacy::tests::cp1258_bytes("Nghị quyết Ủy ban nhân dân huyện");
+        let d = decode(&bytes, Some("text/html; charset=windows-1258"));
+        assert_eq!(d.text, "Nghị quyết Ủy ban nhân dân huyện");
+        assert_eq!(d.encoding, "windows-1258");
+        let meta = [
+            b"<html><head><meta charset=\"windows-1258\"></head>".as_slice(),
+            &bytes,
+        ]
+        .concat();
+        assert_eq!(decode(&meta, None).encoding, "windows-1258");
+        let meta = [
+            b"<meta http-equiv='Content-Type' content='text/html; charset=windows-1258'>"
+                .as_slice(),
+            &bytes,
+        ]
+        .concat();
+        assert!(
+            decode(&meta, None)
+                .text
+                .ends_with("Nghị quyết Ủy ban nhân dân huyện")
+        );
+    }
+
+    #[test]
+    fn legacy_tcvn3_page_declared_latin1() {
+        let bytes = b"<p>Ngh\xDE quy\xD5t v\xD2 x\xA9y d\xF9ng n\xABng th\xABn m\xEDi</p>";
+        let d = decode(bytes, Some("text/html; charset=iso-8859-1"));
+        assert_eq!(d.legacy, Some(Legacy::Tcvn3));
+        assert_eq!(d.text, "<p>Nghị quyết về xây dựng nông thôn mới</p>");
+    }
+
+    #[test]
+    fn legacy_mojibake_in_utf8() {
+        let d = decode("Uû ban nh©n d©n huyÖn".as_bytes(), None);
+        assert_eq!(
+            (d.text.as_str(), d.legacy),
+            ("Uỷ ban nhân dân huyện", Some(Legacy::Tcvn3))
+        );
     }
 }

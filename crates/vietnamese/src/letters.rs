@@ -110,19 +110,6 @@ pub(crate) fn is_vietnamese_letter(c: char) -> bool {
     c.is_ascii_lowercase() || c == 'đ' || split_tone(c).is_some()
 }
 
-/// The tone of a combining tone mark (`U+0300` huyền ...), if `c` is one.
-#[inline]
-pub(crate) fn tone_of_mark(c: char) -> Option<u8> {
-    match c {
-        '\u{0300}' | '\u{0340}' => Some(TONE_GRAVE),
-        '\u{0301}' | '\u{0341}' => Some(TONE_ACUTE),
-        '\u{0309}' => Some(TONE_HOOK),
-        '\u{0303}' => Some(TONE_TILDE),
-        '\u{0323}' => Some(TONE_DOT),
-        _ => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

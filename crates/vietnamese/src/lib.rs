@@ -16,7 +16,7 @@ mod decode;
 mod docnumber;
 mod doctype;
 mod error;
-#[allow(dead_code)] // tone constants are used by the Telex decoder
+mod legacy;
 mod letters;
 mod normalize;
 mod syllable;
@@ -26,6 +26,7 @@ pub use decode::{Decoded, decode};
 pub use docnumber::{DocNumber, DocNumberQuery, find_doc_numbers};
 pub use doctype::{DOC_TYPES, doc_type_abbr, doc_type_name};
 pub use error::{Error, Result};
+pub use legacy::{LEGACY_ENCODINGS, Legacy, detect_legacy, repair_mojibake, valid_syllable_ratio};
 pub use normalize::{Forms, fold, forms, normalize, variant};
 pub use syllable::is_valid_syllable;
 pub use tokenize::{Token, bigrams, tokenize};

@@ -4,7 +4,6 @@
 //!
 //! All functions here take one lowercase NFC word; callers split text into words first.
 
-#[allow(unused_imports)]
 use crate::letters::{
     TONE_ACUTE, TONE_DOT, TONE_NONE, has_quality_mark, is_vietnamese_letter, split_tone, with_tone,
 };
