@@ -10,8 +10,10 @@
 //! - [`tokenize`]: syllable tokens with byte offsets into the source text, [`bigrams`] (R13);
 //!   nothing is removed (R12);
 //! - [`DocNumber`]: document numbers ("Số, ký hiệu", R10) and the document-type vocabulary;
+//! - [`telex`]: Telex/VNI-typed queries (R8); [`abbreviations`]: acronyms both ways (R11);
 //! - [`is_valid_syllable`]: the syllable parser's validity check (used by R1 and R8).
 
+pub mod abbreviations;
 mod decode;
 mod docnumber;
 mod doctype;
@@ -20,6 +22,7 @@ mod legacy;
 mod letters;
 mod normalize;
 mod syllable;
+pub mod telex;
 mod tokenize;
 
 pub use decode::{Decoded, decode};

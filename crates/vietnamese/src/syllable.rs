@@ -242,6 +242,20 @@ pub(crate) fn canonical_tone(word: &str) -> Option<String> {
     (target != at).then(|| letters.render(tone, target))
 }
 
+/// Puts `tone` on the canonical vowel of a toneless lowercase word (used by the Telex and VNI
+/// decoders). `None` if the word has no syllable structure.
+pub(crate) fn place_tone(bases: &[char], tone: u8) -> Option<String> {
+    let st = structure(bases)?;
+    let target = tone_target(bases, st);
+    Some(
+        bases
+            .iter()
+            .enumerate()
+            .map(|(i, &b)| if i == target { with_tone(b, tone) } else { b })
+            .collect(),
+    )
+}
+
 /// Initials after which `y` alone is written `i` by R6.1.
 const IY_INITIALS: [&str; 11] = ["b", "h", "k", "l", "m", "n", "s", "t", "th", "v", "x"];
 
@@ -314,6 +328,10 @@ pub fn is_valid_syllable(word: &str) -> bool {
     }
     let stop_final = matches!(fin, ['c'] | ['c', 'h'] | ['p'] | ['t']);
     if stop_final && !matches!(tone, TONE_NONE | TONE_ACUTE | TONE_DOT) {
+        return false;
+    }
+    // Vietnamese writes `inh`/`ich`, never `ing`/`ic`.
+    if matches!(nucleus, ['i']) && matches!(fin, ['n', 'g'] | ['c']) {
         return false;
     }
     // `ch` and `nh` finals follow front vowels only (`ach`, `êch`, `inh`, `uynh`).

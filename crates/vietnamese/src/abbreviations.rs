@@ -1,0 +1,227 @@
+//! R11: abbreviations of provincial government text (doc §3.2), expanded both ways:
+//! `HĐND` ↔ `hội đồng nhân dân`, `UBND` ↔ `uỷ ban nhân dân`, `KT-XH` = `KTXH` = `kt xh` ↔
+//! `kinh tế - xã hội`. Keys are folded and without hyphens or spaces, so every written shape
+//! of an acronym meets. Expansions are query-side OR branches with a lower boost than the
+//! literal form (R11.1); ambiguous acronyms list the domain sense first (R11.2).
+
+use crate::doctype::key_of;
+
+/// `(acronym as written, expansions, most likely first)`.
+pub const ABBREVIATIONS: &[(&str, &[&str])] = &[
+    ("UBND", &["Ủy ban nhân dân"]),
+    ("HĐND", &["Hội đồng nhân dân"]),
+    ("NQ", &["nghị quyết"]),
+    ("QĐ", &["quyết định"]),
+    ("NĐ", &["nghị định"]),
+    ("NĐ-CP", &["nghị định của Chính phủ"]),
+    ("CP", &["Chính phủ"]),
+    ("TTg", &["Thủ tướng Chính phủ"]),
+    ("VPCP", &["Văn phòng Chính phủ"]),
+    ("QH", &["Quốc hội"]),
+    ("ĐBQH", &["đại biểu Quốc hội"]),
+    ("UBTVQH", &["Ủy ban Thường vụ Quốc hội"]),
+    ("CTN", &["Chủ tịch nước"]),
+    ("TW", &["Trung ương"]),
+    ("BCT", &["Bộ Chính trị", "Bộ Công Thương"]),
+    ("BCH", &["Ban Chấp hành", "Ban Chỉ huy"]),
+    ("BTV", &["Ban Thường vụ"]),
+    ("UBKT", &["Ủy ban Kiểm tra"]),
+    ("MTTQ", &["Mặt trận Tổ quốc"]),
+    ("UBMTTQ", &["Ủy ban Mặt trận Tổ quốc"]),
+    ("ĐH", &["Đại hội", "đại học"]),
+    ("NTM", &["nông thôn mới"]),
+    ("KT-XH", &["kinh tế - xã hội"]),
+    ("QP-AN", &["quốc phòng - an ninh"]),
+    ("CNH-HĐH", &["công nghiệp hóa - hiện đại hóa"]),
+    ("CCHC", &["cải cách hành chính"]),
+    ("TTHC", &["thủ tục hành chính"]),
+    ("DVC", &["dịch vụ công"]),
+    ("CBCC", &["cán bộ, công chức"]),
+    ("CBCCVC", &["cán bộ, công chức, viên chức"]),
+    ("CNVC", &["công nhân viên chức"]),
+    ("NSNN", &["ngân sách nhà nước"]),
+    ("XDCB", &["xây dựng cơ bản"]),
+    ("GPMB", &["giải phóng mặt bằng"]),
+    ("QSDĐ", &["quyền sử dụng đất"]),
+    ("KCN", &["khu công nghiệp"]),
+    ("CCN", &["cụm công nghiệp"]),
+    ("HTX", &["hợp tác xã"]),
+    ("BHXH", &["bảo hiểm xã hội"]),
+    ("BHYT", &["bảo hiểm y tế"]),
+    ("ATGT", &["an toàn giao thông"]),
+    ("PCCC", &["phòng cháy chữa cháy"]),
+    ("ANTT", &["an ninh trật tự"]),
+    ("CAND", &["công an nhân dân"]),
+    ("QĐND", &["quân đội nhân dân"]),
+    ("CAX", &["công an xã"]),
+    ("QPPL", &["quy phạm pháp luật"]),
+    ("VBQPPL", &["văn bản quy phạm pháp luật"]),
+    ("TTLT", &["thông tư liên tịch"]),
+    ("LĐTB&XH", &["Lao động - Thương binh và Xã hội"]),
+    ("GD&ĐT", &["Giáo dục và Đào tạo"]),
+    ("TN&MT", &["Tài nguyên và Môi trường"]),
+    ("NN&PTNT", &["Nông nghiệp và Phát triển nông thôn"]),
+    ("GTVT", &["Giao thông vận tải"]),
+    ("KH&CN", &["Khoa học và Công nghệ"]),
+    ("TT&TT", &["Thông tin và Truyền thông"]),
+    ("VHTT&DL", &["Văn hóa, Thể thao và Du lịch"]),
+    ("KH&ĐT", &["Kế hoạch và Đầu tư"]),
+    ("SXKD", &["sản xuất kinh doanh"]),
+    ("TNHH", &["trách nhiệm hữu hạn"]),
+    ("OCOP", &["Mỗi xã một sản phẩm"]),
+    ("CĐS", &["chuyển đổi số"]),
+    ("VBHN", &["văn bản hợp nhất"]),
+    ("TU", &["Tỉnh ủy"]),
+    ("HU", &["Huyện ủy"]),
+    ("ĐU", &["Đảng ủy"]),
+    ("KH", &["kế hoạch"]),
+    ("TB", &["thông báo"]),
+    ("CT", &["chỉ thị", "công ty"]),
+    ("TT", &["thông tư", "trung tâm"]),
+    ("HD", &["hướng dẫn"]),
+];
+
+/// Which way an expansion goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Direction {
+    /// The query had the acronym; the expansion is the phrase (`ubnd` → `ủy ban nhân dân`).
+    AcronymToPhrase,
+    /// The query had the phrase; the expansion is the acronym (`nông thôn mới` → `ntm`).
+    PhraseToAcronym,
+}
+
+/// One expansion of part of a query.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expansion {
+    /// The part of the query that is expanded, as it appears in the folded query
+    /// (`ubnd`, `nong thon moi`).
+    pub matched: String,
+    /// The replacement in exact form (`uỷ ban nhân dân`, `ntm`), to search as a phrase.
+    pub replacement: String,
+    /// Which way the expansion goes.
+    pub direction: Direction,
+    /// Relative weight below the literal form: 0.8 for the first sense, less for others.
+    pub weight: f32,
+}
+
+/// The acronym key: folded, without `-`, `&`, spaces (`KT-XH`, `kt xh` → `ktxh`).
+fn acronym_key(text: &str) -> String {
+    key_of(text)
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect()
+}
+
+/// True if `word` (any case, folded or not) is a known acronym key.
+pub fn is_abbreviation(word: &str) -> bool {
+    let k = acronym_key(word);
+    !k.is_empty() && ABBREVIATIONS.iter().any(|(a, _)| acronym_key(a) == k)
+}
+
+/// The expansions of a query: every acronym token (or spaced/hyphenated acronym such as
+/// `kt xh`, `KT-XH`) to its phrases, and every known phrase (matched on folded syllables,
+/// so `nong thon moi` works) to its acronym.
+pub fn expand(query: &str) -> Vec<Expansion> {
+    let toks: Vec<String> = crate::tokenize(query)
+        .into_iter()
+        .map(|t| crate::normalize::strip_marks(&t.text).into_owned())
+        .collect();
+    let mut out: Vec<Expansion> = Vec::new();
+    let mut push = |e: Expansion| {
+        if !out.contains(&e) {
+            out.push(e);
+        }
+    };
+    // Acronyms, possibly written as two or three pieces (`kt xh`, `nn ptnt`).
+    for i in 0..toks.len() {
+        for len in (1..=3).rev() {
+            if i + len > toks.len() {
+                continue;
+            }
+            let piece = &toks[i..i + len];
+            if len > 1 && piece.iter().any(|p| p.len() > 4) {
+                continue;
+            }
+            let key: String = piece.concat();
+            for (acr, phrases) in ABBREVIATIONS {
+                if acronym_key(acr) != key {
+                    continue;
+                }
+                for (n, phrase) in phrases.iter().enumerate() {
+                    push(Expansion {
+                        matched: piece.join(" "),
+                        replacement: crate::normalize(phrase),
+                        direction: Direction::AcronymToPhrase,
+                        weight: if n == 0 { 0.8 } else { 0.5 },
+                    });
+                }
+            }
+        }
+    }
+    // Phrases to acronyms.
+    let folded_query = toks.join(" ");
+    let padded = format!(" {folded_query} ");
+    for (acr, phrases) in ABBREVIATIONS {
+        for phrase in phrases.iter() {
+            let words: Vec<String> = crate::tokenize(phrase)
+                .into_iter()
+                .map(|t| crate::normalize::strip_marks(&t.text).into_owned())
+                .collect();
+            if words.len() < 2 {
+                continue;
+            }
+            let p = words.join(" ");
+            if padded.contains(&format!(" {p} ")) {
+                push(Expansion {
+                    matched: p,
+                    replacement: crate::normalize(acr),
+                    direction: Direction::PhraseToAcronym,
+                    weight: 0.8,
+                });
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn replacements(q: &str) -> Vec<String> {
+        expand(q).into_iter().map(|e| e.replacement).collect()
+    }
+
+    #[test]
+    fn acronym_to_phrase() {
+        assert_eq!(replacements("UBND huyện"), ["uỷ ban nhân dân"]);
+        assert_eq!(replacements("hdnd"), ["hội đồng nhân dân"]);
+        assert_eq!(replacements("HĐND"), ["hội đồng nhân dân"]);
+        assert_eq!(replacements("NTM"), ["nông thôn mới"]);
+        for q in ["KT-XH", "ktxh", "kt xh", "KTXH"] {
+            assert_eq!(replacements(q), ["kinh tế - xã hội"], "{q}");
+        }
+        assert_eq!(replacements("ĐH"), ["đại hội", "đại học"]);
+        let e = &expand("ĐH")[1];
+        assert!(e.weight < expand("ĐH")[0].weight);
+    }
+
+    #[test]
+    fn phrase_to_acronym() {
+        let e = expand("xây dựng nông thôn mới");
+        assert!(
+            e.iter()
+                .any(|e| e.replacement == "ntm" && e.direction == Direction::PhraseToAcronym)
+        );
+        let e = expand("uy ban nhan dan huyen");
+        assert!(e.iter().any(|e| e.replacement == "ubnd"));
+        let e = expand("Hội đồng nhân dân");
+        assert!(e.iter().any(|e| e.replacement == "hđnd"));
+    }
+
+    #[test]
+    fn nothing_for_plain_words() {
+        assert!(expand("bảo vệ rừng").is_empty());
+        assert!(is_abbreviation("ubnd") && is_abbreviation("KT-XH") && !is_abbreviation("rung"));
+    }
+}
