@@ -11,6 +11,7 @@
 //!   nothing is removed (R12);
 //! - [`DocNumber`]: document numbers ("Số, ký hiệu", R10) and the document-type vocabulary;
 //! - [`telex`]: Telex/VNI-typed queries (R8); [`abbreviations`]: acronyms both ways (R11);
+//! - [`restore`]: diacritic restoration from syllable statistics (R9);
 //! - [`is_valid_syllable`]: the syllable parser's validity check (used by R1 and R8).
 
 pub mod abbreviations;
@@ -21,6 +22,7 @@ mod error;
 mod legacy;
 mod letters;
 mod normalize;
+pub mod restore;
 mod syllable;
 pub mod telex;
 mod tokenize;

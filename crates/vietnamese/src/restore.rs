@@ -1,0 +1,337 @@
+//! R9: diacritic restoration for toneless and partly accented queries, learnt from syllable
+//! unigram and bigram counts (the indexer feeds the archive's own statistics; tests feed text
+//! from the corpus).
+//!
+//! Every folded syllable maps to the accented syllables seen with that fold (`nghi` →
+//! `nghị`, `nghĩ`, `nghỉ`, `nghi` …). A Viterbi search over those candidates picks the most
+//! probable reading of the whole query under an interpolated bigram model. Syllables the user
+//! typed with marks are constraints (R9.5): their candidates are restricted to spellings
+//! with the same marks (same R6 variant), so `nghi quyết` can only become `… quyết`.
+
+use std::collections::HashMap;
+
+use crate::normalize::{forms, strip_marks, variant_of_exact};
+
+/// At most this many candidates per syllable enter the Viterbi search (most frequent first).
+const MAX_CANDIDATES: usize = 12;
+/// Weight of the bigram estimate in the interpolation with the unigram estimate.
+const LAMBDA: f64 = 0.8;
+
+/// A diacritic restorer built from syllable counts.
+#[derive(Debug, Clone, Default)]
+pub struct Restorer {
+    unigrams: HashMap<String, u64>,
+    bigrams: HashMap<(String, String), u64>,
+    /// Folded syllable → exact syllables seen with that fold, most frequent first once
+    /// [`Restorer::finish`] has run (it runs lazily on first use otherwise).
+    by_fold: HashMap<String, Vec<String>>,
+    total: u64,
+    sorted: bool,
+}
+
+/// The reading chosen for a query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Restoration {
+    /// The restored query, syllables in exact form joined by spaces (`nghị quyết`).
+    pub text: String,
+    /// The query's syllables in exact form, as typed.
+    pub input: Vec<String>,
+    /// The chosen syllable for each input syllable.
+    pub output: Vec<String>,
+}
+
+impl Restoration {
+    /// True if at least one syllable was changed.
+    pub fn changed(&self) -> bool {
+        self.input != self.output
+    }
+}
+
+/// True if the token can take diacritics (letters only).
+fn is_word(token: &str) -> bool {
+    !token.is_empty() && token.chars().all(char::is_alphabetic)
+}
+
+impl Restorer {
+    /// An empty restorer.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A restorer from syllable counts: unigrams `(syllable, count)` and bigrams
+    /// `((first, second), count)`. Syllables may be in any form; they are normalised.
+    pub fn from_counts<U, B, S>(unigrams: U, bigrams: B) -> Self
+    where
+        U: IntoIterator<Item = (S, u64)>,
+        B: IntoIterator<Item = ((S, S), u64)>,
+        S: AsRef<str>,
+    {
+        let mut r = Self::new();
+        for (s, n) in unigrams {
+            r.add_unigram(s.as_ref(), n);
+        }
+        for ((a, b), n) in bigrams {
+            r.add_bigram(a.as_ref(), b.as_ref(), n);
+        }
+        r.finish();
+        r
+    }
+
+    /// Adds `count` occurrences of a syllable.
+    pub fn add_unigram(&mut self, syllable: &str, count: u64) {
+        let exact = crate::normalize(syllable);
+        if !is_word(&exact) || count == 0 {
+            return;
+        }
+        self.total += count;
+        let e = self.unigrams.entry(exact.clone()).or_insert(0);
+        if *e == 0 {
+            let folded = forms(&exact).folded;
+            self.by_fold.entry(folded).or_default().push(exact);
+        }
+        *e += count;
+        self.sorted = false;
+    }
+
+    /// Adds `count` occurrences of the syllable pair `first second`.
+    pub fn add_bigram(&mut self, first: &str, second: &str, count: u64) {
+        let (a, b) = (crate::normalize(first), crate::normalize(second));
+        if is_word(&a) && is_word(&b) && count > 0 {
+            *self.bigrams.entry((a, b)).or_insert(0) += count;
+        }
+    }
+
+    /// Counts the syllables and syllable pairs of a text (pairs do not cross punctuation).
+    pub fn add_text(&mut self, text: &str) {
+        let tokens = crate::tokenize(text);
+        let mut prev: Option<(&str, usize)> = None;
+        for t in &tokens {
+            if !is_word(&t.text) {
+                prev = None;
+                continue;
+            }
+            self.add_unigram(&t.text, 1);
+            if let Some((p, end)) = prev
+                && text[end..t.start].chars().all(char::is_whitespace)
+            {
+                *self
+                    .bigrams
+                    .entry((p.to_owned(), t.text.clone()))
+                    .or_insert(0) += 1;
+            }
+            prev = Some((&t.text, t.end));
+        }
+    }
+
+    /// Sorts candidate lists by frequency. Called by [`Restorer::from_counts`]; call it after
+    /// many `add_*` calls to avoid re-sorting on first use.
+    pub fn finish(&mut self) {
+        let unigrams = &self.unigrams;
+        for list in self.by_fold.values_mut() {
+            list.sort_by(|a, b| unigrams[b].cmp(&unigrams[a]).then_with(|| a.cmp(b)));
+        }
+        self.sorted = true;
+    }
+
+    /// The number of distinct syllables seen.
+    pub fn vocabulary(&self) -> usize {
+        self.unigrams.len()
+    }
+
+    /// The accented syllables seen with this fold, most frequent first.
+    pub fn candidates(&self, folded: &str) -> Vec<&str> {
+        let key = forms(folded).folded;
+        let mut list: Vec<&str> = self
+            .by_fold
+            .get(&key)
+            .map(|l| l.iter().map(String::as_str).collect())
+            .unwrap_or_default();
+        if !self.sorted {
+            list.sort_by(|a, b| {
+                self.unigrams[*b]
+                    .cmp(&self.unigrams[*a])
+                    .then_with(|| a.cmp(b))
+            });
+        }
+        list
+    }
+
+    fn unigram_logp(&self, w: &str) -> f64 {
+        let v = self.unigrams.len() as f64 + 1.0;
+        let c = self.unigrams.get(w).copied().unwrap_or(0) as f64;
+        ((c + 0.1) / (self.total as f64 + 0.1 * v)).ln()
+    }
+
+    fn transition_logp(&self, prev: &str, w: &str) -> f64 {
+        let v = self.unigrams.len() as f64 + 1.0;
+        let cu = self.unigrams.get(w).copied().unwrap_or(0) as f64;
+        let p_uni = (cu + 0.1) / (self.total as f64 + 0.1 * v);
+        let cp = self.unigrams.get(prev).copied().unwrap_or(0) as f64;
+        let cb = self
+            .bigrams
+            .get(&(prev.to_owned(), w.to_owned()))
+            .copied()
+            .unwrap_or(0) as f64;
+        let p_bi = if cp > 0.0 { cb / cp } else { 0.0 };
+        (LAMBDA * p_bi + (1.0 - LAMBDA) * p_uni).ln()
+    }
+
+    /// The candidates for one query token: accented input is a constraint (same R6
+    /// variant), toneless input ranges over everything seen with that fold.
+    fn token_candidates(&self, exact: &str) -> Vec<String> {
+        if !is_word(exact) {
+            return vec![exact.to_owned()];
+        }
+        let f = forms(exact);
+        let all = self.candidates(&f.folded);
+        let accented = strip_marks(exact) != exact;
+        let mut list: Vec<String> = if accented {
+            all.into_iter()
+                .filter(|c| variant_of_exact(c) == f.variant.as_str())
+                .take(MAX_CANDIDATES)
+                .map(str::to_owned)
+                .collect()
+        } else {
+            all.into_iter()
+                .take(MAX_CANDIDATES)
+                .map(str::to_owned)
+                .collect()
+        };
+        if !list.iter().any(|c| c == exact) && (accented || list.is_empty()) {
+            list.push(exact.to_owned());
+        }
+        list
+    }
+
+    /// The most probable accented reading of a query, with the per-syllable choices.
+    /// `None` for a query without words.
+    pub fn restore_detailed(&self, query: &str) -> Option<Restoration> {
+        let input: Vec<String> = crate::tokenize(query).into_iter().map(|t| t.text).collect();
+        if !input.iter().any(|t| is_word(t)) {
+            return None;
+        }
+        let cands: Vec<Vec<String>> = input.iter().map(|t| self.token_candidates(t)).collect();
+        // Viterbi over the candidate lattice.
+        let mut score: Vec<f64> = cands[0].iter().map(|c| self.unigram_logp(c)).collect();
+        let mut back: Vec<Vec<usize>> = vec![vec![0; cands[0].len()]];
+        for i in 1..cands.len() {
+            let mut next = Vec::with_capacity(cands[i].len());
+            let mut ptr = Vec::with_capacity(cands[i].len());
+            for c in &cands[i] {
+                let (best_j, best) = cands[i - 1]
+                    .iter()
+                    .enumerate()
+                    .map(|(j, p)| (j, score[j] + self.transition_logp(p, c)))
+                    .fold(
+                        (0, f64::NEG_INFINITY),
+                        |acc, x| if x.1 > acc.1 { x } else { acc },
+                    );
+                next.push(best);
+                ptr.push(best_j);
+            }
+            score = next;
+            back.push(ptr);
+        }
+        let mut k = score
+            .iter()
+            .enumerate()
+            .fold(
+                (0, f64::NEG_INFINITY),
+                |acc, (j, &s)| if s > acc.1 { (j, s) } else { acc },
+            )
+            .0;
+        let mut output = vec![String::new(); cands.len()];
+        for i in (0..cands.len()).rev() {
+            output[i] = cands[i][k].clone();
+            k = back[i][k];
+        }
+        Some(Restoration {
+            text: output.join(" "),
+            input,
+            output,
+        })
+    }
+
+    /// The most probable accented reading of a toneless or partly accented query
+    /// (`nghi quyet` → `nghị quyết`, `nong thon mới` → `nông thôn mới`); `None` if the query
+    /// has no words or the reading is the query itself.
+    pub fn restore(&self, query: &str) -> Option<String> {
+        self.restore_detailed(query)
+            .filter(Restoration::changed)
+            .map(|r| r.text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Small snippets of the legal corpus (phapdien) and typical portal text.
+    const SNIPPETS: &[&str] = &[
+        "Thanh niên là công dân Việt Nam từ đủ 16 tuổi đến 30 tuổi.",
+        "Luật này quy định về quyền, nghĩa vụ và trách nhiệm của thanh niên; chính sách của Nhà nước đối với thanh niên.",
+        "Nghị quyết của Hội đồng nhân dân huyện về xây dựng nông thôn mới năm 2024.",
+        "Quyết định của Ủy ban nhân dân tỉnh về việc ban hành kế hoạch thực hiện nghị quyết.",
+        "Hội đồng nhân dân tỉnh quyết nghị thông qua nghị quyết về ngân sách nhà nước.",
+        "Tôi nghĩ rằng người dân miền Nam và miền Bắc đều tham gia.",
+        "Năm 2024 huyện Than Uyên hoàn thành chương trình nông thôn mới.",
+        "Kỳ họp thứ năm Hội đồng nhân dân huyện khoá XXI.",
+    ];
+
+    fn restorer() -> Restorer {
+        let mut r = Restorer::new();
+        for s in SNIPPETS {
+            r.add_text(s);
+        }
+        r.finish();
+        r
+    }
+
+    #[test]
+    fn toneless_queries() {
+        let r = restorer();
+        assert_eq!(r.restore("nghi quyet").as_deref(), Some("nghị quyết"));
+        assert_eq!(
+            r.restore("hoi dong nhan dan").as_deref(),
+            Some("hội đồng nhân dân")
+        );
+        assert_eq!(r.restore("nong thon moi").as_deref(), Some("nông thôn mới"));
+        assert_eq!(
+            r.restore("uy ban nhan dan").as_deref(),
+            Some("uỷ ban nhân dân")
+        );
+        assert_eq!(r.restore("nam 2024").as_deref(), Some("năm 2024"));
+        assert_eq!(r.restore("mien nam").as_deref(), Some("miền nam"));
+    }
+
+    #[test]
+    fn partly_accented_queries_keep_the_users_marks() {
+        let r = restorer();
+        assert_eq!(r.restore("nghi quyết").as_deref(), Some("nghị quyết"));
+        assert_eq!(r.restore("nong thon mới").as_deref(), Some("nông thôn mới"));
+        // The user's marks win even against the statistics.
+        assert_eq!(r.restore("nghĩ quyet").as_deref(), Some("nghĩ quyết"));
+    }
+
+    #[test]
+    fn nothing_to_restore() {
+        let r = restorer();
+        assert_eq!(r.restore("nghị quyết"), None);
+        assert_eq!(r.restore("140/2024"), None);
+        assert_eq!(r.restore(""), None);
+        // Unknown words stay as typed.
+        assert_eq!(r.restore("xyzzy").as_deref(), None);
+    }
+
+    #[test]
+    fn from_counts_equals_add_text() {
+        let r = Restorer::from_counts(
+            [("nghị", 10), ("nghĩ", 3), ("quyết", 10), ("rằng", 3)],
+            [(("nghị", "quyết"), 10), (("nghĩ", "rằng"), 3)],
+        );
+        assert_eq!(r.candidates("nghi"), ["nghị", "nghĩ"]);
+        assert_eq!(r.restore("nghi rang").as_deref(), Some("nghĩ rằng"));
+        assert_eq!(r.restore("nghi quyet").as_deref(), Some("nghị quyết"));
+        assert_eq!(r.vocabulary(), 4);
+    }
+}
