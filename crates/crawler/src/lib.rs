@@ -4,8 +4,12 @@
 //! Data flows crawler -> indexer -> query: this crate knows nothing about Tantivy. The indexer
 //! replays the archive through [`replay_archive`] and indexes the [`Record`]s it yields.
 
+pub mod canon;
+pub mod dates;
 mod error;
+pub mod extract;
 mod record;
 
 pub use error::{Error, Result};
+pub use extract::{Extracted, Links, extract, extract_links};
 pub use record::{Attachment, Kind, Record};
