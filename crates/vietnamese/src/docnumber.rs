@@ -197,6 +197,8 @@ fn is_party_issuer(group: &str) -> bool {
 
 /// Issuer abbreviations recognised without a `/` in the query.
 fn is_known_issuer(group: &str) -> bool {
+    // Legislature numbers are suffixes: `ubtvqh11`, `qh13`.
+    let group = group.trim_end_matches(|c: char| c.is_ascii_digit());
     matches!(
         group,
         "hdnd"
@@ -388,7 +390,7 @@ impl DocNumber {
         groups.extend(issuer.iter().cloned());
         let complete = match groups.len() {
             0 => false,
-            1 => parsed.slash && parsed.implied_type.is_none(),
+            1 => (parsed.slash || parsed.year.is_some()) && parsed.implied_type.is_none(),
             _ => parsed.slash || groups.iter().any(|g| is_type_key(g) || is_known_issuer(g)),
         };
         if !complete {
@@ -497,13 +499,21 @@ fn match_at(cs: &[char], i: usize) -> Option<usize> {
         }
         (k > j && boundary(k)).then_some(k)
     };
-    // More groups after hyphens.
+    // More groups after hyphens (or slashes: `05/1998/TTLT/TCCP-CCB`).
     let more_groups = |mut end: usize| {
         loop {
             let j = skip_ws(end);
             if j < cs.len()
                 && cs[j] == '-'
                 && let Some(k) = group(skip_ws(j + 1), false)
+            {
+                end = k;
+                continue;
+            }
+            if j == end
+                && j < cs.len()
+                && cs[j] == '/'
+                && let Some(k) = group(j + 1, true)
             {
                 end = k;
                 continue;
@@ -596,6 +606,8 @@ mod tests {
         assert_eq!(key("01/2024/NQ-HĐND"), "1/2024/nq-hdnd");
         assert_eq!(key("4021/VPCP-CN"), "4021/vpcp-cn");
         assert_eq!(key("03/VBHN-VPQH"), "3/vbhn-vpqh");
+        assert_eq!(key("05/1998/TTLT/TCCP-CCB"), "5/1998/ttlt-tccp-ccb");
+        assert_eq!(key("luat-so-85-2015-qh13"), "85/2015/qh13");
         let d = DocNumber::parse("01/2024/NQ-HĐND").expect("parses");
         assert_eq!(
             (

@@ -41,6 +41,7 @@ pub const DOC_TYPES: &[(&str, &str)] = &[
     ("TTLT", "Thông tư liên tịch"),
     ("VBHN", "Văn bản hợp nhất"),
     ("KL", "Kết luận"),
+    ("PL", "Pháp lệnh"),
     ("CV", "Công văn"),
     ("GN", "Bản ghi nhớ"),
     ("TTh", "Bản thỏa thuận"),
