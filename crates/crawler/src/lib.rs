@@ -9,6 +9,7 @@ pub mod dates;
 mod error;
 pub mod extract;
 mod record;
+pub mod warc;
 
 pub use error::{Error, Result};
 pub use extract::{Extracted, Links, extract, extract_links};
