@@ -5,12 +5,18 @@
 //! replays the archive through [`replay_archive`] and indexes the [`Record`]s it yields.
 
 pub mod canon;
+pub mod config;
+pub mod crawl;
 pub mod dates;
 mod error;
 pub mod extract;
 mod record;
+pub mod robots;
+pub mod state;
 pub mod warc;
 
+pub use config::CrawlerConfig;
+pub use crawl::{CrawlReport, Progress, crawl};
 pub use error::{Error, Result};
 pub use extract::{Extracted, Links, extract, extract_links};
 pub use record::{Attachment, Kind, Record};

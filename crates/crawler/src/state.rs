@@ -1,0 +1,496 @@
+//! Durable crawl state in SQLite (WAL): runs, the frontier (`urls`), captures (file, offset,
+//! length, digest, status, time) and hosts (robots, back-off). Every fetch is committed in
+//! one transaction together with the URLs it discovered, so a killed crawl resumes exactly.
+
+use std::path::Path;
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::error::Result;
+
+/// URL kinds in the frontier; they also set the fetch order (lower first).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UrlKind {
+    /// The site's home page (used to detect the public origin).
+    Home,
+    /// Sitemap index or module sitemap.
+    Sitemap,
+    /// RSS/Atom feed.
+    Feed,
+    /// Listing or navigation page.
+    Listing,
+    /// News or laws detail page.
+    Detail,
+    /// Attachment download.
+    Attachment,
+}
+
+impl UrlKind {
+    /// Storage name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UrlKind::Home => "home",
+            UrlKind::Sitemap => "sitemap",
+            UrlKind::Feed => "feed",
+            UrlKind::Listing => "listing",
+            UrlKind::Detail => "detail",
+            UrlKind::Attachment => "attachment",
+        }
+    }
+    /// Parses a storage name.
+    pub fn parse(s: &str) -> UrlKind {
+        match s {
+            "home" => UrlKind::Home,
+            "sitemap" => UrlKind::Sitemap,
+            "feed" => UrlKind::Feed,
+            "detail" => UrlKind::Detail,
+            "attachment" => UrlKind::Attachment,
+            _ => UrlKind::Listing,
+        }
+    }
+    fn priority(self) -> i64 {
+        match self {
+            UrlKind::Home => 0,
+            UrlKind::Sitemap => 1,
+            UrlKind::Feed => 2,
+            UrlKind::Listing => 3,
+            UrlKind::Detail => 4,
+            UrlKind::Attachment => 5,
+        }
+    }
+}
+
+/// A frontier entry due for fetching.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueuedUrl {
+    /// Identity key (see `canon::url_key`).
+    pub key: String,
+    /// URL to fetch.
+    pub url: String,
+    /// Kind.
+    pub kind: UrlKind,
+    /// Redirect hops that led here.
+    pub hops: u32,
+    /// Failed attempts so far in this run.
+    pub attempts: u32,
+}
+
+/// The latest capture of a key, for revisit and conditional-GET decisions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PriorCapture {
+    /// Response record id.
+    pub record_id: String,
+    /// Target URI.
+    pub url: String,
+    /// `WARC-Date`.
+    pub warc_date: String,
+    /// Payload digest.
+    pub digest: String,
+    /// Content hash used for new/changed/unchanged.
+    pub content_hash: Option<String>,
+    /// `ETag` given by the server.
+    pub etag: Option<String>,
+    /// `Last-Modified` given by the server.
+    pub last_modified: Option<String>,
+}
+
+/// One capture row.
+#[derive(Debug, Clone, Default)]
+pub struct CaptureRow<'a> {
+    /// Frontier key.
+    pub key: &'a str,
+    /// Target URI.
+    pub url: &'a str,
+    /// WARC file name.
+    pub file: &'a str,
+    /// Offset of the record.
+    pub offset: u64,
+    /// Compressed length.
+    pub length: u64,
+    /// Payload digest.
+    pub digest: &'a str,
+    /// HTTP status.
+    pub status: u16,
+    /// MIME type.
+    pub mime: &'a str,
+    /// Record id.
+    pub record_id: &'a str,
+    /// `WARC-Date`.
+    pub warc_date: &'a str,
+    /// `response` or `revisit`.
+    pub warc_type: &'a str,
+    /// Content hash (None for non-200).
+    pub content_hash: Option<&'a str>,
+    /// `ETag`.
+    pub etag: Option<&'a str>,
+    /// `Last-Modified`.
+    pub last_modified: Option<&'a str>,
+}
+
+/// The state database.
+pub struct State {
+    conn: Connection,
+}
+
+impl State {
+    /// Opens (creating) the database at `path`.
+    pub fn open(path: &Path) -> Result<Self> {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|source| crate::Error::Io {
+                path: parent.to_path_buf(),
+                source,
+            })?;
+        }
+        let conn = Connection::open(path)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        conn.execute_batch(
+            "CREATE TABLE IF NOT EXISTS runs (
+                id INTEGER PRIMARY KEY, started TEXT NOT NULL, finished TEXT, base_url TEXT, report TEXT);
+             CREATE TABLE IF NOT EXISTS urls (
+                key TEXT PRIMARY KEY, url TEXT NOT NULL, kind TEXT NOT NULL, priority INTEGER NOT NULL,
+                state TEXT NOT NULL, reason TEXT, hops INTEGER NOT NULL DEFAULT 0,
+                attempts INTEGER NOT NULL DEFAULT 0, not_before_ms INTEGER NOT NULL DEFAULT 0,
+                lastmod TEXT, run_id INTEGER, seq INTEGER NOT NULL);
+             CREATE INDEX IF NOT EXISTS urls_queue ON urls(state, priority, seq);
+             CREATE TABLE IF NOT EXISTS captures (
+                id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL, key TEXT NOT NULL, url TEXT NOT NULL,
+                file TEXT NOT NULL, offset INTEGER NOT NULL, length INTEGER NOT NULL, digest TEXT NOT NULL,
+                status INTEGER NOT NULL, mime TEXT, record_id TEXT NOT NULL UNIQUE, warc_date TEXT NOT NULL,
+                warc_type TEXT NOT NULL, content_hash TEXT, etag TEXT, last_modified TEXT);
+             CREATE INDEX IF NOT EXISTS captures_key ON captures(key, id);
+             CREATE INDEX IF NOT EXISTS captures_digest ON captures(digest);
+             CREATE TABLE IF NOT EXISTS hosts (
+                origin TEXT PRIMARY KEY, robots TEXT, robots_status INTEGER, robots_fetched TEXT,
+                backoff_until TEXT, errors INTEGER NOT NULL DEFAULT 0);
+             CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);",
+        )?;
+        Ok(Self { conn })
+    }
+
+    /// The unfinished run to resume, or a new run. Returns `(run_id, resumed)`.
+    pub fn begin_run(&mut self, base_url: &str) -> Result<(i64, bool)> {
+        let open: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT id FROM runs WHERE finished IS NULL ORDER BY id DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(id) = open {
+            return Ok((id, true));
+        }
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO runs (started, base_url) VALUES (?1, ?2)",
+            params![chrono::Utc::now().to_rfc3339(), base_url],
+        )?;
+        let id = tx.last_insert_rowid();
+        // A new run revisits everything except attachments already archived (fetched once).
+        tx.execute(
+            "UPDATE urls SET state = 'queued', reason = NULL, attempts = 0, hops = 0, not_before_ms = 0
+             WHERE NOT (kind = 'attachment' AND state = 'done')",
+            [],
+        )?;
+        tx.commit()?;
+        Ok((id, false))
+    }
+
+    /// Marks a run finished and stores its report.
+    pub fn finish_run(&self, run_id: i64, report_json: &str) -> Result<()> {
+        self.conn.execute(
+            "UPDATE runs SET finished = ?1, report = ?2 WHERE id = ?3",
+            params![chrono::Utc::now().to_rfc3339(), report_json, run_id],
+        )?;
+        Ok(())
+    }
+
+    /// Stores the report of an unfinished run (progress so far).
+    pub fn save_report(&self, run_id: i64, report_json: &str) -> Result<()> {
+        self.conn.execute(
+            "UPDATE runs SET report = ?1 WHERE id = ?2",
+            params![report_json, run_id],
+        )?;
+        Ok(())
+    }
+
+    /// Adds a URL to the frontier unless its key is known. Returns whether it was added.
+    pub fn enqueue(
+        &self,
+        key: &str,
+        url: &str,
+        kind: UrlKind,
+        hops: u32,
+        lastmod: Option<&str>,
+    ) -> Result<bool> {
+        let n = self.conn.execute(
+            "INSERT OR IGNORE INTO urls (key, url, kind, priority, state, hops, lastmod, seq)
+             VALUES (?1, ?2, ?3, ?4, 'queued', ?5, ?6, (SELECT COALESCE(MAX(seq), 0) + 1 FROM urls))",
+            params![key, url, kind.as_str(), kind.priority(), hops, lastmod],
+        )?;
+        if n == 0 {
+            if let Some(lm) = lastmod {
+                self.conn.execute(
+                    "UPDATE urls SET lastmod = ?1 WHERE key = ?2",
+                    params![lm, key],
+                )?;
+            }
+        }
+        Ok(n > 0)
+    }
+
+    /// Re-queues a known key with a new URL (redirect to the same identity).
+    pub fn requeue_redirect(&self, key: &str, url: &str, hops: u32) -> Result<()> {
+        self.conn.execute(
+            "UPDATE urls SET url = ?1, hops = ?2, state = 'queued', not_before_ms = 0 WHERE key = ?3",
+            params![url, hops, key],
+        )?;
+        Ok(())
+    }
+
+    /// The next queued URL (by kind priority, then discovery order).
+    pub fn next_queued(&self) -> Result<Option<QueuedUrl>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT key, url, kind, hops, attempts FROM urls WHERE state = 'queued'
+                 ORDER BY priority, seq LIMIT 1",
+                [],
+                |r| {
+                    Ok(QueuedUrl {
+                        key: r.get(0)?,
+                        url: r.get(1)?,
+                        kind: UrlKind::parse(&r.get::<_, String>(2)?),
+                        hops: r.get(3)?,
+                        attempts: r.get(4)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    /// Number of queued URLs.
+    pub fn queued_count(&self) -> Result<u64> {
+        Ok(self.conn.query_row(
+            "SELECT COUNT(*) FROM urls WHERE state = 'queued'",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// Marks a URL final (`done`, `failed`, `gone`, `external`, `skipped`) with a reason.
+    pub fn mark(&self, key: &str, state: &str, reason: Option<&str>, run_id: i64) -> Result<()> {
+        self.conn.execute(
+            "UPDATE urls SET state = ?1, reason = ?2, run_id = ?3 WHERE key = ?4",
+            params![state, reason, run_id, key],
+        )?;
+        Ok(())
+    }
+
+    /// Records a failed attempt (the URL stays queued, moved behind the others).
+    pub fn retry_later(&self, key: &str) -> Result<u32> {
+        self.conn.execute(
+            "UPDATE urls SET attempts = attempts + 1, seq = (SELECT COALESCE(MAX(seq), 0) + 1 FROM urls) WHERE key = ?1",
+            params![key],
+        )?;
+        Ok(self.conn.query_row(
+            "SELECT attempts FROM urls WHERE key = ?1",
+            params![key],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// The latest capture of a key with a full payload (response record or resolved revisit).
+    pub fn prior_capture(&self, key: &str) -> Result<Option<PriorCapture>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT record_id, url, warc_date, digest, content_hash, etag, last_modified FROM captures
+                 WHERE key = ?1 AND status = 200 ORDER BY id DESC LIMIT 1",
+                params![key],
+                |r| {
+                    Ok(PriorCapture {
+                        record_id: r.get(0)?,
+                        url: r.get(1)?,
+                        warc_date: r.get(2)?,
+                        digest: r.get(3)?,
+                        content_hash: r.get(4)?,
+                        etag: r.get(5)?,
+                        last_modified: r.get(6)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    /// The original response record holding a payload digest (for revisits).
+    pub fn original_for_digest(&self, digest: &str) -> Result<Option<PriorCapture>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT record_id, url, warc_date, digest, content_hash, etag, last_modified FROM captures
+                 WHERE digest = ?1 AND warc_type = 'response' ORDER BY id LIMIT 1",
+                params![digest],
+                |r| {
+                    Ok(PriorCapture {
+                        record_id: r.get(0)?,
+                        url: r.get(1)?,
+                        warc_date: r.get(2)?,
+                        digest: r.get(3)?,
+                        content_hash: r.get(4)?,
+                        etag: r.get(5)?,
+                        last_modified: r.get(6)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    /// Whether a record id is already stored.
+    pub fn has_capture(&self, record_id: &str) -> Result<bool> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT 1 FROM captures WHERE record_id = ?1",
+                params![record_id],
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some())
+    }
+
+    /// Key of a frontier URL by its fetch URL.
+    pub fn key_for_url(&self, url: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT key FROM urls WHERE url = ?1", params![url], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+
+    /// Inserts a capture.
+    pub fn add_capture(&self, run_id: i64, c: &CaptureRow<'_>) -> Result<()> {
+        self.conn.execute(
+            "INSERT OR IGNORE INTO captures (run_id, key, url, file, offset, length, digest, status, mime, record_id,
+                warc_date, warc_type, content_hash, etag, last_modified)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+            params![
+                run_id, c.key, c.url, c.file, c.offset as i64, c.length as i64, c.digest, c.status, c.mime,
+                c.record_id, c.warc_date, c.warc_type, c.content_hash, c.etag, c.last_modified
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Number of captures in a run.
+    pub fn captures_in_run(&self, run_id: i64) -> Result<u64> {
+        Ok(self.conn.query_row(
+            "SELECT COUNT(*) FROM captures WHERE run_id = ?1",
+            params![run_id],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// Stores the host's robots.txt outcome.
+    pub fn save_robots(&self, origin: &str, body: Option<&str>, status: u16) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO hosts (origin, robots, robots_status, robots_fetched) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT(origin) DO UPDATE SET robots = ?2, robots_status = ?3, robots_fetched = ?4",
+            params![origin, body, status, chrono::Utc::now().to_rfc3339()],
+        )?;
+        Ok(())
+    }
+
+    /// Stores the host's back-off deadline and error count.
+    pub fn save_backoff(&self, origin: &str, until: &str, errors: u32) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO hosts (origin, backoff_until, errors) VALUES (?1, ?2, ?3)
+             ON CONFLICT(origin) DO UPDATE SET backoff_until = ?2, errors = ?3",
+            params![origin, until, errors],
+        )?;
+        Ok(())
+    }
+
+    /// Runs a closure in a transaction.
+    pub fn transaction<T>(&mut self, f: impl FnOnce(&State) -> Result<T>) -> Result<T> {
+        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        match f(self) {
+            Ok(v) => {
+                self.conn.execute_batch("COMMIT")?;
+                Ok(v)
+            }
+            Err(e) => {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                Err(e)
+            }
+        }
+    }
+
+    /// A stored setting (e.g. the detected public base URL).
+    pub fn get_meta(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT v FROM meta WHERE k = ?1", params![key], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+
+    /// Stores a setting.
+    pub fn set_meta(&self, key: &str, value: &str) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO meta (k, v) VALUES (?1, ?2) ON CONFLICT(k) DO UPDATE SET v = ?2",
+            params![key, value],
+        )?;
+        Ok(())
+    }
+
+    /// The JSON report of the latest finished run.
+    pub fn last_report(&self) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT report FROM runs WHERE finished IS NOT NULL ORDER BY id DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frontier_order_and_runs() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = State::open(&dir.path().join("s.db")).unwrap();
+        let (run, resumed) = s.begin_run("http://h/").unwrap();
+        assert!(!resumed);
+        assert!(
+            s.enqueue("news:1", "http://h/a-1.html", UrlKind::Detail, 0, None)
+                .unwrap()
+        );
+        assert!(
+            !s.enqueue("news:1", "http://h/b-1.html", UrlKind::Detail, 0, None)
+                .unwrap()
+        );
+        s.enqueue("http://h/", "http://h/", UrlKind::Home, 0, None)
+            .unwrap();
+        assert_eq!(s.next_queued().unwrap().unwrap().kind, UrlKind::Home);
+        s.mark("http://h/", "done", None, run).unwrap();
+        assert_eq!(s.next_queued().unwrap().unwrap().url, "http://h/a-1.html");
+        // Not finished: the same run resumes.
+        assert_eq!(s.begin_run("http://h/").unwrap(), (run, true));
+        s.mark("news:1", "done", None, run).unwrap();
+        s.finish_run(run, "{}").unwrap();
+        let (run2, resumed) = s.begin_run("http://h/").unwrap();
+        assert!(!resumed && run2 > run);
+        assert_eq!(s.queued_count().unwrap(), 2);
+    }
+}
