@@ -1,0 +1,291 @@
+//! Replay: rebuilds records from the WARC archive alone (no network). This is what
+//! `tracuu reindex` calls. Revisits are resolved to their original payload; the latest capture
+//! of each record id wins; attachment payloads (PDF) give their text to the records.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+
+use crate::crawl::decode_text;
+use crate::error::{Error, Result};
+use crate::extract::{self, Extracted};
+use crate::pdf;
+use crate::record::Record;
+use crate::warc::{self, WarcReader};
+
+/// One archived capture (response or revisit) of an HTTP URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Capture {
+    /// The fetched URL (`WARC-Target-URI`).
+    pub url: String,
+    /// `WARC-Date`.
+    pub date: String,
+    /// HTTP status.
+    pub status: u16,
+    /// MIME type of the payload (from `Content-Type`).
+    pub mime: String,
+    /// `response` or `revisit`.
+    pub warc_type: String,
+    /// The WARC file holding this record.
+    pub file: PathBuf,
+    /// Offset of this record.
+    pub offset: u64,
+    /// Where the payload is: this record, or the original a revisit refers to.
+    pub payload_file: PathBuf,
+    /// Offset of the payload record.
+    pub payload_offset: u64,
+    /// Id of the record extracted from this capture, if any (`news-12`).
+    pub record_id: Option<String>,
+}
+
+/// What the archive holds.
+#[derive(Debug, Clone, Default)]
+pub struct Replay {
+    /// One record per id (latest capture wins), sorted by id.
+    pub records: Vec<Record>,
+    /// Problems met (unreadable files, unresolved revisits); replay continues past them.
+    pub warnings: Vec<String>,
+    /// Every HTTP capture, in archive order.
+    pub captures: Vec<Capture>,
+}
+
+/// An archived HTTP response, read back by location.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArchivedResponse {
+    /// The URL captured.
+    pub url: String,
+    /// `WARC-Date`.
+    pub date: String,
+    /// HTTP status.
+    pub status: u16,
+    /// Response headers.
+    pub headers: Vec<(String, String)>,
+    /// The body with content-encoding removed.
+    pub body: Vec<u8>,
+}
+
+/// Every `*.warc.gz` / `*.warc` file in the folders, sorted by name (names start with the
+/// crawl time, so this is chronological).
+pub fn warc_files(dirs: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for dir in dirs {
+        let entries = std::fs::read_dir(dir).map_err(|source| Error::Io {
+            path: dir.clone(),
+            source,
+        })?;
+        for e in entries.flatten() {
+            let p = e.path();
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            if name.ends_with(".warc.gz") || name.ends_with(".warc") {
+                files.push(p);
+            }
+        }
+    }
+    files.sort_by(|a, b| a.file_name().cmp(&b.file_name()));
+    Ok(files)
+}
+
+/// Reads the HTTP response at `(file, offset)`, which must be a `response` record (use
+/// [`Capture::payload_file`] / [`Capture::payload_offset`] for revisits).
+pub fn read_capture(file: &Path, offset: u64) -> Result<ArchivedResponse> {
+    let rec = warc::read_record_at(file, offset)?;
+    let bad = |m: &str| Error::Warc {
+        path: file.to_path_buf(),
+        message: m.to_string(),
+    };
+    if rec.warc_type() != "response" {
+        return Err(bad(&format!(
+            "record at {offset} is a {} record, not a response",
+            rec.warc_type()
+        )));
+    }
+    let http = warc::parse_http_response(&rec.block)
+        .ok_or_else(|| bad("record block is not an HTTP response"))?;
+    Ok(ArchivedResponse {
+        url: rec.target_uri().unwrap_or("").to_string(),
+        date: rec.date().unwrap_or("").to_string(),
+        status: http.status,
+        headers: http.headers.clone(),
+        body: http.decoded_body(),
+    })
+}
+
+fn parse_date(s: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s)
+        .ok()
+        .map(|d| d.with_timezone(&Utc))
+}
+
+/// Path and query of a URL, used to match attachment links (public URLs) with archived
+/// downloads (possibly fetched from a mirror).
+fn path_key(url: &str) -> Option<String> {
+    let u = url::Url::parse(url).ok()?;
+    Some(match u.query() {
+        Some(q) => format!("{}?{q}", u.path()),
+        None => u.path().to_string(),
+    })
+}
+
+/// Replays every WARC file in `dirs`: extracts records from HTML 200 responses (revisits
+/// resolved to their original payload), keeps the latest capture per record id, and fills
+/// attachment texts from archived downloads.
+pub fn replay_archive(dirs: &[PathBuf]) -> Result<Replay> {
+    let files = warc_files(dirs)?;
+    let mut out = Replay::default();
+    // Originals by record id and by payload digest, for revisits.
+    let mut by_id: HashMap<String, (PathBuf, u64)> = HashMap::new();
+    let mut by_digest: HashMap<String, (PathBuf, u64)> = HashMap::new();
+    let mut latest: HashMap<String, (DateTime<Utc>, Record)> = HashMap::new();
+    let mut attachment_text: HashMap<String, (DateTime<Utc>, String)> = HashMap::new();
+    for file in &files {
+        let reader = match WarcReader::open(file) {
+            Ok(r) => r,
+            Err(e) => {
+                out.warnings.push(e.to_string());
+                continue;
+            }
+        };
+        for rec in reader {
+            let rec = match rec {
+                Ok(r) => r,
+                Err(e) => {
+                    out.warnings.push(e.to_string());
+                    break;
+                }
+            };
+            let ty = rec.warc_type().to_string();
+            if ty != "response" && ty != "revisit" {
+                continue;
+            }
+            let Some(url) = rec.target_uri().map(String::from) else {
+                continue;
+            };
+            let date = rec.date().unwrap_or("").to_string();
+            let when = parse_date(&date).unwrap_or_default();
+            let Some(http) = warc::parse_http_response(&rec.block) else {
+                out.warnings.push(format!(
+                    "{}: record at {} has no HTTP response",
+                    file.display(),
+                    rec.offset
+                ));
+                continue;
+            };
+            let mut capture = Capture {
+                url: url.clone(),
+                date: date.clone(),
+                status: http.status,
+                mime: http
+                    .header("Content-Type")
+                    .unwrap_or("")
+                    .split(';')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_string(),
+                warc_type: ty.clone(),
+                file: file.clone(),
+                offset: rec.offset,
+                payload_file: file.clone(),
+                payload_offset: rec.offset,
+                record_id: None,
+            };
+            // The payload: this record's body, or the original's for a revisit.
+            let (headers, body) = if ty == "response" {
+                if let Some(id) = rec.record_id() {
+                    by_id.insert(id.to_string(), (file.clone(), rec.offset));
+                }
+                if let Some(d) = rec.header("WARC-Payload-Digest") {
+                    by_digest
+                        .entry(d.to_string())
+                        .or_insert((file.clone(), rec.offset));
+                }
+                if rec.header("WARC-Truncated").is_some() {
+                    out.warnings
+                        .push(format!("{url}: truncated capture, not extracted"));
+                    out.captures.push(capture);
+                    continue;
+                }
+                (http.headers.clone(), http.decoded_body())
+            } else {
+                let original = rec
+                    .header("WARC-Refers-To")
+                    .and_then(|id| by_id.get(id))
+                    .or_else(|| {
+                        rec.header("WARC-Payload-Digest")
+                            .and_then(|d| by_digest.get(d))
+                    })
+                    .cloned();
+                let Some((ofile, ooffset)) = original else {
+                    out.warnings.push(format!(
+                        "{url}: revisit at {} refers to a record not in the archive",
+                        rec.offset
+                    ));
+                    out.captures.push(capture);
+                    continue;
+                };
+                capture.payload_file = ofile.clone();
+                capture.payload_offset = ooffset;
+                match read_capture(&ofile, ooffset) {
+                    Ok(orig) => (orig.headers, orig.body),
+                    Err(e) => {
+                        out.warnings.push(e.to_string());
+                        out.captures.push(capture);
+                        continue;
+                    }
+                }
+            };
+            let status = if ty == "revisit" && http.status == 304 {
+                200
+            } else {
+                http.status
+            };
+            if status == 200 {
+                let ct = headers
+                    .iter()
+                    .find(|(k, _)| k.eq_ignore_ascii_case("Content-Type"))
+                    .map(|(_, v)| v.as_str());
+                let ct_lower = ct.unwrap_or("").to_ascii_lowercase();
+                let download = url.contains("download=1")
+                    || ct_lower.contains("pdf")
+                    || body.starts_with(b"%PDF");
+                if body.starts_with(b"%PDF") || (download && ct_lower.contains("pdf")) {
+                    if let Some(key) = path_key(&url) {
+                        let text = match pdf::extract_text(&body) {
+                            Some(t) if !t.trim().is_empty() => t,
+                            _ => pdf::SCANNED_MARK.to_string(),
+                        };
+                        let newer = attachment_text.get(&key).is_none_or(|(d, _)| *d <= when);
+                        if newer {
+                            attachment_text.insert(key, (when, text));
+                        }
+                    }
+                } else if ct_lower.contains("html") || ct.is_none() {
+                    let html = decode_text(&body, ct);
+                    if let Some(record) = match extract::extract(&url, &html) {
+                        Extracted::FloodPage => None,
+                        e => e.into_record(),
+                    } {
+                        capture.record_id = Some(record.id.clone());
+                        let newer = latest.get(&record.id).is_none_or(|(d, _)| *d <= when);
+                        if newer {
+                            latest.insert(record.id.clone(), (when, record));
+                        }
+                    }
+                }
+            }
+            out.captures.push(capture);
+        }
+    }
+    let mut records: Vec<Record> = latest.into_values().map(|(_, r)| r).collect();
+    for r in &mut records {
+        for a in &mut r.attachments {
+            if let Some((_, text)) = path_key(&a.url).and_then(|k| attachment_text.get(&k)) {
+                a.text = Some(text.clone());
+            }
+        }
+    }
+    records.sort_by(|a, b| a.id.cmp(&b.id));
+    out.records = records;
+    Ok(out)
+}

@@ -1,0 +1,1 @@
+//! Politeness against the fixture server's faults, checked from its request log.

@@ -1,0 +1,1 @@
+//! Killing and resuming a crawl; recrawling an unchanged site.
