@@ -1,0 +1,264 @@
+//! Admin endpoints and the job runners behind them: reindex (replay the archive, build a new
+//! generation, swap it in), crawl (crawl, then reindex), rollback, and the job listing.
+//!
+//! Every accepted action is written to the audit log before it starts; a job's end is written
+//! when it finishes.
+
+use axum::Json;
+use axum::extract::{Request, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+use crate::audit::AuditEntry;
+use crate::error::{AppError, Error};
+use crate::extract::ApiPath;
+use crate::jobs::{JobHandle, JobKind, JobSnapshot};
+use crate::state::AppState;
+
+/// Most non-fatal warnings kept on a job.
+const MAX_JOB_WARNINGS: usize = 100;
+
+fn audit(state: &AppState, entry: &AuditEntry<'_>) -> Result<(), AppError> {
+    state.audit().record(entry).map_err(AppError::from)
+}
+
+fn accepted(job: &JobHandle) -> Response {
+    let id = job.id();
+    (
+        StatusCode::ACCEPTED,
+        [(
+            axum::http::header::LOCATION,
+            format!("/api/admin/jobs/{id}"),
+        )],
+        Json(json!({ "job_id": id, "status_url": format!("/api/admin/jobs/{id}") })),
+    )
+        .into_response()
+}
+
+/// Starts a job of `kind`, auditing the start, and runs `work` in the background.
+fn start_job<F>(
+    state: &AppState,
+    kind: JobKind,
+    remote: Option<String>,
+    work: F,
+) -> Result<Response, AppError>
+where
+    F: AsyncJob,
+{
+    let job = match state.jobs().start(kind) {
+        Ok(job) => job,
+        Err(err) => {
+            let mut entry = AuditEntry::now(kind.as_str(), "rejected");
+            entry.remote = remote;
+            entry.detail = Some("a job of this kind is already running".to_owned());
+            audit(state, &entry)?;
+            return Err(err);
+        }
+    };
+    let mut entry = AuditEntry::now(kind.as_str(), "started");
+    entry.job_id = Some(job.id());
+    entry.remote = remote;
+    if let Err(err) = audit(state, &entry) {
+        job.finish(Err("cannot write the audit log".to_owned()));
+        return Err(err);
+    }
+    let response = accepted(&job);
+    let state = state.clone();
+    tokio::spawn(async move {
+        let outcome = work.run(state.clone(), job.clone()).await;
+        let mut entry = AuditEntry::now(
+            kind.as_str(),
+            if outcome.is_ok() {
+                "succeeded"
+            } else {
+                "failed"
+            },
+        );
+        entry.job_id = Some(job.id());
+        if let Err(err) = &outcome {
+            tracing::error!(job = job.id(), kind = kind.as_str(), error = %err, "job failed");
+            entry.detail = Some(err.to_string());
+        }
+        job.finish(outcome.map_err(|err| err.to_string()));
+        if let Err(err) = state.audit().record(&entry) {
+            tracing::error!(error = %err, "cannot write the audit log");
+        }
+    });
+    Ok(response)
+}
+
+/// Work a job does, given the state and its reporting handle.
+trait AsyncJob: Send + 'static {
+    fn run(self, state: AppState, job: JobHandle)
+    -> impl Future<Output = Result<(), Error>> + Send;
+}
+
+struct ReindexJob;
+
+impl AsyncJob for ReindexJob {
+    async fn run(self, state: AppState, job: JobHandle) -> Result<(), Error> {
+        tokio::task::spawn_blocking(move || reindex_blocking(&state, &job)).await?
+    }
+}
+
+struct CrawlJob;
+
+impl AsyncJob for CrawlJob {
+    async fn run(self, state: AppState, job: JobHandle) -> Result<(), Error> {
+        crawl_then_reindex(state, job).await
+    }
+}
+
+/// Replays the archive and builds a new generation beside the live one; the store swaps it in
+/// atomically for readers.
+pub(crate) fn reindex_blocking(state: &AppState, job: &JobHandle) -> Result<(), Error> {
+    let dirs = state.reindex_dirs();
+    job.phase("replaying archive");
+    let replay = crawler::replay_archive(&dirs)?;
+    for warning in replay.warnings.iter().take(MAX_JOB_WARNINGS) {
+        job.error(warning.clone());
+    }
+    job.set_count("warnings", replay.warnings.len() as u64);
+    job.set_count("captures", replay.captures.len() as u64);
+    let records = replay.records.len() as u64;
+    job.set_count("records", records);
+    job.phase("building index");
+    job.progress(0, Some(records));
+    let stats = state
+        .store()
+        .build_generation_with_progress(replay.records, &mut |done| {
+            job.progress(done as u64, Some(records))
+        })?;
+    state.set_captures(&replay.captures);
+    job.set_count("documents", stats.documents);
+    tracing::info!(job = job.id(), generation = %stats.generation, documents = stats.documents, "new index generation is live");
+    state.metrics().reindex_finished();
+    Ok(())
+}
+
+async fn crawl_then_reindex(state: AppState, job: JobHandle) -> Result<(), Error> {
+    let inputs = state.inputs().clone();
+    let (Some(config), Some(archive_dir), Some(state_db)) =
+        (inputs.crawler, inputs.crawl_archive_dir, inputs.state_db)
+    else {
+        return Err(Error::NotConfigured("crawling"));
+    };
+    job.phase("crawling");
+    let reporter = job.clone();
+    let progress = move |p: crawler::Progress| {
+        reporter.progress(p.fetched, Some(p.fetched + p.queued));
+        reporter.set_count("fetched", p.fetched);
+        reporter.set_count("failed", p.failed);
+    };
+    // The crawler keeps a SQLite connection across awaits, so its future is not `Send`: it
+    // runs on a thread of its own with a single-threaded runtime.
+    let report = tokio::task::spawn_blocking(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(Error::Runtime)?;
+        runtime
+            .block_on(crawler::crawl(
+                &config,
+                &archive_dir,
+                &state_db,
+                Some(&progress),
+            ))
+            .map_err(Error::from)
+    })
+    .await??;
+    job.set_count("fetched", report.fetched);
+    job.set_count("new", report.new);
+    job.set_count("changed", report.changed);
+    job.set_count("failed", report.failed_total());
+    for (reason, count) in &report.failed {
+        job.error(format!("{count} × {reason}"));
+    }
+    state.metrics().crawl_finished();
+    tokio::task::spawn_blocking(move || reindex_blocking(&state, &job)).await?
+}
+
+/// Peer address of the request, for the audit log.
+fn remote_of(request: &Request) -> Option<String> {
+    crate::server::remote(request.extensions())
+}
+
+/// `POST /api/admin/reindex`: 202 with the job id, or 409 if a reindex is running.
+pub(crate) async fn reindex(
+    State(state): State<AppState>,
+    request: Request,
+) -> Result<Response, AppError> {
+    start_job(&state, JobKind::Reindex, remote_of(&request), ReindexJob)
+}
+
+/// `POST /api/admin/crawl`: 202 with the job id, 409 if a crawl is running, 400 when the
+/// service was started without crawler settings.
+pub(crate) async fn crawl(
+    State(state): State<AppState>,
+    request: Request,
+) -> Result<Response, AppError> {
+    if state.inputs().crawler.is_none() {
+        return Err(AppError::bad_request(
+            "crawl_not_configured",
+            "Máy chủ này không được cấu hình để thu thập dữ liệu.",
+        ));
+    }
+    start_job(&state, JobKind::Crawl, remote_of(&request), CrawlJob)
+}
+
+/// `POST /api/admin/rollback`: makes the previous generation live again.
+pub(crate) async fn rollback(
+    State(state): State<AppState>,
+    request: Request,
+) -> Result<Response, AppError> {
+    let mut entry = AuditEntry::now("rollback", "started");
+    entry.remote = remote_of(&request);
+    audit(&state, &entry)?;
+    let worker = state.clone();
+    let outcome = tokio::task::spawn_blocking(move || worker.store().rollback()).await?;
+    let mut done = AuditEntry::now(
+        "rollback",
+        if outcome.is_ok() {
+            "succeeded"
+        } else {
+            "failed"
+        },
+    );
+    done.remote = entry.remote.clone();
+    match outcome {
+        Ok(rollback) => {
+            done.detail = Some(format!("{} replaces {}", rollback.live, rollback.replaced));
+            audit(&state, &done)?;
+            Ok(
+                Json(json!({ "live": rollback.live, "replaced": rollback.replaced }))
+                    .into_response(),
+            )
+        }
+        Err(err) => {
+            done.detail = Some(err.to_string());
+            audit(&state, &done)?;
+            Err(AppError::from(err))
+        }
+    }
+}
+
+/// `GET /api/admin/jobs`: every remembered job, newest first.
+pub(crate) async fn list_jobs(State(state): State<AppState>) -> Json<Vec<JobSnapshot>> {
+    Json(state.jobs().list())
+}
+
+/// `GET /api/admin/jobs/{id}`.
+pub(crate) async fn job(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<JobSnapshot>, AppError> {
+    let not_found = || {
+        AppError::NotFound(format!(
+            "Không có tác vụ mã “{}”.",
+            id.chars().take(40).collect::<String>()
+        ))
+    };
+    let number: u64 = id.parse().map_err(|_| not_found())?;
+    state.jobs().get(number).map(Json).ok_or_else(not_found)
+}

@@ -1,0 +1,94 @@
+//! The `[server]` configuration: bind address, admin token and the request limits.
+//!
+//! The CLI loads it from `config.toml` (unknown keys are an error) and applies environment and
+//! command-line overrides before handing it to [`crate::AppState`]; this crate never reads the
+//! environment itself.
+
+use std::net::SocketAddr;
+
+use serde::{Deserialize, Serialize};
+
+/// Settings of the HTTP service.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServerConfig {
+    /// Address to listen on (`127.0.0.1:8080`).
+    pub bind: SocketAddr,
+    /// Bearer token for `/api/admin/*`. When unset, every admin endpoint answers 404 as if it
+    /// did not exist.
+    pub admin_token: Option<String>,
+    /// Public base URL of the service (`https://tracuu.example.vn`), used for absolute links in
+    /// RSS feeds and citations. When unset, links are built from the request's `Host` header.
+    pub public_url: Option<String>,
+    /// Longest accepted query, in characters; longer queries get a 400.
+    pub max_query_len: usize,
+    /// Largest accepted `per_page`; larger values get a 400.
+    pub max_per_page: usize,
+    /// `per_page` when the request does not say.
+    pub default_per_page: usize,
+    /// Deepest hit reachable with `page`/`per_page` (offset + per_page); deeper pages must
+    /// use the `cursor`.
+    pub max_offset: usize,
+    /// Requests taking longer than this many milliseconds are answered with a 503.
+    pub request_timeout_ms: u64,
+    /// How many requests are handled at once; further requests wait (within the timeout).
+    pub concurrency_limit: usize,
+    /// How many items an RSS feed carries.
+    pub rss_items: usize,
+    /// Most rows a CSV / JSON-lines export streams before it stops.
+    pub export_max_rows: usize,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            admin_token: None,
+            public_url: None,
+            max_query_len: 512,
+            max_per_page: 100,
+            default_per_page: 20,
+            max_offset: 10_000,
+            request_timeout_ms: 10_000,
+            concurrency_limit: 256,
+            rss_items: 50,
+            export_max_rows: 100_000,
+        }
+    }
+}
+
+impl ServerConfig {
+    /// The admin token, if one is set and not blank.
+    pub(crate) fn admin_token(&self) -> Option<&str> {
+        self.admin_token.as_deref().filter(|t| !t.trim().is_empty())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_keys_are_rejected() {
+        let err = toml_like(r#"{"bind": "127.0.0.1:9000", "colour": "blue"}"#).unwrap_err();
+        assert!(err.to_string().contains("colour"), "{err}");
+    }
+
+    #[test]
+    fn missing_keys_take_defaults() {
+        let config = toml_like(r#"{"max_per_page": 50}"#).unwrap();
+        assert_eq!(config.max_per_page, 50);
+        assert_eq!(config.bind, ServerConfig::default().bind);
+        assert_eq!(config.admin_token(), None);
+    }
+
+    #[test]
+    fn blank_admin_token_counts_as_unset() {
+        let config = toml_like(r#"{"admin_token": "  "}"#).unwrap();
+        assert_eq!(config.admin_token(), None);
+    }
+
+    fn toml_like(json: &str) -> serde_json::Result<ServerConfig> {
+        serde_json::from_str(json)
+    }
+}

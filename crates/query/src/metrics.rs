@@ -1,0 +1,205 @@
+//! Prometheus metrics: request counts and latency histograms per route, plus the service gauges
+//! (documents indexed, last crawl and reindex), rendered as Prometheus text by `/metrics`.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::Duration;
+
+/// Upper bounds of the latency histogram buckets, in seconds.
+const BUCKETS: [f64; 12] = [
+    0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0,
+];
+
+#[derive(Debug, Default)]
+struct Histogram {
+    counts: [u64; BUCKETS.len()],
+    count: u64,
+    sum: f64,
+}
+
+impl Histogram {
+    fn observe(&mut self, seconds: f64) {
+        for (bound, count) in BUCKETS.iter().zip(self.counts.iter_mut()) {
+            if seconds <= *bound {
+                *count += 1;
+            }
+        }
+        self.count += 1;
+        self.sum += seconds;
+    }
+}
+
+#[derive(Debug, Default)]
+struct Tables {
+    /// (route, method, status) -> count.
+    requests: BTreeMap<(String, String, u16), u64>,
+    /// route -> latency histogram.
+    latency: BTreeMap<String, Histogram>,
+}
+
+/// The service's metrics registry (cheap to update from every request).
+#[derive(Debug)]
+pub struct Metrics {
+    tables: Mutex<Tables>,
+    last_crawl: AtomicI64,
+    last_reindex: AtomicI64,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Self {
+            tables: Mutex::default(),
+            last_crawl: AtomicI64::new(0),
+            last_reindex: AtomicI64::new(0),
+        }
+    }
+}
+
+impl Metrics {
+    /// Records one answered request.
+    pub fn observe(&self, route: &str, method: &str, status: u16, elapsed: Duration) {
+        let mut tables = self.tables.lock().unwrap_or_else(|e| e.into_inner());
+        *tables
+            .requests
+            .entry((route.to_owned(), method.to_owned(), status))
+            .or_default() += 1;
+        tables
+            .latency
+            .entry(route.to_owned())
+            .or_default()
+            .observe(elapsed.as_secs_f64());
+    }
+
+    /// Notes that a crawl finished successfully now.
+    pub fn crawl_finished(&self) {
+        self.last_crawl
+            .store(chrono::Utc::now().timestamp(), Ordering::Relaxed);
+    }
+
+    /// Notes that a reindex (new generation swapped in) finished successfully now.
+    pub fn reindex_finished(&self) {
+        self.last_reindex
+            .store(chrono::Utc::now().timestamp(), Ordering::Relaxed);
+    }
+
+    /// Renders everything as Prometheus text exposition format.
+    pub fn render(
+        &self,
+        documents: u64,
+        generation: Option<u64>,
+        jobs_running: &[(&str, u64)],
+    ) -> String {
+        let tables = self.tables.lock().unwrap_or_else(|e| e.into_inner());
+        let mut out = String::new();
+        out.push_str("# HELP tracuu_http_requests_total HTTP requests answered, by route, method and status.\n");
+        out.push_str("# TYPE tracuu_http_requests_total counter\n");
+        for ((route, method, status), count) in &tables.requests {
+            let _ = writeln!(
+                out,
+                "tracuu_http_requests_total{{route=\"{}\",method=\"{}\",status=\"{status}\"}} {count}",
+                label(route),
+                label(method)
+            );
+        }
+        out.push_str(
+            "# HELP tracuu_http_request_duration_seconds Time to answer HTTP requests, by route.\n",
+        );
+        out.push_str("# TYPE tracuu_http_request_duration_seconds histogram\n");
+        for (route, histogram) in &tables.latency {
+            let route = label(route);
+            for (bound, count) in BUCKETS.iter().zip(histogram.counts.iter()) {
+                let _ = writeln!(
+                    out,
+                    "tracuu_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"{bound}\"}} {count}"
+                );
+            }
+            let _ = writeln!(
+                out,
+                "tracuu_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"+Inf\"}} {}",
+                histogram.count
+            );
+            let _ = writeln!(
+                out,
+                "tracuu_http_request_duration_seconds_sum{{route=\"{route}\"}} {}",
+                histogram.sum
+            );
+            let _ = writeln!(
+                out,
+                "tracuu_http_request_duration_seconds_count{{route=\"{route}\"}} {}",
+                histogram.count
+            );
+        }
+        out.push_str("# HELP tracuu_documents_indexed Records in the live index generation.\n");
+        out.push_str("# TYPE tracuu_documents_indexed gauge\n");
+        let _ = writeln!(out, "tracuu_documents_indexed {documents}");
+        if let Some(generation) = generation {
+            out.push_str("# HELP tracuu_index_generation The live index generation.\n");
+            out.push_str("# TYPE tracuu_index_generation gauge\n");
+            let _ = writeln!(out, "tracuu_index_generation {generation}");
+        }
+        out.push_str("# HELP tracuu_last_crawl_timestamp_seconds End of the last successful crawl (0 = none since start).\n");
+        out.push_str("# TYPE tracuu_last_crawl_timestamp_seconds gauge\n");
+        let _ = writeln!(
+            out,
+            "tracuu_last_crawl_timestamp_seconds {}",
+            self.last_crawl.load(Ordering::Relaxed)
+        );
+        out.push_str("# HELP tracuu_last_reindex_timestamp_seconds End of the last successful reindex (0 = none since start).\n");
+        out.push_str("# TYPE tracuu_last_reindex_timestamp_seconds gauge\n");
+        let _ = writeln!(
+            out,
+            "tracuu_last_reindex_timestamp_seconds {}",
+            self.last_reindex.load(Ordering::Relaxed)
+        );
+        out.push_str("# HELP tracuu_jobs_running Admin jobs running now, by kind.\n");
+        out.push_str("# TYPE tracuu_jobs_running gauge\n");
+        for (kind, running) in jobs_running {
+            let _ = writeln!(out, "tracuu_jobs_running{{kind=\"{kind}\"}} {running}");
+        }
+        out
+    }
+}
+
+/// Escapes a Prometheus label value.
+fn label(value: &str) -> String {
+    value
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn histogram_buckets_are_cumulative() {
+        let metrics = Metrics::default();
+        metrics.observe("/api/search", "GET", 200, Duration::from_micros(700));
+        metrics.observe("/api/search", "GET", 200, Duration::from_millis(30));
+        metrics.observe("/api/search", "GET", 400, Duration::from_millis(30));
+        let text = metrics.render(7, Some(2), &[("reindex", 1)]);
+        assert!(text.contains(
+            "tracuu_http_requests_total{route=\"/api/search\",method=\"GET\",status=\"200\"} 2"
+        ));
+        assert!(text.contains(
+            "tracuu_http_request_duration_seconds_bucket{route=\"/api/search\",le=\"0.001\"} 1"
+        ));
+        assert!(text.contains(
+            "tracuu_http_request_duration_seconds_bucket{route=\"/api/search\",le=\"0.05\"} 3"
+        ));
+        assert!(
+            text.contains("tracuu_http_request_duration_seconds_count{route=\"/api/search\"} 3")
+        );
+        assert!(text.contains("tracuu_documents_indexed 7"));
+        assert!(text.contains("tracuu_index_generation 2"));
+        assert!(text.contains("tracuu_jobs_running{kind=\"reindex\"} 1"));
+    }
+
+    #[test]
+    fn label_values_are_escaped() {
+        assert_eq!(label("a\"b\\c\n"), "a\\\"b\\\\c\\n");
+    }
+}

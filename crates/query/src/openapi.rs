@@ -1,0 +1,180 @@
+//! The hand-written OpenAPI 3.1 description served at `/api/openapi.json`.
+
+use serde_json::{Value, json};
+
+/// The OpenAPI document of the service.
+pub(crate) fn document() -> Value {
+    let error = json!({ "$ref": "#/components/responses/Error" });
+    let text = |description: &str| json!({ "in": "query", "schema": { "type": "string" }, "description": description });
+    let named = |name: &str, mut parameter: Value| {
+        parameter["name"] = json!(name);
+        parameter
+    };
+    let search_parameters = json!([
+        named(
+            "q",
+            text(
+                "Query text: words with or without diacritics, \"phrases\", -excluded, OR; a document number jumps to that document."
+            )
+        ),
+        named(
+            "kind",
+            json!({ "in": "query", "schema": { "type": "string", "enum": ["news", "legal"] }, "description": "Only news articles or only legal documents." })
+        ),
+        named(
+            "doc_type",
+            text("Document type (Thể loại), e.g. Nghị quyết.")
+        ),
+        named("issuer", text("Issuing body (Cơ quan ban hành).")),
+        named("signer", text("Signer (Người ký).")),
+        named("field", text("Field (Lĩnh vực).")),
+        named(
+            "status",
+            json!({ "in": "query", "schema": { "type": "string", "enum": ["con-hieu-luc", "het-hieu-luc"] }, "description": "Legal status, computed from the expiry date." })
+        ),
+        named(
+            "date_from",
+            json!({ "in": "query", "schema": { "type": "string", "format": "date" }, "description": "Earliest issue/publish date (YYYY-MM-DD or DD/MM/YYYY), inclusive." })
+        ),
+        named(
+            "date_to",
+            json!({ "in": "query", "schema": { "type": "string", "format": "date" }, "description": "Latest issue/publish date, inclusive." })
+        ),
+        named(
+            "year",
+            json!({ "in": "query", "schema": { "type": "integer" }, "description": "Shorthand for date_from/date_to covering one year." })
+        ),
+        named(
+            "sort",
+            json!({ "in": "query", "schema": { "type": "string", "enum": ["relevance", "newest", "oldest"], "default": "relevance" } })
+        ),
+        named(
+            "page",
+            json!({ "in": "query", "schema": { "type": "integer", "minimum": 1, "default": 1 } })
+        ),
+        named(
+            "per_page",
+            json!({ "in": "query", "schema": { "type": "integer", "minimum": 1 }, "description": "Hits per page, up to the configured maximum." })
+        ),
+        named(
+            "cursor",
+            text("The next_cursor of a previous answer, for stable deep paging (not with page).")
+        ),
+    ]);
+    let mut api_search_parameters = search_parameters.clone();
+    if let Some(list) = api_search_parameters.as_array_mut() {
+        list.push(named("format", json!({ "in": "query", "schema": { "type": "string", "enum": ["json", "csv", "jsonl", "rss"], "default": "json" }, "description": "csv and jsonl stream the whole result set (up to the configured cap); rss is a feed of the newest matches." })));
+    }
+    let admin = |summary: &str, ok: Value| {
+        json!({
+            "summary": summary,
+            "security": [{ "bearer": [] }],
+            "responses": { "200": ok, "401": error, "404": error, "409": error }
+        })
+    };
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "tracuu",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "Search and archive of the Than Uyên district portal: news articles and legal documents. Every error is a JSON body {\"error\": {\"code\", \"message\"}}; bad input is a 400, never a 500."
+        },
+        "paths": {
+            "/api/search": { "get": {
+                "summary": "Search news and legal documents",
+                "parameters": api_search_parameters,
+                "responses": {
+                    "200": { "description": "One page of hits with facets, or the export/feed asked for by format.",
+                        "content": {
+                            "application/json": { "schema": { "$ref": "#/components/schemas/SearchResponse" } },
+                            "text/csv": { "schema": { "type": "string" } },
+                            "application/x-ndjson": { "schema": { "type": "string" } },
+                            "application/rss+xml": { "schema": { "type": "string" } }
+                        } },
+                    "400": error, "503": error
+                } } },
+            "/api/search.rss": { "get": {
+                "summary": "RSS 2.0 feed of the newest records matching a search",
+                "parameters": search_parameters,
+                "responses": { "200": { "description": "RSS feed", "content": { "application/rss+xml": { "schema": { "type": "string" } } } }, "400": error }
+            } },
+            "/api/documents/{id}": { "get": {
+                "summary": "One record with every field, its captures and its links to other records",
+                "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "string" }, "example": "laws-140" }],
+                "responses": { "200": { "description": "The record", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Document" } } } }, "404": error }
+            } },
+            "/healthz": { "get": { "summary": "Liveness: the process answers", "responses": { "200": { "description": "ok" } } } },
+            "/readyz": { "get": { "summary": "Readiness: an index generation is live", "responses": { "200": { "description": "ready" }, "503": error } } },
+            "/metrics": { "get": { "summary": "Prometheus metrics", "responses": { "200": { "description": "Prometheus text format", "content": { "text/plain": { "schema": { "type": "string" } } } } } } },
+            "/api/admin/reindex": { "post": admin("Start a reindex job: replay the archive, build a new generation, swap it in", json!({ "description": "unused" })) },
+            "/api/admin/crawl": { "post": admin("Start a crawl job, followed by a reindex", json!({ "description": "unused" })) },
+            "/api/admin/rollback": { "post": admin("Make the previous index generation live again", json!({ "description": "rolled back" })) },
+            "/api/admin/jobs": { "get": admin("List jobs, newest first", json!({ "description": "jobs", "content": { "application/json": { "schema": { "type": "array", "items": { "$ref": "#/components/schemas/Job" } } } } })) },
+            "/api/admin/jobs/{id}": { "get": {
+                "summary": "One job",
+                "security": [{ "bearer": [] }],
+                "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } }],
+                "responses": { "200": { "description": "job", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Job" } } } }, "401": error, "404": error }
+            } }
+        },
+        "components": {
+            "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer", "description": "The admin token (TRACUU_ADMIN_TOKEN). Without a configured token the admin endpoints answer 404." } },
+            "responses": { "Error": { "description": "An error", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } } },
+            "schemas": {
+                "Error": { "type": "object", "required": ["error"], "properties": { "error": { "type": "object", "required": ["code", "message"], "properties": { "code": { "type": "string" }, "message": { "type": "string" } } } } },
+                "Hit": { "type": "object", "properties": {
+                    "id": { "type": "string" }, "kind": { "type": "string", "enum": ["news", "legal"] }, "title": { "type": "string" },
+                    "url": { "type": "string", "description": "Original portal URL" }, "date": { "type": ["string", "null"], "format": "date" },
+                    "doc_number": { "type": ["string", "null"] }, "snippet": { "type": "string", "description": "HTML-escaped text with <mark> around matches" },
+                    "score": { "type": "number" } } },
+                "FacetValue": { "type": "object", "properties": { "value": { "type": "string" }, "count": { "type": "integer" } } },
+                "SearchResponse": { "type": "object", "properties": {
+                    "total": { "type": "integer" }, "took_ms": { "type": "number" },
+                    "interpreted_query": { "type": ["string", "null"] },
+                    "page": { "type": ["integer", "null"] }, "per_page": { "type": "integer" },
+                    "hits": { "type": "array", "items": { "$ref": "#/components/schemas/Hit" } },
+                    "facets": { "type": "object", "description": "kind, doc_type, issuer, signer, field, year", "additionalProperties": { "type": "array", "items": { "$ref": "#/components/schemas/FacetValue" } } },
+                    "next_cursor": { "type": ["string", "null"] } } },
+                "Link": { "type": "object", "properties": { "id": { "type": ["string", "null"] }, "doc_number": { "type": "string" }, "title": { "type": ["string", "null"] }, "issuer": { "type": ["string", "null"] }, "date": { "type": ["string", "null"] }, "url": { "type": ["string", "null"] } } },
+                "Capture": { "type": "object", "properties": { "time": { "type": "string" }, "digest": { "type": ["string", "null"] }, "warc_file": { "type": "string" }, "offset": { "type": "integer" } } },
+                "Document": { "type": "object", "description": "Every field of the record, plus:", "properties": {
+                    "status": { "type": ["string", "null"] },
+                    "captures": { "type": "array", "items": { "$ref": "#/components/schemas/Capture" } },
+                    "cites": { "type": "array", "items": { "$ref": "#/components/schemas/Link" } },
+                    "cited_by": { "type": "array", "items": { "$ref": "#/components/schemas/Link" } },
+                    "citation": { "type": "string" } } },
+                "Job": { "type": "object", "properties": {
+                    "id": { "type": "integer" }, "kind": { "type": "string", "enum": ["reindex", "crawl"] },
+                    "state": { "type": "string", "enum": ["running", "succeeded", "failed"] }, "phase": { "type": "string" },
+                    "progress": { "type": "object", "properties": { "done": { "type": "integer" }, "total": { "type": ["integer", "null"] } } },
+                    "counts": { "type": "object", "additionalProperties": { "type": "integer" } },
+                    "errors": { "type": "array", "items": { "type": "string" } },
+                    "started_at": { "type": "string" }, "finished_at": { "type": ["string", "null"] } } }
+            }
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_route_is_described() {
+        let doc = super::document();
+        for path in [
+            "/api/search",
+            "/api/search.rss",
+            "/api/documents/{id}",
+            "/healthz",
+            "/readyz",
+            "/metrics",
+            "/api/admin/reindex",
+            "/api/admin/crawl",
+            "/api/admin/rollback",
+            "/api/admin/jobs",
+            "/api/admin/jobs/{id}",
+        ] {
+            assert!(doc["paths"].get(path).is_some(), "{path}");
+        }
+        assert_eq!(doc["openapi"], "3.1.0");
+    }
+}

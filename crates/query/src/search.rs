@@ -1,0 +1,154 @@
+//! The bridge to the indexer's search API: turns checked [`SearchParams`] into an
+//! [`indexer::SearchRequest`], runs it on a blocking thread, and turns the results into the
+//! service's own [`SearchResponse`].
+
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+use crawler::Kind;
+use indexer::{SearchIndex, SearchRequest, SearchResults};
+
+use crate::error::AppError;
+use crate::model::{FacetValue, HitView, SearchResponse};
+use crate::params::SearchParams;
+use crate::state::AppState;
+
+/// Runs the page of `params` on the live index (on a blocking thread).
+pub(crate) async fn page(
+    state: &AppState,
+    params: SearchParams,
+) -> Result<SearchResponse, AppError> {
+    let index = state.index()?;
+    tokio::task::spawn_blocking(move || {
+        let started = Instant::now();
+        let request = request(
+            &params,
+            params.offset(),
+            params.per_page,
+            params.cursor.clone(),
+            true,
+        );
+        let results = run(&index, &request)?;
+        Ok(response(&params, results, started))
+    })
+    .await?
+}
+
+/// One batch of hits (no facets), for exports.
+pub(crate) fn batch(
+    index: &SearchIndex,
+    params: &SearchParams,
+    offset: usize,
+    limit: usize,
+    cursor: Option<String>,
+) -> Result<SearchResponse, AppError> {
+    let started = Instant::now();
+    let request = request(
+        params,
+        if cursor.is_some() { 0 } else { offset },
+        limit,
+        cursor,
+        false,
+    );
+    let results = run(index, &request)?;
+    Ok(response(params, results, started))
+}
+
+/// Records whose document number is `key` (or whose text mentions it), best first.
+pub(crate) fn by_doc_number(
+    index: &SearchIndex,
+    key: &str,
+    kind: Option<Kind>,
+    limit: usize,
+) -> Result<Vec<HitView>, AppError> {
+    let request = SearchRequest {
+        query: format!("\"{key}\""),
+        kind,
+        limit,
+        ..SearchRequest::default()
+    };
+    Ok(run(index, &request)?
+        .hits
+        .into_iter()
+        .map(hit_view)
+        .collect())
+}
+
+fn run(index: &SearchIndex, request: &SearchRequest) -> Result<SearchResults, AppError> {
+    index.search(request).map_err(AppError::from)
+}
+
+fn request(
+    params: &SearchParams,
+    offset: usize,
+    limit: usize,
+    cursor: Option<String>,
+    facets: bool,
+) -> SearchRequest {
+    SearchRequest {
+        query: params.q.clone(),
+        kind: params.kind,
+        offset,
+        limit,
+        doc_type: params.doc_type.clone(),
+        issuer: params.issuer.clone(),
+        signer: params.signer.clone(),
+        field: params.field.clone(),
+        status: params.status,
+        date_from: params.date_from,
+        date_to: params.date_to,
+        sort: params.sort,
+        cursor,
+        facets,
+        today: None,
+    }
+}
+
+fn hit_view(hit: indexer::Hit) -> HitView {
+    HitView {
+        id: hit.id,
+        kind: hit.kind,
+        title: hit.title,
+        url: hit.url,
+        date: hit.date,
+        doc_number: hit.doc_number,
+        snippet: hit.snippet,
+        score: hit.score,
+        issuer: hit.issuer,
+        doc_type: hit.doc_type,
+    }
+}
+
+fn response(params: &SearchParams, results: SearchResults, started: Instant) -> SearchResponse {
+    let took_ms = (started.elapsed().as_secs_f64() * 1000.0 * 1000.0).round() / 1000.0;
+    SearchResponse {
+        total: results.total as u64,
+        took_ms,
+        interpreted_query: results.interpreted_query,
+        page: params.cursor.is_none().then_some(params.page),
+        per_page: params.per_page,
+        hits: results.hits.into_iter().map(hit_view).collect(),
+        facets: results.facets.map(facets).unwrap_or_default(),
+        next_cursor: results.next_cursor,
+    }
+}
+
+fn facets(facets: indexer::Facets) -> BTreeMap<String, Vec<FacetValue>> {
+    let convert = |values: Vec<indexer::FacetCount>| {
+        values
+            .into_iter()
+            .map(|v| FacetValue {
+                value: v.value,
+                count: v.count,
+            })
+            .collect::<Vec<_>>()
+    };
+    let mut year = convert(facets.year);
+    year.sort_by(|a, b| a.value.cmp(&b.value));
+    BTreeMap::from([
+        ("kind".to_owned(), convert(facets.kind)),
+        ("doc_type".to_owned(), convert(facets.doc_type)),
+        ("issuer".to_owned(), convert(facets.issuer)),
+        ("year".to_owned(), year),
+    ])
+}

@@ -1,0 +1,214 @@
+//! Shared state of the service: configuration, the live index (swapped atomically on reindex),
+//! the job registry, metrics, the audit log, and the inputs the admin jobs need.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use arc_swap::ArcSwap;
+use crawler::Capture;
+use indexer::{IndexStore, SearchIndex};
+
+use crate::audit::AuditLog;
+use crate::config::ServerConfig;
+use crate::error::AppError;
+use crate::jobs::JobRegistry;
+use crate::metrics::Metrics;
+
+/// What the admin jobs work from: the archive to replay and how to crawl.
+#[derive(Debug, Clone, Default)]
+pub struct JobInputs {
+    /// WARC folders replayed by a reindex, in order.
+    pub archive_dirs: Vec<PathBuf>,
+    /// Folder a crawl writes its WARC files into (it is replayed with `archive_dirs` after).
+    pub crawl_archive_dir: Option<PathBuf>,
+    /// The crawler's SQLite state (frontier, captures).
+    pub state_db: Option<PathBuf>,
+    /// The crawler's settings; without them `POST /api/admin/crawl` is refused.
+    pub crawler: Option<crawler::CrawlerConfig>,
+}
+
+struct Shared {
+    config: ServerConfig,
+    /// The on-disk generations. The store serialises builds and swaps its live generation
+    /// atomically; a request keeps the [`SearchIndex`] it took, so a swap never disturbs it.
+    store: Arc<IndexStore>,
+    inputs: JobInputs,
+    /// Archived captures by record id, oldest first (from the last replay of the archive).
+    captures: ArcSwap<HashMap<String, Vec<Capture>>>,
+    jobs: JobRegistry,
+    metrics: Metrics,
+    audit: AuditLog,
+}
+
+/// The service's shared state: small and cheap to clone (one `Arc`).
+#[derive(Clone)]
+pub struct AppState {
+    shared: Arc<Shared>,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("config", &self.shared.config)
+            .field("inputs", &self.shared.inputs)
+            .field("ready", &self.is_ready())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Builds an [`AppState`]: `AppState::builder(config, store).archive_dirs(..).build()`.
+#[derive(Debug)]
+pub struct AppStateBuilder {
+    config: ServerConfig,
+    store: Arc<IndexStore>,
+    inputs: JobInputs,
+    audit_log: Option<PathBuf>,
+}
+
+impl AppStateBuilder {
+    /// WARC folders a reindex replays.
+    #[must_use]
+    pub fn archive_dirs(mut self, dirs: Vec<PathBuf>) -> Self {
+        self.inputs.archive_dirs = dirs;
+        self
+    }
+
+    /// Lets `POST /api/admin/crawl` run: the crawler's settings, the folder its WARC files go
+    /// to, and its SQLite state file.
+    #[must_use]
+    pub fn crawl(
+        mut self,
+        crawler: crawler::CrawlerConfig,
+        archive_dir: PathBuf,
+        state_db: PathBuf,
+    ) -> Self {
+        self.inputs.crawler = Some(crawler);
+        self.inputs.crawl_archive_dir = Some(archive_dir);
+        self.inputs.state_db = Some(state_db);
+        self
+    }
+
+    /// Where admin actions are appended as JSON lines (without it they go to the log only).
+    #[must_use]
+    pub fn audit_log(mut self, path: PathBuf) -> Self {
+        self.audit_log = Some(path);
+        self
+    }
+
+    /// Returns the state.
+    pub fn build(self) -> AppState {
+        AppState {
+            shared: Arc::new(Shared {
+                config: self.config,
+                store: self.store,
+                inputs: self.inputs,
+                captures: ArcSwap::default(),
+                jobs: JobRegistry::default(),
+                metrics: Metrics::default(),
+                audit: AuditLog::new(self.audit_log),
+            }),
+        }
+    }
+}
+
+impl AppState {
+    /// Starts building a state over an opened index store (owned or shared).
+    pub fn builder(config: ServerConfig, store: impl Into<Arc<IndexStore>>) -> AppStateBuilder {
+        AppStateBuilder {
+            config,
+            store: store.into(),
+            inputs: JobInputs::default(),
+            audit_log: None,
+        }
+    }
+
+    /// The service settings.
+    pub fn config(&self) -> &ServerConfig {
+        &self.shared.config
+    }
+
+    /// The inputs of the admin jobs.
+    pub fn inputs(&self) -> &JobInputs {
+        &self.shared.inputs
+    }
+
+    /// The live index generation, or `NotReady` (503) while there is none.
+    pub fn index(&self) -> Result<SearchIndex, AppError> {
+        self.shared.store.current()?.ok_or(AppError::NotReady)
+    }
+
+    /// Whether an index generation is live.
+    pub fn is_ready(&self) -> bool {
+        matches!(self.shared.store.current(), Ok(Some(_)))
+    }
+
+    /// The index store (builds and rollbacks block: call them from a blocking task).
+    pub fn store(&self) -> &Arc<IndexStore> {
+        &self.shared.store
+    }
+
+    /// Replaces the capture history with the captures of a replay.
+    pub fn set_captures(&self, captures: &[Capture]) {
+        let mut by_id: HashMap<String, Vec<Capture>> = HashMap::new();
+        for capture in captures {
+            if let Some(id) = &capture.record_id {
+                by_id.entry(id.clone()).or_default().push(capture.clone());
+            }
+        }
+        for list in by_id.values_mut() {
+            list.sort_by(|a, b| a.date.cmp(&b.date));
+        }
+        self.shared.captures.store(Arc::new(by_id));
+    }
+
+    /// The archived captures of record `id`, oldest first.
+    pub fn captures_of(&self, id: &str) -> Vec<Capture> {
+        self.shared
+            .captures
+            .load()
+            .get(id)
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// Replays the archive folders to learn every record's capture history (blocking; `serve`
+    /// runs it in the background at start). Returns how many captures were found.
+    pub fn load_captures(&self) -> Result<usize, crate::Error> {
+        let dirs = self.reindex_dirs();
+        if dirs.is_empty() {
+            return Ok(0);
+        }
+        let replay = crawler::replay_archive(&dirs)?;
+        self.set_captures(&replay.captures);
+        Ok(replay.captures.len())
+    }
+
+    /// The folders a reindex replays: the crawl's archive once it holds WARC files, else the
+    /// configured archive folders (the bundled sample on a fresh install).
+    pub fn reindex_dirs(&self) -> Vec<PathBuf> {
+        let inputs = self.inputs();
+        if let Some(dir) = &inputs.crawl_archive_dir
+            && crawler::replay::warc_files(std::slice::from_ref(dir))
+                .is_ok_and(|files| !files.is_empty())
+        {
+            return vec![dir.clone()];
+        }
+        inputs.archive_dirs.clone()
+    }
+
+    /// The admin job registry.
+    pub fn jobs(&self) -> &JobRegistry {
+        &self.shared.jobs
+    }
+
+    /// The metrics registry.
+    pub fn metrics(&self) -> &Metrics {
+        &self.shared.metrics
+    }
+
+    /// The audit log.
+    pub fn audit(&self) -> &AuditLog {
+        &self.shared.audit
+    }
+}

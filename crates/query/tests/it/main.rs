@@ -1,0 +1,7 @@
+//! Integration tests of the query service: the real router over a real on-disk index built
+//! from hand-made records, driven with `tower::ServiceExt::oneshot` (no socket).
+
+mod admin;
+mod api;
+mod pages;
+mod support;
