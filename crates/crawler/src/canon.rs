@@ -118,14 +118,12 @@ pub fn url_key(url: &Url) -> String {
     let has_extra_query = c
         .query_pairs()
         .any(|(k, _)| !matches!(k.as_ref(), "language" | "nv" | "op"));
-    if !has_extra_query {
-        if let Some(id) = trailing_id(&c) {
-            if is_laws_detail(&c) {
-                return format!("laws:{id}");
-            }
-            if is_news_detail(&c) {
-                return format!("news:{id}");
-            }
+    if !has_extra_query && let Some(id) = trailing_id(&c) {
+        if is_laws_detail(&c) {
+            return format!("laws:{id}");
+        }
+        if is_news_detail(&c) {
+            return format!("news:{id}");
         }
     }
     c.to_string()

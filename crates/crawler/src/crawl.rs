@@ -243,10 +243,10 @@ pub fn parse_xml_links(xml: &str) -> (bool, Vec<(String, Option<String>)>) {
                         .ok()
                         .flatten()
                         .map(|a| String::from_utf8_lossy(&a.value).into_owned());
-                    if rel.as_deref().is_none_or(|r| r == "alternate") {
-                        if let Ok(Some(h)) = e.try_get_attribute("href") {
-                            out.push((String::from_utf8_lossy(&h.value).into_owned(), None));
-                        }
+                    if rel.as_deref().is_none_or(|r| r == "alternate")
+                        && let Ok(Some(h)) = e.try_get_attribute("href")
+                    {
+                        out.push((String::from_utf8_lossy(&h.value).into_owned(), None));
                     }
                 }
             }
@@ -600,12 +600,12 @@ impl Crawler<'_> {
                     self.archive(&target, &f, "robots", None, &[])?;
                     let status = f.status;
                     if (300..400).contains(&status) && redirects < 5 {
-                        if let Some(next) = f.header("Location").and_then(|l| target.join(l).ok()) {
-                            if canon::origin(&next) == canon::origin(&self.base) {
-                                redirects += 1;
-                                target = next;
-                                continue;
-                            }
+                        if let Some(next) = f.header("Location").and_then(|l| target.join(l).ok())
+                            && canon::origin(&next) == canon::origin(&self.base)
+                        {
+                            redirects += 1;
+                            target = next;
+                            continue;
                         }
                         self.robots = Robots::allow_all();
                         return Ok(());
@@ -1062,10 +1062,10 @@ impl Crawler<'_> {
                 }
                 if item.kind == UrlKind::Home && self.cfg.use_sitemaps {
                     let mut sitemaps = self.robots.sitemaps.clone();
-                    if sitemaps.is_empty() {
-                        if let Ok(s) = self.base.join("/sitemap.xml") {
-                            sitemaps.push(s.to_string());
-                        }
+                    if sitemaps.is_empty()
+                        && let Ok(s) = self.base.join("/sitemap.xml")
+                    {
+                        sitemaps.push(s.to_string());
                     }
                     for s in sitemaps {
                         found.extend(self.discover(&s, Some(UrlKind::Sitemap), None));
@@ -1243,14 +1243,15 @@ impl Crawler<'_> {
             let digest = rec.header("WARC-Payload-Digest").unwrap_or("").to_string();
             let date = rec.date().unwrap_or("").to_string();
             let mut found = Vec::new();
-            if status == 200 && ty == "response" {
-                if let Some(h) = &http {
-                    let body = h.decoded_body();
-                    if is_html(h.header("Content-Type"), &body) {
-                        let html = decode_text(&body, h.header("Content-Type"));
-                        for l in extract::extract_links(&target, &html).links {
-                            found.extend(self.discover(&l, None, None));
-                        }
+            if status == 200
+                && ty == "response"
+                && let Some(h) = &http
+            {
+                let body = h.decoded_body();
+                if is_html(h.header("Content-Type"), &body) {
+                    let html = decode_text(&body, h.header("Content-Type"));
+                    for l in extract::extract_links(&target, &html).links {
+                        found.extend(self.discover(&l, None, None));
                     }
                 }
             }

@@ -67,19 +67,18 @@ pub fn find_dmy(text: &str) -> Option<(NaiveDate, Option<NaiveTime>)> {
         let mut time = None;
         if let Some(&(s3, h)) = runs.get(w + 3) {
             let gap = &text[s2 + 4..s3];
-            if !gap.is_empty() && gap.trim().is_empty() || gap.trim() == "," {
-                if let Some(&(s4, mi)) = runs.get(w + 4) {
-                    if &text[s3 + h.len()..s4] == ":" {
-                        let sec = runs.get(w + 5).and_then(|&(s5, sec)| {
-                            (&text[s4 + mi.len()..s5] == ":").then_some(sec)
-                        });
-                        time = NaiveTime::from_hms_opt(
-                            h.parse().unwrap_or(99),
-                            mi.parse().unwrap_or(99),
-                            sec.and_then(|s| s.parse().ok()).unwrap_or(0),
-                        );
-                    }
-                }
+            if (!gap.is_empty() && gap.trim().is_empty() || gap.trim() == ",")
+                && let Some(&(s4, mi)) = runs.get(w + 4)
+                && &text[s3 + h.len()..s4] == ":"
+            {
+                let sec = runs
+                    .get(w + 5)
+                    .and_then(|&(s5, sec)| (&text[s4 + mi.len()..s5] == ":").then_some(sec));
+                time = NaiveTime::from_hms_opt(
+                    h.parse().unwrap_or(99),
+                    mi.parse().unwrap_or(99),
+                    sec.and_then(|s| s.parse().ok()).unwrap_or(0),
+                );
             }
         }
         return Some((date, time));

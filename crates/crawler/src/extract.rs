@@ -159,8 +159,8 @@ fn is_skipped(e: &scraper::node::Element) -> bool {
     ) {
         return true;
     }
-    if let Some(id) = e.id() {
-        if matches!(
+    if let Some(id) = e.id()
+        && matches!(
             id,
             "timeoutsess"
                 | "openidResult"
@@ -170,9 +170,9 @@ fn is_skipped(e: &scraper::node::Element) -> bool {
                 | "idcomment"
                 | "imgpreview"
                 | "form3B"
-        ) {
-            return true;
-        }
+        )
+    {
+        return true;
     }
     let skip_class = e.classes().any(|c| {
         matches!(
@@ -356,10 +356,11 @@ fn block_text(
                     collecting = true;
                     continue;
                 }
-                if let Node::Element(e) = node.value() {
-                    if collecting && is_block(e.name()) {
-                        sink.para_break();
-                    }
+                if let Node::Element(e) = node.value()
+                    && collecting
+                    && is_block(e.name())
+                {
+                    sink.para_break();
                 }
             }
         }
@@ -701,8 +702,7 @@ fn extract_news(
     r.category = doc
         .select(&sel("ul.temp-breadcrumbs [itemprop=name]"))
         .map(text_of)
-        .filter(|s| !s.is_empty())
-        .last()
+        .rfind(|s| !s.is_empty())
         .filter(|s| s != "Trang nhất")
         .or_else(|| meta(doc, "article:section"));
     let mut tags: Vec<String> = Vec::new();
@@ -727,10 +727,9 @@ fn extract_news(
                 .attr("content")
                 .map(clean)
                 .filter(|s| !s.is_empty())
+                && !tags.contains(&t)
             {
-                if !tags.contains(&t) {
-                    tags.push(t);
-                }
+                tags.push(t);
             }
         }
     }

@@ -71,11 +71,10 @@ impl Robots {
                 }
                 "allow" | "disallow" => {
                     last_was_agent = false;
-                    if let Some(g) = groups.last_mut() {
-                        if !value.is_empty() {
+                    if let Some(g) = groups.last_mut()
+                        && !value.is_empty() {
                             g.rules.push((key == "allow", value.to_string()));
                         }
-                    }
                 }
                 "crawl-delay" => {
                     last_was_agent = false;
@@ -86,13 +85,12 @@ impl Robots {
                             .filter(|d| d.is_finite() && *d >= 0.0);
                     }
                 }
-                "sitemap" => {
+                "sitemap"
                     // Sitemap lines do not end a group; the key splits at the first ':' so
                     // the value keeps the URL's own colon.
-                    if !value.is_empty() {
+                    if !value.is_empty() => {
                         sitemaps.push(value.to_string());
                     }
-                }
                 _ => {}
             }
         }
@@ -175,14 +173,16 @@ fn percent_decode(s: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() && s.is_char_boundary(i + 3) {
-            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                // Keep an encoded '/' distinct from a path separator.
-                if v != b'/' {
-                    out.push(v);
-                    i += 3;
-                    continue;
-                }
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && s.is_char_boundary(i + 3)
+            && let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16)
+        {
+            // Keep an encoded '/' distinct from a path separator.
+            if v != b'/' {
+                out.push(v);
+                i += 3;
+                continue;
             }
         }
         out.push(bytes[i]);

@@ -230,13 +230,13 @@ impl State {
              VALUES (?1, ?2, ?3, ?4, 'queued', ?5, ?6, (SELECT COALESCE(MAX(seq), 0) + 1 FROM urls))",
             params![key, url, kind.as_str(), kind.priority(), hops, lastmod],
         )?;
-        if n == 0 {
-            if let Some(lm) = lastmod {
-                self.conn.execute(
-                    "UPDATE urls SET lastmod = ?1 WHERE key = ?2",
-                    params![lm, key],
-                )?;
-            }
+        if n == 0
+            && let Some(lm) = lastmod
+        {
+            self.conn.execute(
+                "UPDATE urls SET lastmod = ?1 WHERE key = ?2",
+                params![lm, key],
+            )?;
         }
         Ok(n > 0)
     }

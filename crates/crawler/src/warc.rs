@@ -756,10 +756,9 @@ impl HttpResponse {
         if self
             .header("Transfer-Encoding")
             .is_some_and(|v| v.to_ascii_lowercase().contains("chunked"))
+            && let Some(d) = dechunk(&body)
         {
-            if let Some(d) = dechunk(&body) {
-                body = d;
-            }
+            body = d;
         }
         match self
             .header("Content-Encoding")
