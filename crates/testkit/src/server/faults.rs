@@ -35,22 +35,21 @@ pub fn encode_windows_1258(text: &str) -> Vec<u8> {
     let chars: Vec<char> = text.nfd().collect();
     let mut i = 0;
     while i < chars.len() {
+        // A base letter with its combining marks: the shape marks (circumflex, breve, horn)
+        // are recomposed with the base, tone marks stay combining.
         let base = chars[i];
-        // Recompose base + (circumflex | breve | horn), which windows-1258 has precomposed.
-        if i + 1 < chars.len() && matches!(chars[i + 1], '\u{0302}' | '\u{0306}' | '\u{031B}') {
-            let pair: String = [base, chars[i + 1]]
-                .iter()
-                .collect::<String>()
-                .nfc()
-                .collect();
-            if pair.chars().count() == 1 {
-                decomposed.push_str(&pair);
-                i += 2;
-                continue;
-            }
-        }
-        decomposed.push(base);
+        let mut shape = String::from(base);
+        let mut tones = String::new();
         i += 1;
+        while i < chars.len() && ('\u{0300}'..='\u{036F}').contains(&chars[i]) {
+            match chars[i] {
+                '\u{0302}' | '\u{0306}' | '\u{031B}' => shape.push(chars[i]),
+                mark => tones.push(mark),
+            }
+            i += 1;
+        }
+        decomposed.extend(shape.nfc());
+        decomposed.push_str(&tones);
     }
     let (bytes, _, _) = encoding_rs::WINDOWS_1258.encode(&decomposed);
     bytes.into_owned()

@@ -383,7 +383,7 @@ async fn respond(
         let body = faults::legacy_page(*label == LegacyLabel::Undeclared);
         return bytes_response(StatusCode::OK, content_type, body);
     }
-    if opts.malformed_pages.iter().any(|p| *p == path) {
+    if opts.malformed_pages.contains(&path) {
         let mut resp = bytes_response(
             StatusCode::OK,
             "text/html; charset=utf-8",
@@ -525,10 +525,9 @@ fn resolve(state: &State, path: &str, query: Option<&str>) -> Resolution {
     // Pagination by path beyond the end, or `/page-1/`: 301 to page 1.
     if let Some((base, page)) = split_page_suffix(path)
         && let Some(listing) = m.listings.iter().find(|l| l.base == base)
+        && (page <= 1 || page > listing.last_page)
     {
-        if page <= 1 || page > listing.last_page {
-            return Resolution::Redirect(301, listing.base.clone());
-        }
+        return Resolution::Redirect(301, listing.base.clone());
     }
     let laws_detail = format!("{}detail/", m.laws_home);
     if path.starts_with(&laws_detail) {
