@@ -262,6 +262,12 @@ const IY_INITIALS: [&str; 11] = ["b", "h", "k", "l", "m", "n", "s", "t", "th", "
 /// R6: the i/y-unified spelling of a canonical (R5) word, or `None` if unchanged.
 /// `kỹ`→`kĩ`, `lý`→`lí`, `hy`→`hi`; `quí`→`quý`, `qui`→`quy`; everything else unchanged.
 pub(crate) fn iy_variant(word: &str) -> Option<String> {
+    // Cheap filter: at most three letters (`thy`, `quy`), the last one an `i` or `y`.
+    let mut chars = word.chars();
+    let last = chars.next_back()?;
+    if chars.count() > 2 || !matches!(split_tone(last), Some(('i' | 'y', _))) {
+        return None;
+    }
     let letters = Letters::of(word)?;
     let bases = letters.bases();
     let st = structure(bases)?;
