@@ -83,23 +83,25 @@ fn search_form(params: &SearchParams) -> String {
     )
 }
 
-/// A link to the search page for `params` changed by `change`, back on page 1.
+/// A link to the search page for `params` changed by `change`, back on page 1 (the page size
+/// is kept).
 fn link_with(params: &SearchParams, change: impl FnOnce(&mut SearchParams)) -> String {
     let mut next = params.clone();
     next.cursor = None;
     next.page = 1;
     change(&mut next);
-    let query = next.to_query_string();
-    let page = if next.page > 1 {
-        format!(
-            "{}page={}",
-            if query.is_empty() { "" } else { "&" },
-            next.page
-        )
-    } else {
-        String::new()
+    let mut query = next.to_query_string();
+    let mut push = |pair: String| {
+        if !query.is_empty() {
+            query.push('&');
+        }
+        query.push_str(&pair);
     };
-    format!("/?{query}{page}")
+    push(format!("per_page={}", next.per_page));
+    if next.page > 1 {
+        push(format!("page={}", next.page));
+    }
+    format!("/?{query}")
 }
 
 fn facet_label(name: &str, value: &str) -> String {

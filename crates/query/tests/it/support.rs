@@ -12,7 +12,7 @@ use query::{AppState, ServerConfig};
 use tower::ServiceExt as _;
 
 /// The records every test index holds.
-pub fn records() -> Vec<Record> {
+pub(crate) fn records() -> Vec<Record> {
     let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
     let legal = |id: &str, number: &str, doc_type: &str, issuer: &str, title: &str| {
         let mut record = Record::new(
@@ -134,24 +134,22 @@ pub fn records() -> Vec<Record> {
 }
 
 /// A running app over a fresh index of [`records`].
-pub struct TestApp {
+pub(crate) struct TestApp {
     /// The router under test.
-    pub router: Router,
-    /// Its state (for inspection).
-    pub state: AppState,
+    pub(crate) router: Router,
     /// Keeps the temporary folder alive.
-    pub dir: tempfile::TempDir,
+    pub(crate) dir: tempfile::TempDir,
 }
 
 impl TestApp {
     /// Where the audit log is written.
-    pub fn audit_path(&self) -> PathBuf {
+    pub(crate) fn audit_path(&self) -> PathBuf {
         self.dir.path().join("audit.jsonl")
     }
 }
 
 /// A config with the given admin token.
-pub fn config(token: Option<&str>) -> ServerConfig {
+pub(crate) fn config(token: Option<&str>) -> ServerConfig {
     ServerConfig {
         admin_token: token.map(str::to_owned),
         public_url: Some("https://tracuu.example.vn".to_owned()),
@@ -160,42 +158,40 @@ pub fn config(token: Option<&str>) -> ServerConfig {
 }
 
 /// An app over a fresh index of [`records`], whose reindex replays an empty archive folder.
-pub fn app(config: ServerConfig) -> TestApp {
+pub(crate) fn app(config: ServerConfig) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
-    let store = indexer::IndexStore::open(&dir.path().join("index")).unwrap();
+    let store = indexer::IndexStore::open(dir.path().join("index")).unwrap();
     store.build_generation(records()).unwrap();
     let archive = dir.path().join("archive");
     std::fs::create_dir_all(&archive).unwrap();
     let state = AppState::builder(config, store)
         .archive_dirs(vec![archive])
         .audit_log(dir.path().join("audit.jsonl"))
-        .build()
-        .unwrap();
+        .build();
     TestApp {
-        router: query::router(state.clone()),
-        state,
+        router: query::router(state),
         dir,
     }
 }
 
 /// An answer: status, headers and body text.
-pub struct Answer {
+pub(crate) struct Answer {
     /// Status code.
-    pub status: StatusCode,
+    pub(crate) status: StatusCode,
     /// Headers.
-    pub headers: HeaderMap,
+    pub(crate) headers: HeaderMap,
     /// Body as text.
-    pub body: String,
+    pub(crate) body: String,
 }
 
 impl Answer {
     /// The body as JSON.
-    pub fn json(&self) -> serde_json::Value {
+    pub(crate) fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not json ({e}): {}", self.body))
     }
 
     /// The content type.
-    pub fn content_type(&self) -> &str {
+    pub(crate) fn content_type(&self) -> &str {
         self.headers
             .get("content-type")
             .and_then(|v| v.to_str().ok())
@@ -204,7 +200,7 @@ impl Answer {
 }
 
 /// Sends one request.
-pub async fn send(router: &Router, request: Request<Body>) -> Answer {
+pub(crate) async fn send(router: &Router, request: Request<Body>) -> Answer {
     let response = router.clone().oneshot(request).await.unwrap();
     let status = response.status();
     let headers = response.headers().clone();
@@ -217,19 +213,19 @@ pub async fn send(router: &Router, request: Request<Body>) -> Answer {
 }
 
 /// `GET uri`.
-pub async fn get(router: &Router, uri: &str) -> Answer {
+pub(crate) async fn get(router: &Router, uri: &str) -> Answer {
     send(router, Request::get(uri).body(Body::empty()).unwrap()).await
 }
 
 /// `GET uri` expecting 200 JSON.
-pub async fn get_json(router: &Router, uri: &str) -> serde_json::Value {
+pub(crate) async fn get_json(router: &Router, uri: &str) -> serde_json::Value {
     let answer = get(router, uri).await;
     assert_eq!(answer.status, StatusCode::OK, "{uri}: {}", answer.body);
     answer.json()
 }
 
 /// The ids of a search answer's hits, in order.
-pub fn ids(answer: &serde_json::Value) -> Vec<String> {
+pub(crate) fn ids(answer: &serde_json::Value) -> Vec<String> {
     answer["hits"]
         .as_array()
         .unwrap()
@@ -239,7 +235,7 @@ pub fn ids(answer: &serde_json::Value) -> Vec<String> {
 }
 
 /// Asserts the JSON error shape and returns its code.
-pub fn error_code(answer: &Answer) -> String {
+pub(crate) fn error_code(answer: &Answer) -> String {
     let json = answer.json();
     let message = json["error"]["message"].as_str().unwrap_or_default();
     assert!(
