@@ -1,9 +1,26 @@
 //! The indexer: Tantivy schema, Vietnamese analyzers, building the index from records, and the
 //! search API that the query service calls.
 //!
-//! The query service never sees Tantivy types: it sends a [`SearchRequest`] and gets
+//! The query service never sees Tantivy types: it opens an [`IndexStore`], takes the live
+//! [`SearchIndex`] with [`IndexStore::current`], sends a [`SearchRequest`] and gets
 //! [`SearchResults`] back.
 
+pub mod analyzer;
 mod api;
+mod build;
+mod collector;
+mod error;
+mod import;
+mod schema;
+mod search;
+mod snippet;
+mod store;
+mod understand;
 
-pub use api::{Hit, SearchRequest, SearchResults};
+pub use api::{FacetCount, Facets, Hit, SearchRequest, SearchResults, Sort, Status};
+pub use error::{Error, Result};
+pub use import::{LineError, import_jsonl};
+pub use schema::keyword;
+pub use search::SearchIndex;
+pub use snippet::escape_html;
+pub use store::{BuildStats, IndexStore, Rollback};

@@ -1,0 +1,64 @@
+//! Writing records into a Tantivy index: one writer, duplicates replaced by the last record
+//! with the same id, one commit, segments merged into one for fast searching.
+
+use std::path::Path;
+
+use crawler::Record;
+use tantivy::{Index, IndexSettings, TantivyDocument, Term};
+
+use crate::analyzer::register_analyzers;
+use crate::error::{Error, Result};
+use crate::schema::Fields;
+
+/// Memory budget of the index writer, per thread.
+const WRITER_MEMORY_PER_THREAD: usize = 64 * 1024 * 1024;
+
+/// Creates an empty index (in `dir`, or in RAM) with the schema and analyzers.
+pub(crate) fn create_index(dir: Option<&Path>) -> Result<(Index, Fields)> {
+    let fields = Fields::new();
+    let index = match dir {
+        Some(dir) => {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+            Index::builder()
+                .schema(fields.schema.clone())
+                .settings(IndexSettings::default())
+                .create_in_dir(dir)?
+        }
+        None => Index::create_in_ram(fields.schema.clone()),
+    };
+    register_analyzers(&index);
+    Ok((index, fields))
+}
+
+/// Writes every record and commits; returns how many records were read.
+///
+/// `progress` is called with the running count every 1,000 records and at the end.
+pub(crate) fn write_records(
+    index: &Index,
+    fields: &Fields,
+    records: impl IntoIterator<Item = Record>,
+    progress: &mut dyn FnMut(usize),
+) -> Result<usize> {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get().min(2))
+        .unwrap_or(1);
+    let mut writer = index
+        .writer_with_num_threads::<TantivyDocument>(threads, threads * WRITER_MEMORY_PER_THREAD)?;
+    let mut count = 0;
+    for record in records {
+        writer.delete_term(Term::from_field_text(fields.id, &record.id));
+        writer.add_document(fields.document(&record)?)?;
+        count += 1;
+        if count % 1000 == 0 {
+            progress(count);
+        }
+    }
+    writer.commit()?;
+    let segments = index.searchable_segment_ids()?;
+    if segments.len() > 1 {
+        writer.merge(&segments).wait()?;
+    }
+    writer.wait_merging_threads()?;
+    progress(count);
+    Ok(count)
+}

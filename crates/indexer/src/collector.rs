@@ -1,0 +1,379 @@
+//! One pass over the matching documents: counts them, keeps the best `k` after an optional
+//! cursor under the requested order, and counts facets.
+//!
+//! Order keys are `(primary, id_key)`: a larger primary is better (score, or the date with a
+//! sign chosen by the sort), ties go to the smaller `id_key`. A cursor is such a key, so paging
+//! with it is stable however deep it goes.
+
+use std::cmp::Ordering;
+use std::collections::{BinaryHeap, HashMap};
+
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::{Column, StrColumn};
+use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
+
+use crate::api::{FacetCount, Facets, Sort};
+use crate::schema::names;
+
+/// A position in the result order.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct SortKey {
+    /// Larger is better.
+    pub(crate) primary: f64,
+    /// Smaller is better (tie-break).
+    pub(crate) id_key: u64,
+}
+
+impl SortKey {
+    /// `Greater` when `self` comes first.
+    fn rank(&self, other: &Self) -> Ordering {
+        self.primary
+            .total_cmp(&other.primary)
+            .then_with(|| other.id_key.cmp(&self.id_key))
+    }
+
+    /// Encodes the key as a cursor tagged with the sort.
+    pub(crate) fn to_cursor(self, sort: Sort) -> String {
+        let tag = match sort {
+            Sort::Relevance => 'r',
+            Sort::Newest => 'n',
+            Sort::Oldest => 'o',
+        };
+        format!("{tag}{:016x}{:016x}", self.primary.to_bits(), self.id_key)
+    }
+
+    /// Decodes a cursor made by [`SortKey::to_cursor`] for the same sort.
+    pub(crate) fn from_cursor(cursor: &str, sort: Sort) -> Option<Self> {
+        let expected = match sort {
+            Sort::Relevance => 'r',
+            Sort::Newest => 'n',
+            Sort::Oldest => 'o',
+        };
+        let mut chars = cursor.chars();
+        if chars.next()? != expected || cursor.len() != 33 || !cursor.is_ascii() {
+            return None;
+        }
+        let primary = u64::from_str_radix(&cursor[1..17], 16).ok()?;
+        let id_key = u64::from_str_radix(&cursor[17..33], 16).ok()?;
+        Some(Self {
+            primary: f64::from_bits(primary),
+            id_key,
+        })
+    }
+}
+
+/// A collected document.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Candidate {
+    pub(crate) key: SortKey,
+    pub(crate) score: Score,
+    pub(crate) address: DocAddress,
+}
+
+impl PartialEq for Candidate {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+impl Eq for Candidate {}
+impl PartialOrd for Candidate {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Candidate {
+    /// `Less` means better, so a max-heap keeps the worst kept candidate on top.
+    fn cmp(&self, other: &Self) -> Ordering {
+        other.key.rank(&self.key)
+    }
+}
+
+/// What one search pass produced.
+#[derive(Debug, Default)]
+pub(crate) struct Gathered {
+    /// Matching documents in all.
+    pub(crate) total: usize,
+    /// The best candidates after the cursor, best first (at most `k`).
+    pub(crate) top: Vec<Candidate>,
+    /// Facet counts, when requested.
+    pub(crate) facets: Option<Facets>,
+}
+
+/// The collector.
+pub(crate) struct Gather {
+    pub(crate) k: usize,
+    pub(crate) sort: Sort,
+    pub(crate) after: Option<SortKey>,
+    pub(crate) facets: bool,
+}
+
+/// Per-segment facet counters (by term ordinal, resolved to strings at harvest).
+struct FacetCounter {
+    column: StrColumn,
+    counts: Vec<u64>,
+}
+
+impl FacetCounter {
+    fn new(column: StrColumn) -> Self {
+        let terms = column.num_terms();
+        Self {
+            column,
+            counts: vec![0; terms],
+        }
+    }
+
+    fn collect(&mut self, doc: DocId) {
+        for ord in self.column.term_ords(doc) {
+            if let Some(count) = usize::try_from(ord)
+                .ok()
+                .and_then(|o| self.counts.get_mut(o))
+            {
+                *count += 1;
+            }
+        }
+    }
+
+    fn harvest(self, into: &mut HashMap<String, u64>) {
+        let mut value = String::new();
+        for (ord, count) in self.counts.into_iter().enumerate() {
+            if count == 0 {
+                continue;
+            }
+            value.clear();
+            if self
+                .column
+                .ord_to_str(ord as u64, &mut value)
+                .unwrap_or(false)
+            {
+                *into.entry(value.clone()).or_default() += count;
+            }
+        }
+    }
+}
+
+#[derive(Default)]
+pub(crate) struct SegmentFacets {
+    kind: HashMap<String, u64>,
+    doc_type: HashMap<String, u64>,
+    issuer: HashMap<String, u64>,
+    year: HashMap<String, u64>,
+}
+
+pub(crate) struct GatherSegment {
+    segment: SegmentOrdinal,
+    k: usize,
+    sort: Sort,
+    after: Option<SortKey>,
+    id_keys: Column<u64>,
+    dates: Column<i64>,
+    heap: BinaryHeap<Candidate>,
+    total: usize,
+    facet_columns: Option<[Option<FacetCounter>; 3]>,
+    years: Option<(Column<u64>, HashMap<u64, u64>)>,
+}
+
+pub(crate) struct SegmentFruit {
+    total: usize,
+    top: Vec<Candidate>,
+    facets: Option<SegmentFacets>,
+}
+
+impl Collector for Gather {
+    type Fruit = Gathered;
+    type Child = GatherSegment;
+
+    fn for_segment(
+        &self,
+        segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<GatherSegment> {
+        let fast = reader.fast_fields();
+        let (facet_columns, years) = if self.facets {
+            let column = |name: &str| -> tantivy::Result<Option<FacetCounter>> {
+                Ok(fast.str(name)?.map(FacetCounter::new))
+            };
+            (
+                Some([
+                    column(names::KIND)?,
+                    column(names::DOC_TYPE)?,
+                    column(names::ISSUER)?,
+                ]),
+                Some((fast.u64(names::YEAR)?, HashMap::new())),
+            )
+        } else {
+            (None, None)
+        };
+        Ok(GatherSegment {
+            segment,
+            k: self.k,
+            sort: self.sort,
+            after: self.after,
+            id_keys: fast.u64(names::ID_KEY)?,
+            dates: fast.i64(names::DATE_DAYS)?,
+            heap: BinaryHeap::with_capacity(self.k + 1),
+            total: 0,
+            facet_columns,
+            years,
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        self.sort == Sort::Relevance
+    }
+
+    fn merge_fruits(&self, fruits: Vec<SegmentFruit>) -> tantivy::Result<Gathered> {
+        let mut total = 0;
+        let mut all: Vec<Candidate> = Vec::new();
+        let mut facets: Option<SegmentFacets> = None;
+        for fruit in fruits {
+            total += fruit.total;
+            all.extend(fruit.top);
+            if let Some(segment) = fruit.facets {
+                let merged = facets.get_or_insert_with(SegmentFacets::default);
+                for (from, into) in [
+                    (segment.kind, &mut merged.kind),
+                    (segment.doc_type, &mut merged.doc_type),
+                    (segment.issuer, &mut merged.issuer),
+                    (segment.year, &mut merged.year),
+                ] {
+                    for (value, count) in from {
+                        *into.entry(value).or_default() += count;
+                    }
+                }
+            }
+        }
+        all.sort();
+        all.truncate(self.k);
+        let facets = if self.facets {
+            let merged = facets.unwrap_or_default();
+            Some(Facets {
+                kind: sorted(merged.kind),
+                doc_type: sorted(merged.doc_type),
+                issuer: sorted(merged.issuer),
+                year: sorted(merged.year),
+            })
+        } else {
+            None
+        };
+        Ok(Gathered {
+            total,
+            top: all,
+            facets,
+        })
+    }
+}
+
+fn sorted(counts: HashMap<String, u64>) -> Vec<FacetCount> {
+    let mut list: Vec<FacetCount> = counts
+        .into_iter()
+        .map(|(value, count)| FacetCount { value, count })
+        .collect();
+    list.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+    list
+}
+
+impl SegmentCollector for GatherSegment {
+    type Fruit = SegmentFruit;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        self.total += 1;
+        if let Some(columns) = &mut self.facet_columns {
+            for counter in columns.iter_mut().flatten() {
+                counter.collect(doc);
+            }
+        }
+        if let Some((column, counts)) = &mut self.years
+            && let Some(year) = column.first(doc)
+        {
+            *counts.entry(year).or_default() += 1;
+        }
+        if self.k == 0 {
+            return;
+        }
+        let primary = match self.sort {
+            Sort::Relevance => f64::from(score),
+            Sort::Newest => self.dates.first(doc).map_or(f64::MIN, |d| d as f64),
+            Sort::Oldest => self.dates.first(doc).map_or(f64::MIN, |d| -(d as f64)),
+        };
+        let key = SortKey {
+            primary,
+            id_key: self.id_keys.first(doc).unwrap_or(u64::MAX),
+        };
+        if let Some(after) = &self.after
+            && key.rank(after) != Ordering::Less
+        {
+            return;
+        }
+        let candidate = Candidate {
+            key,
+            score,
+            address: DocAddress::new(self.segment, doc),
+        };
+        if self.heap.len() < self.k {
+            self.heap.push(candidate);
+        } else if let Some(worst) = self.heap.peek()
+            && candidate < *worst
+        {
+            self.heap.pop();
+            self.heap.push(candidate);
+        }
+    }
+
+    fn harvest(self) -> SegmentFruit {
+        let facets = self.facet_columns.map(|[kind, doc_type, issuer]| {
+            let mut out = SegmentFacets::default();
+            for (counter, into) in [
+                (kind, &mut out.kind),
+                (doc_type, &mut out.doc_type),
+                (issuer, &mut out.issuer),
+            ] {
+                if let Some(counter) = counter {
+                    counter.harvest(into);
+                }
+            }
+            if let Some((_, years)) = self.years {
+                out.year = years
+                    .into_iter()
+                    .map(|(year, count)| (year.to_string(), count))
+                    .collect();
+            }
+            out
+        });
+        SegmentFruit {
+            total: self.total,
+            top: self.heap.into_vec(),
+            facets,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursor_round_trips_and_checks_the_sort() {
+        let key = SortKey {
+            primary: 12.5,
+            id_key: 42,
+        };
+        let cursor = key.to_cursor(Sort::Newest);
+        assert_eq!(SortKey::from_cursor(&cursor, Sort::Newest), Some(key));
+        assert_eq!(SortKey::from_cursor(&cursor, Sort::Relevance), None);
+        assert_eq!(SortKey::from_cursor("garbage", Sort::Newest), None);
+        assert_eq!(SortKey::from_cursor("nÿÿÿ", Sort::Newest), None);
+    }
+
+    #[test]
+    fn better_candidates_sort_first() {
+        let make = |primary, id_key| Candidate {
+            key: SortKey { primary, id_key },
+            score: 0.0,
+            address: DocAddress::new(0, 0),
+        };
+        let mut list = [make(1.0, 5), make(2.0, 9), make(1.0, 3)];
+        list.sort();
+        let keys: Vec<(f64, u64)> = list.iter().map(|c| (c.key.primary, c.key.id_key)).collect();
+        assert_eq!(keys, [(2.0, 9), (1.0, 3), (1.0, 5)]);
+    }
+}

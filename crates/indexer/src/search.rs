@@ -1,0 +1,621 @@
+//! Searching one index generation: query planning (tiers R14, document numbers R10, phrases,
+//! exclusions, `OR`, long queries), filters, sorting, cursors, facets, hits and snippets.
+
+use std::collections::HashSet;
+use std::ops::Bound;
+use std::path::Path;
+use std::sync::Arc;
+
+use crawler::{Kind, Record};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RangeQuery,
+    TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
+
+use crate::analyzer::{Form, Syllable, analyze, bigram};
+use crate::api::{Hit, SearchRequest, SearchResults, Status};
+use crate::collector::{Gather, Gathered, SortKey};
+use crate::error::{Error, Result};
+use crate::schema::{Fields, days, keyword};
+use crate::snippet::snippet;
+use crate::understand::{self, Item, NumberQuery};
+
+/// Extra weight of the exact tier (R14: exact > variant > folded).
+const W_EXACT: f32 = 1.5;
+/// Extra weight of the variant tier.
+const W_VARIANT: f32 = 0.5;
+/// Weight of a restored or decoded reading of a toneless syllable.
+const W_RESTORED: f32 = 1.0;
+/// Weight of the folded tier.
+const W_FOLDED: f32 = 1.0;
+/// Weight of the title relative to the text.
+const W_TITLE: f32 = 2.0;
+/// Weight of an adjacent pair of query syllables found adjacent in a record (R13).
+const W_BIGRAM: f32 = 1.0;
+/// Weight of a quoted phrase beyond its own words.
+const W_PHRASE: f32 = 2.0;
+/// Weight of function words in long queries (R12.2: down-weighted, never dropped).
+const W_FUNCTION_WORD: f32 = 0.3;
+/// Score added by a full document-number match: above any text score.
+const S_NUMBER_FULL: f32 = 20_000.0;
+/// Score added by a number + type or number + issuer match.
+const S_NUMBER_PART: f32 = 10_000.0;
+/// The largest page window (`offset + limit`) served without a cursor.
+const MAX_WINDOW: usize = 100_000;
+/// Queries with at least this many syllables are treated as long (pasted) queries.
+const LONG_QUERY: usize = 4;
+/// Function words (VIETNAMESE.md §4.3).
+const FUNCTION_WORDS: &[&str] = &[
+    "và", "của", "các", "những", "là", "thì", "mà", "với", "cho", "đã", "đang", "sẽ", "được", "bị",
+    "này", "đó", "rằng",
+];
+
+/// A searchable, read-only index generation.
+///
+/// Cheap to clone (the reader is shared); every search takes a fresh searcher.
+#[derive(Clone)]
+pub struct SearchIndex {
+    reader: IndexReader,
+    fields: Arc<Fields>,
+    generation: Option<String>,
+}
+
+impl std::fmt::Debug for SearchIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SearchIndex")
+            .field("generation", &self.generation)
+            .field("num_docs", &self.num_docs())
+            .finish()
+    }
+}
+
+/// A planned query: the Tantivy query plus what snippets and hits need.
+struct Plan {
+    query: Box<dyn Query>,
+    /// True when the query required all its words and relaxing that could find more.
+    relaxable: bool,
+    highlight: HashSet<String>,
+    numbers: NumberQuery,
+    interpreted: Option<String>,
+}
+
+impl SearchIndex {
+    /// Opens an index folder written by this crate.
+    pub fn open(dir: &Path) -> Result<Self> {
+        let index = Index::open_in_dir(dir)?;
+        let generation = dir
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned());
+        Self::from_index(index, generation)
+    }
+
+    /// Builds an in-memory index of `records` (for tests and small tools).
+    pub fn from_records(records: impl IntoIterator<Item = Record>) -> Result<Self> {
+        let (index, fields) = crate::build::create_index(None)?;
+        crate::build::write_records(&index, &fields, records, &mut |_| {})?;
+        Self::from_index(index, None)
+    }
+
+    pub(crate) fn from_index(index: Index, generation: Option<String>) -> Result<Self> {
+        crate::analyzer::register_analyzers(&index);
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(Self {
+            reader,
+            fields: Arc::new(Fields::new()),
+            generation,
+        })
+    }
+
+    /// The generation's name (`gen-000003`), when it lives in an [`crate::IndexStore`].
+    pub fn generation(&self) -> Option<&str> {
+        self.generation.as_deref()
+    }
+
+    /// How many records the index holds.
+    pub fn num_docs(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    /// The full record with this id, if indexed.
+    pub fn document(&self, id: &str) -> Result<Option<Record>> {
+        let searcher = self.reader.searcher();
+        let query = TermQuery::new(
+            Term::from_field_text(self.fields.id, id),
+            IndexRecordOption::Basic,
+        );
+        let found = searcher.search(&query, &tantivy::collector::TopDocs::with_limit(1))?;
+        match found.first() {
+            Some((_, address)) => Ok(Some(self.record(&searcher, *address)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Every record of the index, in index order (for re-exporting or rebuilding).
+    pub fn records(&self) -> Result<Vec<Record>> {
+        let searcher = self.reader.searcher();
+        let mut out = Vec::new();
+        for (segment_ord, segment) in searcher.segment_readers().iter().enumerate() {
+            for doc in segment.doc_ids_alive() {
+                let address = DocAddress::new(segment_ord as u32, doc);
+                out.push(self.record(&searcher, address)?);
+            }
+        }
+        Ok(out)
+    }
+
+    fn record(&self, searcher: &Searcher, address: DocAddress) -> Result<Record> {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let json = doc
+            .get_first(self.fields.record)
+            .and_then(|v| v.as_str())
+            .unwrap_or("");
+        serde_json::from_str(json).map_err(|source| Error::StoredRecord {
+            id: format!("{address:?}"),
+            source,
+        })
+    }
+
+    /// Runs a search.
+    pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
+        let searcher = self.reader.searcher();
+        let mut plan = self.plan(request, true)?;
+        let mut gathered = self.gather(&searcher, plan.query, request)?;
+        if gathered.total == 0 && plan.relaxable {
+            // No record has every word: rank records by the words they do have.
+            plan = self.plan(request, false)?;
+            gathered = self.gather(&searcher, plan.query, request)?;
+        }
+        let Plan {
+            highlight,
+            numbers,
+            interpreted,
+            ..
+        } = plan;
+        let window = self.window(request)?.1;
+        let offset = if request.cursor.is_some() {
+            0
+        } else {
+            request.offset
+        };
+
+        let more = gathered.top.len() > window;
+        let page: Vec<_> = gathered
+            .top
+            .iter()
+            .skip(offset)
+            .take(request.limit)
+            .collect();
+        let next_cursor = if more {
+            page.last().map(|c| c.key.to_cursor(request.sort))
+        } else {
+            None
+        };
+        let mut hits = Vec::with_capacity(page.len());
+        for candidate in page {
+            let record = self.record(&searcher, candidate.address)?;
+            hits.push(hit(record, candidate.score, &highlight, &numbers));
+        }
+        Ok(SearchResults {
+            total: gathered.total,
+            hits,
+            interpreted_query: interpreted,
+            facets: gathered.facets,
+            next_cursor,
+        })
+    }
+}
+
+impl SearchIndex {
+    /// The cursor position and the number of hits to keep (`offset + limit`).
+    fn window(&self, request: &SearchRequest) -> Result<(Option<SortKey>, usize)> {
+        let after = match &request.cursor {
+            Some(cursor) => Some(
+                SortKey::from_cursor(cursor, request.sort)
+                    .ok_or_else(|| Error::InvalidCursor(cursor.clone()))?,
+            ),
+            None => None,
+        };
+        let offset = if after.is_some() { 0 } else { request.offset };
+        let window = offset.saturating_add(request.limit);
+        if window > MAX_WINDOW {
+            return Err(Error::InvalidRequest(format!(
+                "offset + limit must not exceed {MAX_WINDOW}; use the cursor for deep paging"
+            )));
+        }
+        Ok((after, window))
+    }
+
+    /// Runs one query with the request's filters, order, cursor and facets.
+    fn gather(
+        &self,
+        searcher: &Searcher,
+        query: Box<dyn Query>,
+        request: &SearchRequest,
+    ) -> Result<Gathered> {
+        let query = self.with_filters(query, request)?;
+        let (after, window) = self.window(request)?;
+        let collector = Gather {
+            k: if request.limit == 0 { 0 } else { window + 1 },
+            sort: request.sort,
+            after,
+            facets: request.facets,
+        };
+        Ok(searcher.search(query.as_ref(), &collector)?)
+    }
+}
+
+fn hit(record: Record, score: f32, highlight: &HashSet<String>, numbers: &NumberQuery) -> Hit {
+    let text = if record.lead.trim().is_empty() {
+        record.body.clone()
+    } else if record.body.trim().is_empty() {
+        record.lead.clone()
+    } else {
+        format!("{}\n\n{}", record.lead, record.body)
+    };
+    let number_match = record
+        .doc_number
+        .as_deref()
+        .is_some_and(|n| numbers.matches(n));
+    Hit {
+        snippet: snippet(&text, highlight),
+        id: record.id,
+        kind: record.kind,
+        title: record.title,
+        url: record.url,
+        date: record.date,
+        doc_number: record.doc_number,
+        score,
+        issuer: record.issuer,
+        doc_type: record.doc_type,
+        number_match,
+    }
+}
+
+impl SearchIndex {
+    /// Turns the query text into a Tantivy query.
+    ///
+    /// With `all_words`, a short query requires every word of each `OR` alternative; long
+    /// queries are always a scored disjunction.
+    fn plan(&self, request: &SearchRequest, all_words: bool) -> Result<Plan> {
+        let parsed = understand::parse(&request.query);
+        let numbers = understand::document_numbers(&request.query);
+        let mut highlight = HashSet::new();
+        let f = &self.fields;
+
+        let syllable_count: usize = parsed
+            .items()
+            .map(|item| match item {
+                Item::Word(w) | Item::Phrase(w) => analyze(w, Form::Exact).len(),
+            })
+            .sum();
+        let long = syllable_count >= LONG_QUERY;
+        let word_occur = if all_words && !long {
+            Occur::Must
+        } else {
+            Occur::Should
+        };
+        let mut relaxable = false;
+
+        let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for group in &parsed.groups {
+            let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            // Consecutive bare words form one run for bigrams.
+            let mut run: Vec<Syllable> = Vec::new();
+            let mut runs: Vec<Vec<Syllable>> = Vec::new();
+            for item in group {
+                match item {
+                    Item::Word(word) => run.extend(analyze(word, Form::Exact)),
+                    Item::Phrase(phrase) => {
+                        if !run.is_empty() {
+                            runs.push(std::mem::take(&mut run));
+                        }
+                        let syllables = analyze(phrase, Form::Exact);
+                        for s in &syllables {
+                            highlight.insert(Form::Folded.apply(&s.text));
+                        }
+                        if let Some(query) = self.phrase_query(&syllables) {
+                            clauses.push((Occur::Must, query));
+                        }
+                    }
+                }
+            }
+            if !run.is_empty() {
+                runs.push(run);
+            }
+            for run in &runs {
+                for s in run {
+                    highlight.insert(Form::Folded.apply(&s.text));
+                    let weight = if long && FUNCTION_WORDS.contains(&s.text.as_str()) {
+                        W_FUNCTION_WORD
+                    } else {
+                        1.0
+                    };
+                    clauses.push((word_occur, self.syllable_query(&s.text, weight, None)));
+                    relaxable |= word_occur == Occur::Must;
+                }
+                for pair in run.windows(2) {
+                    clauses.push((
+                        Occur::Should,
+                        self.bigram_query(&pair[0].text, &pair[1].text),
+                    ));
+                }
+            }
+            if !clauses.is_empty() {
+                alternatives.push((Occur::Should, Box::new(BooleanQuery::new(clauses))));
+            }
+        }
+
+        for key in &numbers.full {
+            alternatives.push((Occur::Should, number_clause(f.docno, key, S_NUMBER_FULL)));
+        }
+        for key in &numbers.num_type {
+            alternatives.push((
+                Occur::Should,
+                number_clause(f.docno_num_type, key, S_NUMBER_PART),
+            ));
+        }
+        for key in &numbers.num_issuer {
+            alternatives.push((
+                Occur::Should,
+                number_clause(f.docno_num_issuer, key, S_NUMBER_PART),
+            ));
+        }
+
+        let mut top: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        if alternatives.is_empty() {
+            top.push((Occur::Must, Box::new(AllQuery)));
+        } else {
+            top.push((Occur::Must, Box::new(BooleanQuery::new(alternatives))));
+        }
+        for item in &parsed.excluded {
+            let text = match item {
+                Item::Word(w) | Item::Phrase(w) => w,
+            };
+            let syllables = analyze(text, Form::Exact);
+            if let Some(query) = self.exclusion_query(&syllables) {
+                top.push((Occur::MustNot, query));
+            }
+        }
+        Ok(Plan {
+            query: Box::new(BooleanQuery::new(top)),
+            relaxable: relaxable && syllable_count > 1,
+            highlight,
+            interpreted: None,
+            numbers,
+        })
+    }
+
+    /// The tiers of one syllable (R14): exact > variant > restored > folded, title above text.
+    fn syllable_query(&self, exact: &str, weight: f32, restored: Option<&str>) -> Box<dyn Query> {
+        let f = &self.fields;
+        let folded = Form::Folded.apply(exact);
+        let toneless = folded == exact;
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut add = |field: Field, text: &str, boost: f32| {
+            clauses.push((Occur::Should, term_query(field, text, boost)));
+        };
+        if !toneless {
+            let variant = Form::Variant.apply(exact);
+            add(f.title_exact, exact, W_EXACT * W_TITLE);
+            add(f.text_exact, exact, W_EXACT);
+            add(f.title_variant, &variant, W_VARIANT * W_TITLE);
+            add(f.text_variant, &variant, W_VARIANT);
+        } else if let Some(reading) = restored.filter(|r| *r != exact) {
+            add(f.title_exact, reading, W_RESTORED * W_TITLE);
+            add(f.text_exact, reading, W_RESTORED);
+        }
+        add(f.title_folded, &folded, W_FOLDED * W_TITLE);
+        add(f.text_folded, &folded, W_FOLDED);
+        let query: Box<dyn Query> = Box::new(BooleanQuery::new(clauses));
+        if (weight - 1.0).abs() > f32::EPSILON {
+            Box::new(BoostQuery::new(query, weight))
+        } else {
+            query
+        }
+    }
+
+    fn bigram_query(&self, first: &str, second: &str) -> Box<dyn Query> {
+        let f = &self.fields;
+        let folded = bigram(&Form::Folded.apply(first), &Form::Folded.apply(second));
+        let exact = bigram(first, second);
+        if folded == exact {
+            term_query(f.bigram_folded, &folded, W_BIGRAM)
+        } else {
+            Box::new(BooleanQuery::new(vec![
+                (
+                    Occur::Should,
+                    term_query(f.bigram_folded, &folded, W_BIGRAM),
+                ),
+                (Occur::Should, term_query(f.bigram_exact, &exact, W_BIGRAM)),
+            ]))
+        }
+    }
+
+    /// A quoted phrase: exact positions on the folded fields (required), plus the exact fields
+    /// as a bonus when the phrase carries marks.
+    fn phrase_query(&self, syllables: &[Syllable]) -> Option<Box<dyn Query>> {
+        let f = &self.fields;
+        if syllables.is_empty() {
+            return None;
+        }
+        if syllables.len() == 1 {
+            return Some(self.syllable_query(&syllables[0].text, W_PHRASE, None));
+        }
+        let exact: Vec<String> = syllables.iter().map(|s| s.text.clone()).collect();
+        let folded: Vec<String> = exact.iter().map(|s| Form::Folded.apply(s)).collect();
+        let phrase = |field: Field, words: &[String], boost: f32| -> Box<dyn Query> {
+            let terms = words
+                .iter()
+                .map(|w| Term::from_field_text(field, w))
+                .collect();
+            Box::new(BoostQuery::new(Box::new(PhraseQuery::new(terms)), boost))
+        };
+        let mut clauses = vec![
+            (
+                Occur::Should,
+                phrase(f.title_folded, &folded, W_PHRASE * W_TITLE),
+            ),
+            (Occur::Should, phrase(f.text_folded, &folded, W_PHRASE)),
+        ];
+        if exact != folded {
+            clauses.push((
+                Occur::Should,
+                phrase(f.title_exact, &exact, W_PHRASE * W_TITLE),
+            ));
+            clauses.push((Occur::Should, phrase(f.text_exact, &exact, W_PHRASE)));
+        }
+        Some(Box::new(BooleanQuery::new(clauses)))
+    }
+
+    /// What `-word` / `-"phrase"` excludes: a toneless word excludes every accented reading,
+    /// an accented one only its own spelling variants.
+    fn exclusion_query(&self, syllables: &[Syllable]) -> Option<Box<dyn Query>> {
+        let f = &self.fields;
+        match syllables {
+            [] => None,
+            [single] => {
+                let folded = Form::Folded.apply(&single.text);
+                let (title, text, term) = if folded == single.text {
+                    (f.title_folded, f.text_folded, folded)
+                } else {
+                    (
+                        f.title_variant,
+                        f.text_variant,
+                        Form::Variant.apply(&single.text),
+                    )
+                };
+                Some(Box::new(BooleanQuery::new(vec![
+                    (Occur::Should, term_query(title, &term, 1.0)),
+                    (Occur::Should, term_query(text, &term, 1.0)),
+                ])))
+            }
+            many => {
+                let folded: Vec<String> =
+                    many.iter().map(|s| Form::Folded.apply(&s.text)).collect();
+                let phrase = |field: Field| -> Box<dyn Query> {
+                    Box::new(PhraseQuery::new(
+                        folded
+                            .iter()
+                            .map(|w| Term::from_field_text(field, w))
+                            .collect(),
+                    ))
+                };
+                Some(Box::new(BooleanQuery::new(vec![
+                    (Occur::Should, phrase(f.title_folded)),
+                    (Occur::Should, phrase(f.text_folded)),
+                ])))
+            }
+        }
+    }
+
+    /// Adds the request's filters (scoreless) to a query.
+    fn with_filters(
+        &self,
+        query: Box<dyn Query>,
+        request: &SearchRequest,
+    ) -> Result<Box<dyn Query>> {
+        let f = &self.fields;
+        let mut filters: Vec<Box<dyn Query>> = Vec::new();
+        let mut kind = request.kind;
+        if let Some(status) = request.status {
+            if kind == Some(Kind::News) {
+                return Err(Error::InvalidRequest(
+                    "status applies to legal documents only".to_owned(),
+                ));
+            }
+            kind = Some(Kind::Legal);
+            let today = days(
+                request
+                    .today
+                    .unwrap_or_else(|| chrono::Local::now().date_naive()),
+            );
+            let range = match status {
+                Status::ConHieuLuc => (Bound::Excluded(today), Bound::Unbounded),
+                Status::HetHieuLuc => (Bound::Unbounded, Bound::Included(today)),
+            };
+            filters.push(i64_range(f.expiry_days, range));
+        }
+        if let Some(kind) = kind {
+            filters.push(Box::new(TermQuery::new(
+                Term::from_field_text(f.kind, kind.as_str()),
+                IndexRecordOption::Basic,
+            )));
+        }
+        for (field, value) in [
+            (f.doc_type_key, &request.doc_type),
+            (f.issuer_key, &request.issuer),
+            (f.signer_key, &request.signer),
+            (f.field_key, &request.field),
+        ] {
+            if let Some(value) = value.as_deref().map(keyword).filter(|v| !v.is_empty()) {
+                filters.push(Box::new(TermQuery::new(
+                    Term::from_field_text(field, &value),
+                    IndexRecordOption::Basic,
+                )));
+            }
+        }
+        if let (Some(from), Some(to)) = (request.date_from, request.date_to)
+            && from > to
+        {
+            return Err(Error::InvalidRequest(format!(
+                "date_from {from} is after date_to {to}"
+            )));
+        }
+        if request.date_from.is_some() || request.date_to.is_some() {
+            let lower = request
+                .date_from
+                .map_or(Bound::Unbounded, |d| Bound::Included(days(d)));
+            let upper = request
+                .date_to
+                .map_or(Bound::Unbounded, |d| Bound::Included(days(d)));
+            filters.push(i64_range(f.date_days, (lower, upper)));
+        }
+        if filters.is_empty() {
+            return Ok(query);
+        }
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, query)];
+        clauses.extend(filters.into_iter().map(|q| {
+            (
+                Occur::Must,
+                Box::new(ConstScoreQuery::new(q, 0.0)) as Box<dyn Query>,
+            )
+        }));
+        Ok(Box::new(BooleanQuery::new(clauses)))
+    }
+}
+
+fn term_query(field: Field, text: &str, boost: f32) -> Box<dyn Query> {
+    let query = Box::new(TermQuery::new(
+        Term::from_field_text(field, text),
+        IndexRecordOption::WithFreqs,
+    ));
+    if (boost - 1.0).abs() > f32::EPSILON {
+        Box::new(BoostQuery::new(query, boost))
+    } else {
+        query
+    }
+}
+
+fn number_clause(field: Field, key: &str, score: f32) -> Box<dyn Query> {
+    Box::new(ConstScoreQuery::new(
+        Box::new(TermQuery::new(
+            Term::from_field_text(field, key),
+            IndexRecordOption::Basic,
+        )),
+        score,
+    ))
+}
+
+fn i64_range(field: Field, (lower, upper): (Bound<i64>, Bound<i64>)) -> Box<dyn Query> {
+    let map = |b: Bound<i64>| match b {
+        Bound::Included(v) => Bound::Included(Term::from_field_i64(field, v)),
+        Bound::Excluded(v) => Bound::Excluded(Term::from_field_i64(field, v)),
+        Bound::Unbounded => Bound::Unbounded,
+    };
+    Box::new(RangeQuery::new(map(lower), map(upper)))
+}

@@ -1,0 +1,262 @@
+//! The index store: a root folder holding index generations (`gen-000001/`, …) and a `CURRENT`
+//! file naming the live one. A new generation is built beside the live one and swapped in by
+//! atomically renaming a new `CURRENT` over the old; the previous generation is kept (named in
+//! `PREVIOUS`) for [`IndexStore::rollback`]. A crash mid-build leaves `CURRENT` untouched, and
+//! the half-built folder is removed by the next build.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError, RwLock};
+use std::time::Instant;
+
+use crawler::Record;
+
+use crate::build::{create_index, write_records};
+use crate::error::{Error, Result};
+use crate::search::SearchIndex;
+
+const CURRENT: &str = "CURRENT";
+const PREVIOUS: &str = "PREVIOUS";
+const PREFIX: &str = "gen-";
+/// Written last inside a generation folder: the generation is complete.
+const COMPLETE: &str = "COMPLETE";
+
+/// What a build produced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuildStats {
+    /// The new live generation (`gen-000004`).
+    pub generation: String,
+    /// Records read (duplicates by id included).
+    pub records: usize,
+    /// Documents in the new generation (duplicates replaced by the last record).
+    pub documents: u64,
+    /// Wall time of the build, in milliseconds.
+    pub elapsed_ms: u64,
+}
+
+/// The result of a rollback.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rollback {
+    /// The generation that is live again.
+    pub live: String,
+    /// The generation that was live before the rollback (kept until the next build).
+    pub replaced: String,
+}
+
+/// A root folder of index generations. Share it behind an `Arc`: every method takes `&self`;
+/// builds are serialised, searches never wait for a build.
+#[derive(Debug)]
+pub struct IndexStore {
+    root: PathBuf,
+    live: RwLock<Option<SearchIndex>>,
+    building: Mutex<()>,
+}
+
+impl IndexStore {
+    /// Opens (creating if needed) a store at `root` and opens its live generation, if any.
+    pub fn open(root: impl Into<PathBuf>) -> Result<Self> {
+        let root = root.into();
+        std::fs::create_dir_all(&root).map_err(|e| Error::io(&root, e))?;
+        let store = Self {
+            root,
+            live: RwLock::new(None),
+            building: Mutex::new(()),
+        };
+        store.reload()?;
+        Ok(store)
+    }
+
+    /// The root folder.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Re-reads `CURRENT` from disk (after another process swapped generations).
+    pub fn reload(&self) -> Result<()> {
+        let index = match self.read_pointer(CURRENT)? {
+            Some(name) => Some(SearchIndex::open(&self.generation_dir(&name)?)?),
+            None => None,
+        };
+        *self.live.write().unwrap_or_else(PoisonError::into_inner) = index;
+        Ok(())
+    }
+
+    /// The live generation, if one was built.
+    pub fn current(&self) -> Result<Option<SearchIndex>> {
+        Ok(self
+            .live
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone())
+    }
+
+    /// True when there is no live generation or it holds no document.
+    pub fn is_empty(&self) -> Result<bool> {
+        Ok(self.current()?.is_none_or(|index| index.num_docs() == 0))
+    }
+
+    /// The name of the live generation.
+    pub fn current_generation(&self) -> Result<Option<String>> {
+        self.read_pointer(CURRENT)
+    }
+
+    /// The name of the generation a rollback would return to.
+    pub fn previous_generation(&self) -> Result<Option<String>> {
+        self.read_pointer(PREVIOUS)
+    }
+
+    /// Builds a new generation from `records` beside the live one, then swaps it in.
+    pub fn build_generation(
+        &self,
+        records: impl IntoIterator<Item = Record>,
+    ) -> Result<BuildStats> {
+        self.build_generation_with_progress(records, &mut |_| {})
+    }
+
+    /// Like [`IndexStore::build_generation`], calling `progress` with the running record count.
+    pub fn build_generation_with_progress(
+        &self,
+        records: impl IntoIterator<Item = Record>,
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<BuildStats> {
+        let _guard = self.building.lock().unwrap_or_else(PoisonError::into_inner);
+        let started = Instant::now();
+        let live = self.read_pointer(CURRENT)?;
+        // Numbers only grow, even past half-built folders, so a name is never reused.
+        let name = format!("{PREFIX}{:06}", self.highest_number()? + 1);
+        self.remove_unreferenced(live.as_deref(), self.read_pointer(PREVIOUS)?.as_deref())?;
+
+        let dir = self.root.join(&name);
+        let (index, fields) = create_index(Some(&dir))?;
+        let records_read = write_records(&index, &fields, records, progress)?;
+        drop(index);
+        write_file_synced(&dir.join(COMPLETE), name.as_bytes())?;
+
+        let opened = SearchIndex::open(&dir)?;
+        let documents = opened.num_docs();
+        match &live {
+            Some(previous) => self.write_pointer(PREVIOUS, previous)?,
+            None => remove_if_exists(&self.root.join(PREVIOUS))?,
+        }
+        self.write_pointer(CURRENT, &name)?;
+        *self.live.write().unwrap_or_else(PoisonError::into_inner) = Some(opened);
+        self.remove_unreferenced(Some(&name), live.as_deref())?;
+        tracing::info!(generation = %name, documents, "index generation swapped in");
+        Ok(BuildStats {
+            generation: name,
+            records: records_read,
+            documents,
+            elapsed_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+        })
+    }
+
+    /// Makes the previous generation live again. The replaced generation stays on disk until
+    /// the next build; a second rollback without a build in between fails.
+    pub fn rollback(&self) -> Result<Rollback> {
+        let _guard = self.building.lock().unwrap_or_else(PoisonError::into_inner);
+        let previous = self
+            .read_pointer(PREVIOUS)?
+            .ok_or(Error::NoPreviousGeneration)?;
+        let current = self
+            .read_pointer(CURRENT)?
+            .ok_or(Error::NoPreviousGeneration)?;
+        let opened = SearchIndex::open(&self.generation_dir(&previous)?)?;
+        self.write_pointer(CURRENT, &previous)?;
+        remove_if_exists(&self.root.join(PREVIOUS))?;
+        *self.live.write().unwrap_or_else(PoisonError::into_inner) = Some(opened);
+        tracing::info!(generation = %previous, replaced = %current, "index generation rolled back");
+        Ok(Rollback {
+            live: previous,
+            replaced: current,
+        })
+    }
+
+    fn generation_dir(&self, name: &str) -> Result<PathBuf> {
+        let valid = name
+            .strip_prefix(PREFIX)
+            .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+        let dir = self.root.join(name);
+        if !valid || !dir.join(COMPLETE).is_file() {
+            return Err(Error::CorruptStore {
+                root: self.root.clone(),
+                message: format!("pointer names {name:?}, which is not a complete generation"),
+            });
+        }
+        Ok(dir)
+    }
+
+    fn read_pointer(&self, file: &str) -> Result<Option<String>> {
+        let path = self.root.join(file);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => {
+                let name = text.trim();
+                Ok((!name.is_empty()).then(|| name.to_owned()))
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(Error::io(path, e)),
+        }
+    }
+
+    /// Replaces a pointer file atomically (write a temporary file, sync, rename over).
+    fn write_pointer(&self, file: &str, name: &str) -> Result<()> {
+        let tmp = self.root.join(format!("{file}.tmp"));
+        write_file_synced(&tmp, format!("{name}\n").as_bytes())?;
+        let path = self.root.join(file);
+        std::fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))?;
+        if let Ok(dir) = std::fs::File::open(&self.root) {
+            // Make the rename durable; not all platforms allow syncing a folder.
+            let _ = dir.sync_all();
+        }
+        Ok(())
+    }
+
+    fn generations(&self) -> Result<Vec<(u64, String)>> {
+        let mut out = Vec::new();
+        let entries = std::fs::read_dir(&self.root).map_err(|e| Error::io(&self.root, e))?;
+        for entry in entries {
+            let entry = entry.map_err(|e| Error::io(&self.root, e))?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if let Some(number) = name.strip_prefix(PREFIX).and_then(|n| n.parse().ok()) {
+                out.push((number, name));
+            }
+        }
+        Ok(out)
+    }
+
+    fn highest_number(&self) -> Result<u64> {
+        Ok(self
+            .generations()?
+            .into_iter()
+            .map(|(n, _)| n)
+            .max()
+            .unwrap_or(0))
+    }
+
+    /// Deletes every generation folder except the named ones (half-built ones included).
+    fn remove_unreferenced(&self, keep: Option<&str>, keep_too: Option<&str>) -> Result<()> {
+        for (_, name) in self.generations()? {
+            if Some(name.as_str()) == keep || Some(name.as_str()) == keep_too {
+                continue;
+            }
+            let dir = self.root.join(&name);
+            if let Err(e) = std::fs::remove_dir_all(&dir) {
+                tracing::warn!(path = %dir.display(), error = %e, "could not remove old generation");
+            }
+        }
+        Ok(())
+    }
+}
+
+fn write_file_synced(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut file = std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
+    file.write_all(bytes).map_err(|e| Error::io(path, e))?;
+    file.sync_all().map_err(|e| Error::io(path, e))
+}
+
+fn remove_if_exists(path: &Path) -> Result<()> {
+    match std::fs::remove_file(path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(Error::io(path, e)),
+    }
+}

@@ -1,0 +1,374 @@
+//! Searching: tiers, document numbers, filters, facets, sorting, cursors and snippets.
+
+use std::sync::OnceLock;
+
+use crawler::Kind;
+use indexer::{IndexStore, SearchIndex, SearchRequest, SearchResults, Sort, Status};
+use tempfile::TempDir;
+
+use crate::fixtures::{date, records};
+
+/// One on-disk index shared by the tests of this module (read-only).
+fn index() -> &'static SearchIndex {
+    static INDEX: OnceLock<(TempDir, SearchIndex)> = OnceLock::new();
+    &INDEX
+        .get_or_init(|| {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let store = IndexStore::open(dir.path()).expect("open store");
+            store.build_generation(records()).expect("build");
+            let index = store.current().expect("current").expect("live");
+            (dir, index)
+        })
+        .1
+}
+
+fn search(request: SearchRequest) -> SearchResults {
+    index().search(&request).expect("search")
+}
+
+fn query(text: &str) -> SearchRequest {
+    SearchRequest {
+        query: text.into(),
+        limit: 20,
+        ..SearchRequest::default()
+    }
+}
+
+fn ids(results: &SearchResults) -> Vec<&str> {
+    results.hits.iter().map(|h| h.id.as_str()).collect()
+}
+
+#[test]
+fn toneless_query_finds_the_resolution_first() {
+    let results = search(query("nghi quyet 140"));
+    assert_eq!(ids(&results)[0], "laws-140", "{:?}", ids(&results));
+    assert!(results.hits[0].number_match);
+}
+
+#[test]
+fn document_number_shapes_rank_the_document_first() {
+    for shape in [
+        "140/NQ-HĐND",
+        "nq 140 hdnd",
+        "140-nq-hdnd",
+        "140 nq hđnd",
+        "số 140/NQ-HĐND",
+        "nghị quyết 140",
+        "NQ140 HDND",
+    ] {
+        let results = search(query(shape));
+        assert_eq!(ids(&results)[0], "laws-140", "{shape}: {:?}", ids(&results));
+    }
+    let decision = search(query("quyet dinh 1285 qd ubnd"));
+    assert_eq!(ids(&decision)[0], "laws-1285");
+}
+
+#[test]
+fn colliding_numbers_list_every_document_before_text_hits() {
+    let results = search(query("05/NQ-HĐND"));
+    let top: Vec<&str> = ids(&results).into_iter().take(2).collect();
+    assert!(
+        top.contains(&"laws-5-2021") && top.contains(&"laws-5-2022"),
+        "{top:?}"
+    );
+    assert!(
+        results.hits[..2]
+            .iter()
+            .all(|h| h.number_match && h.issuer.is_some())
+    );
+    assert!(results.hits[2..].iter().all(|h| !h.number_match));
+    // The Party number is a different key.
+    let party = search(query("05-NQ/HU"));
+    assert_eq!(ids(&party)[0], "laws-hu-5");
+}
+
+#[test]
+fn old_and_new_tone_placement_find_the_same_documents() {
+    let old_results = search(query("hòa giải"));
+    let mut old: Vec<&str> = ids(&old_results).to_vec();
+    let new_results = search(query("hoà giải"));
+    let mut new: Vec<&str> = ids(&new_results).to_vec();
+    old.sort_unstable();
+    new.sort_unstable();
+    assert_eq!(old, new);
+    assert!(old.contains(&"news-3") && old.contains(&"news-4"));
+}
+
+#[test]
+fn marks_in_the_query_prefer_the_same_marks() {
+    let with_marks = search(query("năm"));
+    let order = ids(&with_marks);
+    let year = order
+        .iter()
+        .position(|id| *id == "news-1")
+        .expect("năm 2024 found");
+    let south = order
+        .iter()
+        .position(|id| *id == "news-2")
+        .expect("miền Nam found");
+    assert!(year < south, "{order:?}");
+
+    let toneless = search(query("nam"));
+    let found = ids(&toneless);
+    assert!(
+        found.contains(&"news-1") && found.contains(&"news-2"),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn kind_filter() {
+    let results = search(SearchRequest {
+        kind: Some(Kind::Legal),
+        ..query("nghị quyết")
+    });
+    assert!(!results.hits.is_empty());
+    assert!(results.hits.iter().all(|h| h.kind == Kind::Legal));
+    let news = search(SearchRequest {
+        kind: Some(Kind::News),
+        ..query("nghị quyết")
+    });
+    assert_eq!(ids(&news), ["news-6"]);
+}
+
+#[test]
+fn metadata_filters() {
+    let by_type = search(SearchRequest {
+        doc_type: Some("quyet dinh".into()),
+        ..query("")
+    });
+    assert_eq!(ids(&by_type), ["laws-1285"]);
+    let by_issuer = search(SearchRequest {
+        issuer: Some("HĐND xã Mường Kim".into()),
+        ..query("")
+    });
+    assert_eq!(ids(&by_issuer), ["laws-5-2021"]);
+    let by_signer = search(SearchRequest {
+        signer: Some("lo van thang".into()),
+        ..query("")
+    });
+    assert_eq!(by_signer.total, 6);
+    let by_field = search(SearchRequest {
+        field: Some("Tài chính".into()),
+        kind: Some(Kind::Legal),
+        ..query("ngân sách")
+    });
+    assert_eq!(by_field.total, 2, "{:?}", ids(&by_field));
+}
+
+#[test]
+fn status_filter_is_computed_from_the_expiry_date() {
+    let today = Some(date(2023, 1, 1));
+    let active = search(SearchRequest {
+        status: Some(Status::ConHieuLuc),
+        today,
+        ..query("")
+    });
+    let mut active_ids = ids(&active);
+    active_ids.sort_unstable();
+    assert_eq!(
+        active_ids,
+        ["laws-140", "laws-141", "laws-5-2022", "laws-hu-5"]
+    );
+    let expired = search(SearchRequest {
+        status: Some(Status::HetHieuLuc),
+        today,
+        ..query("")
+    });
+    let mut expired_ids = ids(&expired);
+    expired_ids.sort_unstable();
+    assert_eq!(expired_ids, ["laws-1285", "laws-5-2021"]);
+    assert!(
+        index()
+            .search(&SearchRequest {
+                status: Some(Status::HetHieuLuc),
+                kind: Some(Kind::News),
+                ..query("")
+            })
+            .is_err()
+    );
+}
+
+#[test]
+fn date_range_filter() {
+    let results = search(SearchRequest {
+        date_from: Some(date(2023, 10, 1)),
+        date_to: Some(date(2023, 12, 31)),
+        ..query("")
+    });
+    let mut found = ids(&results);
+    found.sort_unstable();
+    assert_eq!(found, ["laws-140", "laws-141", "news-3", "news-4"]);
+    assert!(
+        index()
+            .search(&SearchRequest {
+                date_from: Some(date(2024, 1, 1)),
+                date_to: Some(date(2023, 1, 1)),
+                ..query("")
+            })
+            .is_err()
+    );
+}
+
+#[test]
+fn facets_count_all_matches() {
+    let results = search(SearchRequest {
+        facets: true,
+        limit: 1,
+        ..query("nghị quyết")
+    });
+    let facets = results.facets.expect("facets requested");
+    let kinds: Vec<(&str, u64)> = facets
+        .kind
+        .iter()
+        .map(|f| (f.value.as_str(), f.count))
+        .collect();
+    assert_eq!(kinds, [("legal", 6), ("news", 1)]);
+    let types: Vec<(&str, u64)> = facets
+        .doc_type
+        .iter()
+        .map(|f| (f.value.as_str(), f.count))
+        .collect();
+    assert_eq!(types[0], ("Nghị quyết", 5));
+    assert!(
+        facets
+            .issuer
+            .iter()
+            .any(|f| f.value == "HĐND huyện Than Uyên" && f.count == 3)
+    );
+    assert!(
+        facets
+            .year
+            .iter()
+            .any(|f| f.value == "2023" && f.count == 3)
+    );
+    assert_eq!(results.total, 7);
+    assert!(search(query("nghị quyết")).facets.is_none());
+}
+
+#[test]
+fn sort_by_date() {
+    let newest = search(SearchRequest {
+        sort: Sort::Newest,
+        ..query("")
+    });
+    let dates: Vec<_> = newest.hits.iter().map(|h| h.date).collect();
+    let mut sorted = dates.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(dates, sorted);
+    assert_eq!(newest.hits[0].id, "news-1");
+    let oldest = search(SearchRequest {
+        sort: Sort::Oldest,
+        ..query("")
+    });
+    assert_eq!(oldest.hits[0].id, "laws-1285");
+}
+
+#[test]
+fn cursor_paging_visits_every_hit_once_in_order() {
+    for sort in [Sort::Relevance, Sort::Newest, Sort::Oldest] {
+        let all = search(SearchRequest {
+            sort,
+            ..query("huyện")
+        });
+        let mut seen = Vec::new();
+        let mut cursor = None;
+        loop {
+            let page = search(SearchRequest {
+                sort,
+                cursor: cursor.clone(),
+                limit: 2,
+                ..query("huyện")
+            });
+            seen.extend(page.hits.iter().map(|h| h.id.clone()));
+            match page.next_cursor {
+                Some(next) => cursor = Some(next),
+                None => break,
+            }
+        }
+        let expected: Vec<String> = all.hits.iter().map(|h| h.id.clone()).collect();
+        assert_eq!(seen, expected, "{sort:?}");
+        assert!(expected.len() > 4);
+    }
+    let bad = index().search(&SearchRequest {
+        cursor: Some("not-a-cursor".into()),
+        ..query("huyện")
+    });
+    assert!(matches!(bad, Err(indexer::Error::InvalidCursor(_))));
+}
+
+#[test]
+fn offset_paging() {
+    let all = search(query("huyện"));
+    let second = search(SearchRequest {
+        offset: 2,
+        limit: 2,
+        ..query("huyện")
+    });
+    assert_eq!(ids(&second), ids(&all)[2..4]);
+    assert_eq!(second.total, all.total);
+}
+
+#[test]
+fn snippets_escape_crawled_markup_and_mark_matches() {
+    let results = search(query("ma doc"));
+    let hit = results
+        .hits
+        .iter()
+        .find(|h| h.id == "news-5")
+        .expect("found");
+    let snippet = &hit.snippet;
+    assert!(!snippet.contains("<script>"), "{snippet}");
+    assert!(snippet.contains("&lt;script&gt;"), "{snippet}");
+    assert!(snippet.contains("<mark>"), "{snippet}");
+}
+
+#[test]
+fn phrase_exclusion_and_or() {
+    let phrase = search(query("\"nông thôn mới\""));
+    assert_eq!(ids(&phrase), ["laws-hu-5"]);
+    let broken_phrase = search(query("\"thôn nông\""));
+    assert!(broken_phrase.hits.is_empty());
+
+    let without = search(query("nghị quyết -ngân"));
+    assert!(!ids(&without).contains(&"laws-140"));
+    assert!(ids(&without).contains(&"laws-hu-5"));
+
+    let either = search(query("\"thiên tai\" OR \"miền Nam\""));
+    let mut found = ids(&either);
+    found.sort_unstable();
+    assert_eq!(found, ["laws-1285", "news-2"]);
+}
+
+#[test]
+fn long_pasted_query_is_a_scored_disjunction() {
+    let long = "tôi muốn tìm hiểu về việc huyện Than Uyên triển khai nghị quyết đại hội \
+                đảng bộ huyện lần thứ hai mươi hai và các chương trình xây dựng khác trong năm";
+    let results = search(query(long));
+    assert!(!results.hits.is_empty());
+    assert_eq!(results.hits[0].id, "news-6", "{:?}", ids(&results));
+}
+
+#[test]
+fn seed_article_query() {
+    let results = search(query("Than Uyên nghị quyết Đảng"));
+    assert_eq!(results.hits[0].id, "news-6", "{:?}", ids(&results));
+}
+
+#[test]
+fn document_lookup() {
+    let record = index()
+        .document("laws-1285")
+        .expect("lookup")
+        .expect("found");
+    assert_eq!(record.doc_number.as_deref(), Some("1285/QĐ-UBND"));
+    assert!(index().document("laws-404").expect("lookup").is_none());
+    assert_eq!(index().num_docs(), records().len() as u64);
+}
+
+#[test]
+fn in_memory_index_matches() {
+    let memory = SearchIndex::from_records(records()).expect("in-memory index");
+    let results = memory.search(&query("nghi quyet 140")).expect("search");
+    assert_eq!(results.hits[0].id, "laws-140");
+}
