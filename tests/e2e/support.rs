@@ -6,18 +6,18 @@ use std::process::{Child, Command, Output, Stdio};
 use std::time::Duration;
 
 /// The repository root (two levels above the tracuu crate).
-pub fn repo_root() -> PathBuf {
+pub(crate) fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
 }
 
 /// A temporary installation: its own config file, archive, state and index.
-pub struct Install {
-    pub dir: tempfile::TempDir,
+pub(crate) struct Install {
+    pub(crate) dir: tempfile::TempDir,
 }
 
 impl Install {
     /// A fresh installation whose sample archive is the repository's bundled one.
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         let dir = tempfile::tempdir().unwrap();
         let sample = repo_root().join("fixtures/archive");
         let config = format!(
@@ -28,12 +28,12 @@ impl Install {
         Self { dir }
     }
 
-    pub fn path(&self, name: &str) -> PathBuf {
+    pub(crate) fn path(&self, name: &str) -> PathBuf {
         self.dir.path().join(name)
     }
 
     /// A `tracuu` command using this installation's config file.
-    pub fn tracuu(&self) -> Command {
+    pub(crate) fn tracuu(&self) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_tracuu"));
         command
             .arg("--config")
@@ -45,7 +45,7 @@ impl Install {
     }
 
     /// Runs `tracuu ARGS…` to completion and checks it succeeded.
-    pub fn run(&self, args: &[&str]) -> Output {
+    pub(crate) fn run(&self, args: &[&str]) -> Output {
         let output = self.tracuu().args(args).output().unwrap();
         assert!(
             output.status.success(),
@@ -57,7 +57,7 @@ impl Install {
     }
 
     /// Starts `tracuu serve` on an ephemeral port and waits until it listens.
-    pub fn serve(&self) -> Service {
+    pub(crate) fn serve(&self) -> Service {
         let mut child = self
             .tracuu()
             .args(["serve", "--bind", "127.0.0.1:0"])
@@ -92,23 +92,23 @@ impl Install {
 }
 
 /// A running `tracuu serve`, killed when dropped.
-pub struct Service {
+pub(crate) struct Service {
     child: Child,
-    pub base: String,
+    pub(crate) base: String,
     /// What the service logged before it listened.
-    pub startup_log: String,
+    pub(crate) startup_log: String,
 }
 
 impl Service {
     /// GETs a path and returns (status, JSON body).
-    pub fn get_json(&self, path_and_query: &str) -> (u16, serde_json::Value) {
+    pub(crate) fn get_json(&self, path_and_query: &str) -> (u16, serde_json::Value) {
         let response = reqwest::blocking::get(format!("{}{path_and_query}", self.base)).unwrap();
         let status = response.status().as_u16();
         (status, response.json().unwrap())
     }
 
     /// GETs a path and returns (status, text body).
-    pub fn get_text(&self, path_and_query: &str) -> (u16, String) {
+    pub(crate) fn get_text(&self, path_and_query: &str) -> (u16, String) {
         let response = reqwest::blocking::get(format!("{}{path_and_query}", self.base)).unwrap();
         (response.status().as_u16(), response.text().unwrap())
     }
@@ -122,24 +122,24 @@ impl Drop for Service {
 }
 
 /// The fixture portal, served on 127.0.0.1 by a background runtime for the test's lifetime.
-pub struct Portal {
-    pub server: testkit::FixtureServer,
+pub(crate) struct Portal {
+    pub(crate) server: testkit::FixtureServer,
     _runtime: tokio::runtime::Runtime,
 }
 
 impl Portal {
-    pub fn start(root: PathBuf) -> Self {
+    pub(crate) fn start(root: PathBuf) -> Self {
         let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
         let server = runtime.block_on(testkit::FixtureServer::start(root)).unwrap();
         Self { server, _runtime: runtime }
     }
 
-    pub fn base_url(&self) -> String {
+    pub(crate) fn base_url(&self) -> String {
         self.server.base_url()
     }
 }
 
 /// The ids of the hits of a search response.
-pub fn hit_ids(body: &serde_json::Value) -> Vec<String> {
+pub(crate) fn hit_ids(body: &serde_json::Value) -> Vec<String> {
     body["hits"].as_array().unwrap().iter().map(|h| h["id"].as_str().unwrap().to_owned()).collect()
 }

@@ -18,13 +18,18 @@ pub fn run(config: Config, args: ImportArgs) -> Result<()> {
     let imported = records.len();
     let store = indexer::IndexStore::open(&config.paths.index_dir)?;
     let mut all = match store.current()? {
-        Some(index) => index.all_records()?,
+        Some(index) => index.records()?,
         None => Vec::new(),
     };
     let new_ids: std::collections::HashSet<String> = records.iter().map(|r| r.id.clone()).collect();
     all.retain(|r| !new_ids.contains(&r.id));
     all.extend(records);
     let stats = store.build_generation(all).context("cannot build the index")?;
-    eprintln!("imported {imported} records ({} lines skipped); {stats}", errors.len());
+    eprintln!(
+        "imported {imported} records ({} lines skipped); {} now holds {} documents",
+        errors.len(),
+        stats.generation,
+        stats.documents
+    );
     Ok(())
 }

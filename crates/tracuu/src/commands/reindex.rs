@@ -32,8 +32,11 @@ pub(crate) fn rebuild(config: &Config, dirs: &[PathBuf]) -> Result<String> {
         .with_context(|| format!("cannot open the index in {}", config.paths.index_dir.display()))?;
     let stats = store.build_generation(replay.records).context("cannot build the index")?;
     Ok(format!(
-        "indexed {records} records from {} into {} ({stats})",
+        "indexed {records} records from {} into {} as {} ({} documents, {} ms)",
         shown.join(", "),
-        config.paths.index_dir.display()
+        config.paths.index_dir.display(),
+        stats.generation,
+        stats.documents,
+        stats.elapsed_ms
     ))
 }

@@ -1,0 +1,109 @@
+//! The bundled sample archive (`fixtures/archive/`) is what the crawler makes of the fixture
+//! portal: a fresh crawl must give the same records, apart from dates, record ids and the
+//! server's port. `TRACUU_BLESS=1` replaces the bundled archive with the fresh one.
+
+use std::path::{Path, PathBuf};
+
+use crate::support::{Install, Portal, repo_root};
+
+#[test]
+fn bundled_archive_matches_a_fresh_crawl_of_the_fixture_portal() {
+    let portal = Portal::start(testkit::portal_root());
+    let install = Install::new();
+    let fresh = install.path("fresh-archive");
+    install.run(&[
+        "crawl",
+        "--base-url",
+        &portal.base_url(),
+        "--delay-ms",
+        "0",
+        "--no-index",
+        "--archive-dir",
+        fresh.to_str().unwrap(),
+    ]);
+    let bundled = repo_root().join("fixtures/archive");
+    if std::env::var_os("TRACUU_BLESS").is_some() {
+        bless(&fresh, &bundled);
+    }
+    let (want, got) = (signature(&bundled), signature(&fresh));
+    assert!(!got.is_empty(), "the fresh crawl archived nothing");
+    let missing: Vec<&String> = got.iter().filter(|s| !want.contains(s)).take(10).collect();
+    let extra: Vec<&String> = want.iter().filter(|s| !got.contains(s)).take(10).collect();
+    assert!(
+        missing.is_empty() && extra.is_empty() && want.len() == got.len(),
+        "the bundled archive is stale ({} vs {} records); regenerate it with \
+         `TRACUU_BLESS=1 cargo test -p tracuu --test e2e bundled_archive`.\n\
+         only in a fresh crawl: {missing:#?}\nonly in the bundled archive: {extra:#?}",
+        want.len(),
+        got.len()
+    );
+}
+
+/// One line per record, with what must not change: type, URI (port removed), payload digest
+/// (responses), refers-to digest (revisits), the block of metadata records.
+fn signature(dir: &Path) -> Vec<String> {
+    let mut lines = Vec::new();
+    for file in warc_files(dir) {
+        for record in crawler::warc::WarcReader::open(&file).unwrap() {
+            let record = record.unwrap();
+            let uri = without_port(record.target_uri().unwrap_or_default());
+            let line = match record.warc_type() {
+                "warcinfo" => continue,
+                "response" | "revisit" | "resource" => format!(
+                    "{} {uri} {}",
+                    record.warc_type(),
+                    record.header("WARC-Payload-Digest").unwrap_or("-")
+                ),
+                "metadata" => {
+                    format!("metadata {uri} {}", without_port(&String::from_utf8_lossy(&record.block)))
+                }
+                other => format!("{other} {uri}"),
+            };
+            lines.push(line);
+        }
+    }
+    lines.sort();
+    lines
+}
+
+fn warc_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().ends_with(".warc.gz"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// Replaces every `127.0.0.1:PORT` with `127.0.0.1:PORT` spelled out, so two crawls compare.
+fn without_port(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("127.0.0.1:") {
+        let (before, after) = rest.split_at(at + "127.0.0.1:".len());
+        out.push_str(before);
+        out.push_str("PORT");
+        rest = after.trim_start_matches(|c: char| c.is_ascii_digit());
+    }
+    out.push_str(rest);
+    out
+}
+
+fn bless(fresh: &Path, bundled: &Path) {
+    std::fs::create_dir_all(bundled).unwrap();
+    for entry in std::fs::read_dir(bundled).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.to_string_lossy();
+        if name.ends_with(".warc.gz") || name.ends_with(".cdxj") {
+            std::fs::remove_file(&path).unwrap();
+        }
+    }
+    for entry in std::fs::read_dir(fresh).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if name.ends_with(".warc.gz") || name.ends_with(".cdxj") {
+            std::fs::copy(&path, bundled.join(name)).unwrap();
+        }
+    }
+}
