@@ -6,6 +6,7 @@
 
 mod admin;
 mod api;
+mod archive;
 mod audit;
 mod auth;
 mod config;

@@ -62,5 +62,6 @@ pub(crate) async fn document(
     let base = crate::api::base_url(&state, &headers);
     let permalink = format!("{base}/van-ban/{}", params::encode_component(&id));
     let document = documents::load(&state, id).await?;
-    Ok(Html(pages::document_page(&document, &permalink, false)))
+    let archived = document.captures.iter().any(|c| c.status == 200);
+    Ok(Html(pages::document_page(&document, &permalink, archived)))
 }

@@ -17,7 +17,7 @@ use tower::limit::GlobalConcurrencyLimitLayer;
 
 use crate::error::{AppError, Error, Result};
 use crate::state::AppState;
-use crate::{admin, api, pages_handlers};
+use crate::{admin, api, archive, pages_handlers};
 
 /// Builds the whole HTTP service over `state`.
 pub fn router(state: AppState) -> Router {
@@ -32,6 +32,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/", get(pages_handlers::search))
         .route("/van-ban/{id}", get(pages_handlers::document))
+        .route("/luu-tru/{id}", get(archive::archived))
         .route("/api/search", get(api::search))
         .route("/api/search.rss", get(api::search_rss))
         .route("/api/documents/{id}", get(api::document))
@@ -60,6 +61,11 @@ pub async fn serve_with_shutdown(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<()> {
+    let loader = state.clone();
+    tokio::task::spawn_blocking(move || match loader.load_captures() {
+        Ok(count) => tracing::info!(captures = count, "capture history loaded"),
+        Err(err) => tracing::warn!(error = %err, "cannot load the capture history"),
+    });
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)

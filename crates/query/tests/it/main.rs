@@ -3,5 +3,6 @@
 
 mod admin;
 mod api;
+mod crawl;
 mod pages;
 mod support;
