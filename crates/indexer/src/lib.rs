@@ -11,6 +11,7 @@ mod build;
 mod collector;
 mod error;
 mod import;
+mod reading;
 mod schema;
 mod search;
 mod snippet;

@@ -18,9 +18,13 @@ use crate::analyzer::{Form, Syllable, analyze, bigram};
 use crate::api::{Hit, SearchRequest, SearchResults, Status};
 use crate::collector::{Gather, Gathered, SortKey};
 use crate::error::{Error, Result};
+use crate::reading;
 use crate::schema::{Fields, days, keyword};
 use crate::snippet::snippet;
 use crate::understand::{self, Item, NumberQuery};
+use vietnamese::abbreviations::{Direction, expand};
+use vietnamese::restore::Restorer;
+use vietnamese::stopwords::is_function_word;
 
 /// Extra weight of the exact tier (R14: exact > variant > folded).
 const W_EXACT: f32 = 1.5;
@@ -36,8 +40,6 @@ const W_TITLE: f32 = 2.0;
 const W_BIGRAM: f32 = 1.0;
 /// Weight of a quoted phrase beyond its own words.
 const W_PHRASE: f32 = 2.0;
-/// Weight of function words in long queries (R12.2: down-weighted, never dropped).
-const W_FUNCTION_WORD: f32 = 0.3;
 /// Score added by a full document-number match: above any text score.
 const S_NUMBER_FULL: f32 = 20_000.0;
 /// Score added by a number + type or number + issuer match.
@@ -46,11 +48,11 @@ const S_NUMBER_PART: f32 = 10_000.0;
 const MAX_WINDOW: usize = 100_000;
 /// Queries with at least this many syllables are treated as long (pasted) queries.
 const LONG_QUERY: usize = 4;
-/// Function words (VIETNAMESE.md §4.3).
-const FUNCTION_WORDS: &[&str] = &[
-    "và", "của", "các", "những", "là", "thì", "mà", "với", "cho", "đã", "đang", "sẽ", "được", "bị",
-    "này", "đó", "rằng",
-];
+/// Queries with at most this many syllables require every word (then relax if nothing has
+/// them all).
+const ALL_WORDS_MAX: usize = 6;
+/// Weight of an abbreviation expansion relative to the literal words (R11).
+const W_ABBREVIATION: f32 = 0.6;
 
 /// A searchable, read-only index generation.
 ///
@@ -60,6 +62,8 @@ pub struct SearchIndex {
     reader: IndexReader,
     fields: Arc<Fields>,
     generation: Option<String>,
+    /// Diacritic restoration learnt from this generation's text (R9).
+    restorer: Arc<Restorer>,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -104,10 +108,13 @@ impl SearchIndex {
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
+        let fields = Fields::new();
+        let restorer = reading::learn(&reader.searcher(), &fields)?;
         Ok(Self {
             reader,
-            fields: Arc::new(Fields::new()),
+            fields: Arc::new(fields),
             generation,
+            restorer: Arc::new(restorer),
         })
     }
 
@@ -294,30 +301,33 @@ impl SearchIndex {
             })
             .sum();
         let long = syllable_count >= LONG_QUERY;
-        let word_occur = if all_words && !long {
+        let word_occur = if all_words && syllable_count <= ALL_WORDS_MAX {
             Occur::Must
         } else {
             Occur::Should
         };
         let mut relaxable = false;
+        let mut interpreted = false;
+        let mut shown: Vec<String> = Vec::new();
 
         let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for group in &parsed.groups {
             let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-            // Consecutive bare words form one run for bigrams.
-            let mut run: Vec<Syllable> = Vec::new();
-            let mut runs: Vec<Vec<Syllable>> = Vec::new();
+            // Consecutive bare words form one run (for bigrams, Telex and restoration).
+            let mut run: Vec<&str> = Vec::new();
+            let mut runs: Vec<String> = Vec::new();
             for item in group {
                 match item {
-                    Item::Word(word) => run.extend(analyze(word, Form::Exact)),
+                    Item::Word(word) => run.push(word),
                     Item::Phrase(phrase) => {
                         if !run.is_empty() {
-                            runs.push(std::mem::take(&mut run));
+                            runs.push(std::mem::take(&mut run).join(" "));
                         }
                         let syllables = analyze(phrase, Form::Exact);
                         for s in &syllables {
                             highlight.insert(Form::Folded.apply(&s.text));
                         }
+                        shown.push(format!("\"{phrase}\""));
                         if let Some(query) = self.phrase_query(&syllables) {
                             clauses.push((Occur::Must, query));
                         }
@@ -325,26 +335,67 @@ impl SearchIndex {
                 }
             }
             if !run.is_empty() {
-                runs.push(run);
+                runs.push(run.join(" "));
             }
-            for run in &runs {
-                for s in run {
+            for text in &runs {
+                let syllables = analyze(text, Form::Exact);
+                let read = reading::read(Some(&self.restorer), text);
+                match &read {
+                    Some(read) => {
+                        interpreted = true;
+                        shown.push(read.join(" "));
+                    }
+                    None => shown.push(text.clone()),
+                }
+                let expansions = expand(text);
+                for (i, s) in syllables.iter().enumerate() {
+                    let alternative = read.as_ref().map(|r| r[i].as_str());
                     highlight.insert(Form::Folded.apply(&s.text));
-                    let weight = if long && FUNCTION_WORDS.contains(&s.text.as_str()) {
-                        W_FUNCTION_WORD
+                    if let Some(alt) = alternative {
+                        highlight.insert(Form::Folded.apply(alt));
+                    }
+                    let weight = if long && is_function_word(&s.text) {
+                        vietnamese::stopwords::FUNCTION_WORD_WEIGHT
                     } else {
                         1.0
                     };
-                    clauses.push((word_occur, self.syllable_query(&s.text, weight, None)));
+                    // An acronym's expansions are alternatives of the acronym itself, so a
+                    // query that requires every word still finds the spelled-out form.
+                    let folded = Form::Folded.apply(&s.text);
+                    let own: Vec<Box<dyn Query>> = expansions
+                        .iter()
+                        .filter(|e| {
+                            e.direction == Direction::AcronymToPhrase && e.matched == folded
+                        })
+                        .filter_map(|e| self.expansion_query(&e.replacement, e.weight))
+                        .collect();
+                    clauses.push((
+                        word_occur,
+                        self.syllable_query(&s.text, weight, alternative, own),
+                    ));
                     relaxable |= word_occur == Occur::Must;
                 }
-                for pair in run.windows(2) {
+                for e in &expansions {
+                    if e.direction == Direction::AcronymToPhrase && !e.matched.contains(' ') {
+                        continue;
+                    }
+                    if let Some(query) = self.expansion_query(&e.replacement, e.weight) {
+                        clauses.push((Occur::Should, query));
+                    }
+                }
+                for (i, pair) in syllables.windows(2).enumerate() {
                     clauses.push((
                         Occur::Should,
                         self.bigram_query(&pair[0].text, &pair[1].text),
                     ));
+                    if let Some(read) = &read
+                        && (read[i] != pair[0].text || read[i + 1] != pair[1].text)
+                    {
+                        clauses.push((Occur::Should, self.bigram_query(&read[i], &read[i + 1])));
+                    }
                 }
             }
+            shown.push("OR".to_owned());
             if !clauses.is_empty() {
                 alternatives.push((Occur::Should, Box::new(BooleanQuery::new(clauses))));
             }
@@ -385,13 +436,24 @@ impl SearchIndex {
             query: Box::new(BooleanQuery::new(top)),
             relaxable: relaxable && syllable_count > 1,
             highlight,
-            interpreted: None,
+            interpreted: interpreted.then(|| {
+                shown.pop();
+                shown.join(" ")
+            }),
             numbers,
         })
     }
 
     /// The tiers of one syllable (R14): exact > variant > restored > folded, title above text.
-    fn syllable_query(&self, exact: &str, weight: f32, restored: Option<&str>) -> Box<dyn Query> {
+    /// `reading` is the Telex-decoded or restored reading of a syllable; `expansions` are
+    /// extra alternatives (abbreviations).
+    fn syllable_query(
+        &self,
+        exact: &str,
+        weight: f32,
+        reading: Option<&str>,
+        expansions: Vec<Box<dyn Query>>,
+    ) -> Box<dyn Query> {
         let f = &self.fields;
         let folded = Form::Folded.apply(exact);
         let toneless = folded == exact;
@@ -405,18 +467,32 @@ impl SearchIndex {
             add(f.text_exact, exact, W_EXACT);
             add(f.title_variant, &variant, W_VARIANT * W_TITLE);
             add(f.text_variant, &variant, W_VARIANT);
-        } else if let Some(reading) = restored.filter(|r| *r != exact) {
+        }
+        if let Some(reading) = reading.filter(|r| *r != exact) {
             add(f.title_exact, reading, W_RESTORED * W_TITLE);
             add(f.text_exact, reading, W_RESTORED);
+            let reading_folded = Form::Folded.apply(reading);
+            if reading_folded != folded {
+                add(f.title_folded, &reading_folded, W_FOLDED * W_TITLE);
+                add(f.text_folded, &reading_folded, W_FOLDED);
+            }
         }
         add(f.title_folded, &folded, W_FOLDED * W_TITLE);
         add(f.text_folded, &folded, W_FOLDED);
+        clauses.extend(expansions.into_iter().map(|q| (Occur::Should, q)));
         let query: Box<dyn Query> = Box::new(BooleanQuery::new(clauses));
         if (weight - 1.0).abs() > f32::EPSILON {
             Box::new(BoostQuery::new(query, weight))
         } else {
             query
         }
+    }
+
+    /// An abbreviation's other form (R11), searched as a phrase with a lower weight.
+    fn expansion_query(&self, replacement: &str, weight: f32) -> Option<Box<dyn Query>> {
+        let syllables = analyze(replacement, Form::Exact);
+        let query = self.phrase_query(&syllables)?;
+        Some(Box::new(BoostQuery::new(query, weight * W_ABBREVIATION)))
     }
 
     fn bigram_query(&self, first: &str, second: &str) -> Box<dyn Query> {
@@ -444,7 +520,7 @@ impl SearchIndex {
             return None;
         }
         if syllables.len() == 1 {
-            return Some(self.syllable_query(&syllables[0].text, W_PHRASE, None));
+            return Some(self.syllable_query(&syllables[0].text, W_PHRASE, None, Vec::new()));
         }
         let exact: Vec<String> = syllables.iter().map(|s| s.text.clone()).collect();
         let folded: Vec<String> = exact.iter().map(|s| Form::Folded.apply(s)).collect();

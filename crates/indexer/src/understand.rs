@@ -91,24 +91,6 @@ pub(crate) fn parse(query: &str) -> ParsedQuery {
     parsed
 }
 
-/// Folded document-type names and their abbreviations (Nghị định 30/2020/NĐ-CP, Phụ lục III).
-const TYPE_NAMES: &[(&str, &str)] = &[
-    ("nghi quyet", "nq"),
-    ("quyet dinh", "qd"),
-    ("nghi dinh", "nd"),
-    ("thong tu", "tt"),
-    ("chi thi", "ct"),
-    ("ke hoach", "kh"),
-    ("thong bao", "tb"),
-    ("bao cao", "bc"),
-    ("huong dan", "hd"),
-    ("to trinh", "ttr"),
-    ("chuong trinh", "ctr"),
-    ("quy dinh", "qyd"),
-    ("cong dien", "cd"),
-    ("ket luan", "kl"),
-];
-
 /// Which document-number keys a query asks for, strongest first.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct NumberQuery {
@@ -118,7 +100,7 @@ pub(crate) struct NumberQuery {
     pub(crate) num_type: Vec<String>,
     /// Number + issuer keys (`140/hdnd`).
     pub(crate) num_issuer: Vec<String>,
-    /// The reading to show the user (`140/NQ-HDND`).
+    /// The canonical key of the number the query names, when it names a whole one.
     pub(crate) reading: Option<String>,
 }
 
@@ -147,35 +129,9 @@ impl NumberQuery {
     }
 }
 
-/// Runs of digits or letters of the folded query (`4021vpcp` -> `4021`, `vpcp`).
-fn runs(folded: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    let mut current = String::new();
-    let mut digits = false;
-    for c in folded.chars() {
-        if c.is_ascii_alphanumeric() {
-            let is_digit = c.is_ascii_digit();
-            if !current.is_empty() && is_digit != digits {
-                out.push(std::mem::take(&mut current));
-            }
-            digits = is_digit;
-            current.push(c);
-        } else if !current.is_empty() {
-            out.push(std::mem::take(&mut current));
-        }
-    }
-    if !current.is_empty() {
-        out.push(current);
-    }
-    out
-}
-
-fn is_number(run: &str) -> bool {
-    run.chars().all(|c| c.is_ascii_digit())
-}
-
 /// Recognises document numbers in a query: the whole query in any typed shape (`nq 140 hdnd`,
-/// `140-nq-hdnd`, `nghị quyết 140`, `so 1285/qd-ubnd`), and numbers written inside longer text.
+/// `140-nq-hdnd`, `nghị quyết 140`, `so 1285/qd-ubnd`, via
+/// [`vietnamese::DocNumber::parse_query`]), and numbers written inside longer text.
 pub(crate) fn document_numbers(query: &str) -> NumberQuery {
     let mut result = NumberQuery::default();
     for number in vietnamese::find_doc_numbers(query) {
@@ -183,96 +139,23 @@ pub(crate) fn document_numbers(query: &str) -> NumberQuery {
         result.reading.get_or_insert_with(|| number.key());
         NumberQuery::push_unique(&mut result.full, keys.full);
     }
-
-    let folded = vietnamese::fold(query);
-    let mut tokens = runs(&folded);
-    // Replace type names by their abbreviation, remembering which came from a name.
-    let mut from_name = Vec::new();
-    let mut i = 0;
-    let mut merged: Vec<String> = Vec::new();
-    while i < tokens.len() {
-        let pair = tokens
-            .get(i + 1)
-            .map(|next| format!("{} {next}", tokens[i]));
-        if let Some((_, abbr)) = pair
-            .as_deref()
-            .and_then(|p| TYPE_NAMES.iter().find(|(name, _)| *name == p))
-        {
-            merged.push((*abbr).to_owned());
-            from_name.push(merged.len() - 1);
-            i += 2;
+    if let Some(parsed) = vietnamese::DocNumber::parse_query(query) {
+        if let Some(full) = &parsed.full {
+            let keys = DocNumberKeys::of(full);
+            result.reading.get_or_insert_with(|| full.key());
+            NumberQuery::push_unique(&mut result.full, keys.full);
         } else {
-            merged.push(tokens[i].clone());
-            i += 1;
-        }
-    }
-    tokens = merged;
-    // Drop a leading "số", "số hiệu", "ký hiệu", "văn bản", "công văn", "luật".
-    while let Some(first) = tokens.first() {
-        if matches!(
-            first.as_str(),
-            "so" | "hieu" | "ky" | "ki" | "van" | "ban" | "cong" | "luat"
-        ) && tokens.len() > 1
-        {
-            tokens.remove(0);
-            from_name.retain(|&p| p != 0);
-            from_name.iter_mut().for_each(|p| *p -= 1);
-        } else {
-            break;
-        }
-    }
-    if tokens.is_empty() || tokens.len() > 6 {
-        return result;
-    }
-    let Some(number_at) = tokens.iter().position(|t| is_number(t)) else {
-        return result;
-    };
-    let number = tokens[number_at].trim_start_matches('0').to_owned();
-    if number.is_empty() || number.len() > 5 {
-        return result;
-    }
-    let mut year = None;
-    let mut letters: Vec<(bool, String)> = Vec::new();
-    for (at, token) in tokens.iter().enumerate() {
-        if at == number_at {
-            continue;
-        }
-        if is_number(token) {
-            if at == number_at + 1 && token.len() == 4 && year.is_none() {
-                year = Some(token.as_str());
-                continue;
+            if let Some(doc_type) = &parsed.doc_type {
+                NumberQuery::push_unique(
+                    &mut result.num_type,
+                    format!("{}/{}", parsed.number, doc_type.to_lowercase()),
+                );
             }
-            // A letter group may carry digits (QH13): glue it to the previous letters.
-            if let Some(last) = letters.last_mut().filter(|_| at > number_at) {
-                last.1.push_str(token);
-                continue;
-            }
-            return result;
-        }
-        letters.push((from_name.contains(&at), token.clone()));
-    }
-    let year_part = year.map(|y| format!("{y}/")).unwrap_or_default();
-    match letters.as_slice() {
-        [] => {}
-        [(_, single)] => {
-            NumberQuery::push_unique(&mut result.num_type, format!("{number}/{single}"));
-            NumberQuery::push_unique(&mut result.num_issuer, format!("{number}/{single}"));
-            if let Some(parsed) =
-                vietnamese::DocNumber::parse(&format!("{number}/{year_part}{single}-x"))
-            {
-                result
-                    .reading
-                    .get_or_insert_with(|| format!("{}/{}", number, parsed.doc_type));
-            }
-        }
-        [(_, doc_type), rest @ ..] => {
-            let issuer: Vec<&str> = rest.iter().map(|(_, l)| l.as_str()).collect();
-            let text = format!("{number}/{year_part}{doc_type}-{}", issuer.join("-"));
-            if let Some(parsed) = vietnamese::DocNumber::parse(&text) {
-                let keys = DocNumberKeys::of(&parsed);
-                result.reading.get_or_insert_with(|| parsed.key());
-                NumberQuery::push_unique(&mut result.full, keys.full);
-                NumberQuery::push_unique(&mut result.num_type, keys.num_type);
+            if let Some(issuer) = &parsed.issuer {
+                NumberQuery::push_unique(
+                    &mut result.num_issuer,
+                    format!("{}/{}", parsed.number, issuer.to_lowercase()),
+                );
             }
         }
     }
@@ -334,6 +217,7 @@ mod tests {
         let typed = document_numbers("nghi quyet 140");
         assert_eq!(typed.num_type, ["140/nq"]);
         assert!(typed.full.is_empty());
+        assert_eq!(document_numbers("1285 ubnd").num_issuer, ["1285/ubnd"]);
         assert_eq!(document_numbers("30 2020 nd cp").full, ["30/2020/nd-cp"]);
         assert_eq!(document_numbers("4021vpcp cn").full, ["4021/vpcp-cn"]);
     }

@@ -372,3 +372,28 @@ fn in_memory_index_matches() {
     let results = memory.search(&query("nghi quyet 140")).expect("search");
     assert_eq!(results.hits[0].id, "laws-140");
 }
+
+#[test]
+fn telex_typed_query_is_decoded_and_shown() {
+    let results = search(query("hoaf giair"));
+    let found = ids(&results);
+    assert!(
+        found.contains(&"news-3") && found.contains(&"news-4"),
+        "{found:?}"
+    );
+    assert_eq!(results.interpreted_query.as_deref(), Some("hoà giải"));
+}
+
+#[test]
+fn toneless_query_is_restored_from_the_index_statistics() {
+    let results = search(query("nong thon moi"));
+    assert_eq!(ids(&results)[0], "laws-hu-5");
+    assert_eq!(results.interpreted_query.as_deref(), Some("nông thôn mới"));
+    assert_eq!(search(query("nông thôn mới")).interpreted_query, None);
+}
+
+#[test]
+fn abbreviations_find_the_spelled_out_form() {
+    let results = search(query("ubnd xã"));
+    assert!(ids(&results).contains(&"news-3"), "{:?}", ids(&results));
+}

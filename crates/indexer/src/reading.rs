@@ -1,0 +1,140 @@
+//! The reading of a query: Telex/VNI decoding (R8) and diacritic restoration (R9), learnt from
+//! the index's own statistics.
+//!
+//! The restorer's counts come straight from the index: syllable document frequencies from the
+//! exact-form text fields, syllable-pair document frequencies from the exact bigram field. So
+//! every generation carries its own statistics and nothing extra is stored beside it.
+
+use std::collections::HashMap;
+
+use tantivy::Searcher;
+use tantivy::schema::Field;
+use vietnamese::restore::Restorer;
+
+use crate::analyzer::{Form, analyze};
+use crate::error::Result;
+use crate::schema::Fields;
+
+/// Pairs seen in fewer documents than this are left out of the restorer (noise, memory).
+const MIN_BIGRAM_DOCS: u32 = 2;
+
+/// Builds a restorer from the index's syllable and bigram document frequencies.
+pub(crate) fn learn(searcher: &Searcher, fields: &Fields) -> Result<Restorer> {
+    let mut unigrams: HashMap<String, u64> = HashMap::new();
+    for field in [fields.title_exact, fields.text_exact] {
+        for_each_term(searcher, field, 1, &mut |term, docs| {
+            if term.chars().all(char::is_alphabetic) {
+                *unigrams.entry(term.to_owned()).or_default() += u64::from(docs);
+            }
+        })?;
+    }
+    let mut bigrams: HashMap<(String, String), u64> = HashMap::new();
+    for_each_term(
+        searcher,
+        fields.bigram_exact,
+        MIN_BIGRAM_DOCS,
+        &mut |term, docs| {
+            if let Some((first, second)) = term.split_once('_')
+                && first.chars().all(char::is_alphabetic)
+                && second.chars().all(char::is_alphabetic)
+            {
+                *bigrams
+                    .entry((first.to_owned(), second.to_owned()))
+                    .or_default() += u64::from(docs);
+            }
+        },
+    )?;
+    Ok(Restorer::from_counts(unigrams, bigrams))
+}
+
+fn for_each_term(
+    searcher: &Searcher,
+    field: Field,
+    min_docs: u32,
+    visit: &mut dyn FnMut(&str, u32),
+) -> Result<()> {
+    for segment in searcher.segment_readers() {
+        let inverted = segment.inverted_index(field)?;
+        let mut stream = inverted
+            .terms()
+            .stream()
+            .map_err(tantivy::TantivyError::from)?;
+        while stream.advance() {
+            let docs = stream.value().doc_freq;
+            if docs < min_docs {
+                continue;
+            }
+            if let Ok(term) = std::str::from_utf8(stream.key()) {
+                visit(term, docs);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The reading of a run of query words: one exact-form syllable per syllable of
+/// `analyze(text, Form::Exact)`, or `None` when it is the text itself or cannot be aligned.
+pub(crate) fn read(restorer: Option<&Restorer>, text: &str) -> Option<Vec<String>> {
+    let typed: Vec<String> = analyze(text, Form::Exact)
+        .into_iter()
+        .map(|s| s.text)
+        .collect();
+    if typed.is_empty() {
+        return None;
+    }
+    let decoded = vietnamese::telex::decode(text);
+    let base = decoded.as_deref().unwrap_or(text);
+    let needs_restoring = analyze(base, Form::Exact)
+        .iter()
+        .any(|s| s.text.chars().any(char::is_alphabetic) && Form::Folded.apply(&s.text) == s.text);
+    let restored = if needs_restoring {
+        restorer.and_then(|r| r.restore(base))
+    } else {
+        None
+    };
+    let reading = restored.or(decoded)?;
+    let syllables: Vec<String> = analyze(&reading, Form::Exact)
+        .into_iter()
+        .map(|s| s.text)
+        .collect();
+    (syllables.len() == typed.len() && syllables != typed).then_some(syllables)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn restorer() -> Restorer {
+        let mut r = Restorer::new();
+        for _ in 0..3 {
+            r.add_text("Nghị quyết của Hội đồng nhân dân huyện về nông thôn mới năm 2024.");
+        }
+        r.add_text("Ông nghi ngờ quyết tâm của đoàn.");
+        r.finish();
+        r
+    }
+
+    #[test]
+    fn toneless_text_is_restored() {
+        let r = restorer();
+        assert_eq!(
+            read(Some(&r), "nghi quyet").expect("a reading"),
+            ["nghị", "quyết"]
+        );
+    }
+
+    #[test]
+    fn telex_is_decoded_without_statistics() {
+        assert_eq!(
+            read(None, "nghij quyeets").expect("a reading"),
+            ["nghị", "quyết"]
+        );
+    }
+
+    #[test]
+    fn accented_text_has_no_other_reading() {
+        assert_eq!(read(Some(&restorer()), "nghị quyết"), None);
+        assert_eq!(read(None, "nghi quyet"), None);
+        assert_eq!(read(None, ""), None);
+    }
+}
