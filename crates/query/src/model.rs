@@ -31,6 +31,8 @@ pub struct HitView {
     pub issuer: Option<String>,
     /// Document type (legal).
     pub doc_type: Option<String>,
+    /// True when the query was this record's document number.
+    pub number_match: bool,
 }
 
 /// One value of a facet with the number of matching records.
@@ -62,6 +64,9 @@ pub struct SearchResponse {
     pub facets: BTreeMap<String, Vec<FacetValue>>,
     /// Pass as `cursor` to get the next page; absent on the last page.
     pub next_cursor: Option<String>,
+    /// When the query is a document number that exactly one record carries, that record's id
+    /// (the web page jumps to it; shared numbers are listed with issuer and year instead).
+    pub jump_to: Option<String>,
 }
 
 /// A record another record refers to, or is referred to by.

@@ -126,7 +126,8 @@ pub(crate) fn document() -> Value {
                     "id": { "type": "string" }, "kind": { "type": "string", "enum": ["news", "legal"] }, "title": { "type": "string" },
                     "url": { "type": "string", "description": "Original portal URL" }, "date": { "type": ["string", "null"], "format": "date" },
                     "doc_number": { "type": ["string", "null"] }, "snippet": { "type": "string", "description": "HTML-escaped text with <mark> around matches" },
-                    "score": { "type": "number" } } },
+                    "score": { "type": "number" }, "issuer": { "type": ["string", "null"] }, "doc_type": { "type": ["string", "null"] },
+                    "number_match": { "type": "boolean" } } },
                 "FacetValue": { "type": "object", "properties": { "value": { "type": "string" }, "count": { "type": "integer" } } },
                 "SearchResponse": { "type": "object", "properties": {
                     "total": { "type": "integer" }, "took_ms": { "type": "number" },
@@ -134,7 +135,8 @@ pub(crate) fn document() -> Value {
                     "page": { "type": ["integer", "null"] }, "per_page": { "type": "integer" },
                     "hits": { "type": "array", "items": { "$ref": "#/components/schemas/Hit" } },
                     "facets": { "type": "object", "description": "kind, doc_type, issuer, signer, field, year", "additionalProperties": { "type": "array", "items": { "$ref": "#/components/schemas/FacetValue" } } },
-                    "next_cursor": { "type": ["string", "null"] } } },
+                    "next_cursor": { "type": ["string", "null"] },
+                    "jump_to": { "type": ["string", "null"], "description": "Id of the one record whose document number the query is" } } },
                 "Link": { "type": "object", "properties": { "id": { "type": ["string", "null"] }, "doc_number": { "type": "string" }, "title": { "type": ["string", "null"] }, "issuer": { "type": ["string", "null"] }, "date": { "type": ["string", "null"] }, "url": { "type": ["string", "null"] } } },
                 "Capture": { "type": "object", "properties": { "time": { "type": "string" }, "digest": { "type": ["string", "null"] }, "warc_file": { "type": "string" }, "offset": { "type": "integer" } } },
                 "Document": { "type": "object", "description": "Every field of the record, plus:", "properties": {

@@ -205,6 +205,9 @@ fn results(params: &SearchParams, response: &SearchResponse) -> String {
             if let Some(number) = &hit.doc_number {
                 meta.push(format!("Số: {}", escape(number)));
             }
+            if let Some(issuer) = &hit.issuer {
+                meta.push(escape(issuer));
+            }
             if let Some(date) = hit.date {
                 meta.push(vn_date(date));
             }

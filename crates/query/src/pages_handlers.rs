@@ -4,7 +4,7 @@
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 
 use crate::error::AppError;
 use crate::extract::ApiPath;
@@ -38,7 +38,7 @@ impl IntoResponse for PageError {
 pub(crate) async fn search(
     State(state): State<AppState>,
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
-) -> Result<Html<String>, PageError> {
+) -> Result<Response, PageError> {
     let Query(pairs) = query.map_err(|rejection| {
         AppError::bad_request(
             "bad_query",
@@ -47,10 +47,14 @@ pub(crate) async fn search(
     })?;
     let params = params::parse(&pairs, state.config(), Surface::Plain)?;
     if pairs.iter().all(|(_, value)| value.trim().is_empty()) && !state.is_ready() {
-        return Ok(Html(pages::search_page(&params, None)));
+        return Ok(Html(pages::search_page(&params, None)).into_response());
     }
     let response = search::page(&state, params.clone()).await?;
-    Ok(Html(pages::search_page(&params, Some(&response))))
+    if let Some(id) = &response.jump_to {
+        let target = format!("/van-ban/{}", params::encode_component(id));
+        return Ok(Redirect::to(&target).into_response());
+    }
+    Ok(Html(pages::search_page(&params, Some(&response))).into_response())
 }
 
 /// `GET /van-ban/{id}`: the document page.

@@ -116,20 +116,28 @@ fn hit_view(hit: indexer::Hit) -> HitView {
         score: hit.score,
         issuer: hit.issuer,
         doc_type: hit.doc_type,
+        number_match: hit.number_match,
     }
 }
 
 fn response(params: &SearchParams, results: SearchResults, started: Instant) -> SearchResponse {
     let took_ms = (started.elapsed().as_secs_f64() * 1000.0 * 1000.0).round() / 1000.0;
+    let hits: Vec<HitView> = results.hits.into_iter().map(hit_view).collect();
+    let mut matches = hits.iter().filter(|hit| hit.number_match);
+    let jump_to = match (matches.next(), matches.next()) {
+        (Some(only), None) if params.cursor.is_none() && params.page == 1 => Some(only.id.clone()),
+        _ => None,
+    };
     SearchResponse {
         total: results.total as u64,
         took_ms,
         interpreted_query: results.interpreted_query,
         page: params.cursor.is_none().then_some(params.page),
         per_page: params.per_page,
-        hits: results.hits.into_iter().map(hit_view).collect(),
+        hits,
         facets: results.facets.map(facets).unwrap_or_default(),
         next_cursor: results.next_cursor,
+        jump_to,
     }
 }
 

@@ -61,11 +61,6 @@ pub async fn serve_with_shutdown(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<()> {
-    let loader = state.clone();
-    tokio::task::spawn_blocking(move || match loader.load_captures() {
-        Ok(count) => tracing::info!(captures = count, "capture history loaded"),
-        Err(err) => tracing::warn!(error = %err, "cannot load the capture history"),
-    });
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)

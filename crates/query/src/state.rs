@@ -172,8 +172,9 @@ impl AppState {
             .unwrap_or_default()
     }
 
-    /// Replays the archive folders to learn every record's capture history (blocking; `serve`
-    /// runs it in the background at start). Returns how many captures were found.
+    /// Replays the archive folders to learn every record's capture history (blocking: the CLI
+    /// runs it in a background task at start; a reindex job refreshes it). Returns how many
+    /// captures were found.
     pub fn load_captures(&self) -> Result<usize, crate::Error> {
         let dirs = self.reindex_dirs();
         if dirs.is_empty() {

@@ -118,3 +118,21 @@ async fn page_errors_are_html_with_the_right_status() {
     let nowhere = get(&app.router, "/khong-co").await;
     assert_eq!(nowhere.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn document_number_query_jumps_to_the_document() {
+    let app = app(config(None));
+    let page = get(&app.router, "/?q=140%2FNQ-H%C4%90ND").await;
+    assert!(
+        page.status.is_redirection(),
+        "{} {}",
+        page.status,
+        page.body
+    );
+    assert_eq!(page.headers.get("location").unwrap(), "/van-ban/laws-140");
+    // A number two documents share is listed, each with its issuer.
+    let shared = get(&app.router, "/?q=05-NQ%2FHU").await;
+    assert_eq!(shared.status, StatusCode::OK);
+    assert!(shared.body.contains("Huyện ủy Than Uyên"));
+    assert!(shared.body.contains("Huyện ủy Tân Uyên"));
+}
