@@ -698,91 +698,16 @@ impl Crawler<'_> {
         self.wait_turn().await;
         let date = Utc::now();
         let start = Instant::now();
-        let result = self.fetch_inner(url, prior, date).await;
+        let http = HttpParts {
+            client: self.client.clone(),
+            jar: Arc::clone(&self.jar),
+            ua: self.ua.clone(),
+            cap: self.cfg.max_body_bytes as usize,
+        };
+        let result = fetch_http(&http, url, prior, date).await;
         self.last_duration = start.elapsed();
         self.last_finish = Some(Instant::now());
         result
-    }
-
-    async fn fetch_inner(
-        &self,
-        url: &Url,
-        prior: Option<&crate::state::PriorCapture>,
-        date: chrono::DateTime<Utc>,
-    ) -> std::result::Result<Fetched, String> {
-        let mut headers: Vec<(String, String)> = vec![
-            ("User-Agent".into(), self.ua.clone()),
-            (
-                "Accept".into(),
-                "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8".into(),
-            ),
-            ("Accept-Language".into(), "vi-VN,vi;q=0.9,en;q=0.5".into()),
-            ("Accept-Encoding".into(), "gzip".into()),
-        ];
-        if let Some(p) = prior {
-            if let Some(etag) = &p.etag {
-                headers.push(("If-None-Match".into(), etag.clone()));
-            }
-            if let Some(lm) = &p.last_modified {
-                headers.push(("If-Modified-Since".into(), lm.clone()));
-            }
-        }
-        let mut req = self.client.get(url.clone());
-        for (k, v) in &headers {
-            req = req.header(k.as_str(), v.as_str());
-        }
-        let cookie = self
-            .jar
-            .cookies(url)
-            .and_then(|v| v.to_str().ok().map(String::from));
-        let mut request = format!("GET {} HTTP/1.1\r\n", path_and_query(url));
-        let host = match url.port() {
-            Some(p) => format!("{}:{p}", url.host_str().unwrap_or("")),
-            None => url.host_str().unwrap_or("").to_string(),
-        };
-        request.push_str(&format!("Host: {host}\r\n"));
-        for (k, v) in &headers {
-            request.push_str(&format!("{k}: {v}\r\n"));
-        }
-        if let Some(c) = &cookie {
-            request.push_str(&format!("Cookie: {c}\r\n"));
-        }
-        request.push_str("\r\n");
-        let mut resp = req.send().await.map_err(classify_error)?;
-        let status = resp.status();
-        let ip = resp.remote_addr().map(|a| a.ip());
-        let resp_headers: Vec<(String, String)> = resp
-            .headers()
-            .iter()
-            .map(|(k, v)| {
-                (
-                    canonical_header_name(k.as_str()),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
-            .collect();
-        let mut body = Vec::new();
-        let mut truncated = false;
-        let cap = self.cfg.max_body_bytes as usize;
-        while let Some(chunk) = resp.chunk().await.map_err(classify_error)? {
-            let room = cap.saturating_sub(body.len());
-            if chunk.len() > room {
-                body.extend_from_slice(&chunk[..room]);
-                truncated = true;
-                break;
-            }
-            body.extend_from_slice(&chunk);
-        }
-        Ok(Fetched {
-            status: status.as_u16(),
-            reason: status.canonical_reason().unwrap_or("").to_string(),
-            headers: resp_headers,
-            body,
-            truncated,
-            ip,
-            request: request.into_bytes(),
-            date,
-        })
     }
 
     /// Writes the capture (response or revisit, plus metadata with outlinks) and returns
@@ -1285,6 +1210,96 @@ impl Crawler<'_> {
         }
         Ok(())
     }
+}
+
+/// What a fetch needs from the crawler (all `Sync`, so the crawl future stays `Send`).
+struct HttpParts {
+    client: reqwest::Client,
+    jar: Arc<Jar>,
+    ua: String,
+    cap: usize,
+}
+
+/// Sends one GET without redirects or decompression and reads the body up to the cap.
+async fn fetch_http(
+    h: &HttpParts,
+    url: &Url,
+    prior: Option<&crate::state::PriorCapture>,
+    date: chrono::DateTime<Utc>,
+) -> std::result::Result<Fetched, String> {
+    let mut headers: Vec<(String, String)> = vec![
+        ("User-Agent".into(), h.ua.clone()),
+        (
+            "Accept".into(),
+            "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8".into(),
+        ),
+        ("Accept-Language".into(), "vi-VN,vi;q=0.9,en;q=0.5".into()),
+        ("Accept-Encoding".into(), "gzip".into()),
+    ];
+    if let Some(p) = prior {
+        if let Some(etag) = &p.etag {
+            headers.push(("If-None-Match".into(), etag.clone()));
+        }
+        if let Some(lm) = &p.last_modified {
+            headers.push(("If-Modified-Since".into(), lm.clone()));
+        }
+    }
+    let mut req = h.client.get(url.clone());
+    for (k, v) in &headers {
+        req = req.header(k.as_str(), v.as_str());
+    }
+    let cookie = h
+        .jar
+        .cookies(url)
+        .and_then(|v| v.to_str().ok().map(String::from));
+    let mut request = format!("GET {} HTTP/1.1\r\n", path_and_query(url));
+    let host = match url.port() {
+        Some(p) => format!("{}:{p}", url.host_str().unwrap_or("")),
+        None => url.host_str().unwrap_or("").to_string(),
+    };
+    request.push_str(&format!("Host: {host}\r\n"));
+    for (k, v) in &headers {
+        request.push_str(&format!("{k}: {v}\r\n"));
+    }
+    if let Some(c) = &cookie {
+        request.push_str(&format!("Cookie: {c}\r\n"));
+    }
+    request.push_str("\r\n");
+    let mut resp = req.send().await.map_err(classify_error)?;
+    let status = resp.status();
+    let ip = resp.remote_addr().map(|a| a.ip());
+    let resp_headers: Vec<(String, String)> = resp
+        .headers()
+        .iter()
+        .map(|(k, v)| {
+            (
+                canonical_header_name(k.as_str()),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    let mut body = Vec::new();
+    let mut truncated = false;
+    let cap = h.cap;
+    while let Some(chunk) = resp.chunk().await.map_err(classify_error)? {
+        let room = cap.saturating_sub(body.len());
+        if chunk.len() > room {
+            body.extend_from_slice(&chunk[..room]);
+            truncated = true;
+            break;
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Fetched {
+        status: status.as_u16(),
+        reason: status.canonical_reason().unwrap_or("").to_string(),
+        headers: resp_headers,
+        body,
+        truncated,
+        ip,
+        request: request.into_bytes(),
+        date,
+    })
 }
 
 fn path_and_query(url: &Url) -> String {

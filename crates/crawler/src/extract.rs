@@ -543,7 +543,13 @@ pub fn extract(url: &str, html: &str) -> Extracted {
             (f == "detail" || f == "main" && og_article)
                 && (news_root.is_some() || has_news_body || og_article)
         }
-        None => news_root.is_some() || (og_article && has_news_body),
+        // Old static article pages (no NukeViet script, no schema.org): an article URL
+        // (`…-<id>.html`) with a heading is read with the generic fallbacks.
+        None => {
+            news_root.is_some()
+                || (og_article && has_news_body)
+                || (canon::is_news_detail(&page_url) && doc.select(&sel("h1")).next().is_some())
+        }
     };
     if is_news_page {
         let module = script.module.clone().unwrap_or_else(|| "news".into());
@@ -692,6 +698,21 @@ fn extract_news(
         })
         .map(element_text_block)
         .unwrap_or_default();
+    if r.body.is_empty() {
+        // Generic fallback: the page's body text without its heading.
+        if let Some(body) = doc.select(&sel("body")).next() {
+            let text = element_text_block(body);
+            let text = text
+                .strip_prefix(r.title.as_str())
+                .unwrap_or(&text)
+                .trim_start();
+            r.body = text.to_string();
+        }
+    }
+    if r.published_at.is_none() {
+        r.published_at = dates::parse_local_datetime(&r.body, offset);
+        r.date = r.published_at.map(|d| d.date_naive());
+    }
     let scope = doc.root_element();
     if let Some((v, _)) = labelled_paragraph(scope, "Tác giả") {
         r.author = Some(v).filter(|s| !s.is_empty());
