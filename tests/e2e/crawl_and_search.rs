@@ -82,7 +82,7 @@ fn reindex_rebuilds_the_same_index_from_the_archive_alone() {
 }
 
 #[test]
-fn serve_builds_the_index_from_the_bundled_archive_when_empty() {
+fn serve_builds_an_empty_index_from_the_sample_archive() {
     let install = Install::new();
     let service = install.serve();
     assert!(service.startup_log.contains("empty"), "it says so: {}", service.startup_log);
