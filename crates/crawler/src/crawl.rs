@@ -373,6 +373,11 @@ pub async fn crawl(
     })?;
     let recovered = warc::recover_open_files(archive_dir)?;
     let (run_id, resumed) = state.begin_run(base.as_str())?;
+    let origin = canon::origin(&base);
+    if let Some(previous) = state.get_meta("base_origin")?.filter(|p| *p != origin) {
+        state.move_origin(&previous, &origin)?;
+    }
+    state.set_meta("base_origin", &origin)?;
     let host = base.host_str().unwrap_or("host").to_string();
     let info = vec![
         (

@@ -429,6 +429,14 @@ impl State {
         }
     }
 
+    /// Moves frontier URLs from one origin to another (the mirror moved, e.g. a new port).
+    pub fn move_origin(&self, from: &str, to: &str) -> Result<usize> {
+        Ok(self.conn.execute(
+            "UPDATE urls SET url = ?2 || substr(url, length(?1) + 1) WHERE substr(url, 1, length(?1) + 1) = ?1 || '/'",
+            params![from, to],
+        )?)
+    }
+
     /// A stored setting (e.g. the detected public base URL).
     pub fn get_meta(&self, key: &str) -> Result<Option<String>> {
         Ok(self

@@ -30,6 +30,12 @@ pub struct Workspace {
     pub dir: tempfile::TempDir,
 }
 
+impl Default for Workspace {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl Workspace {
     pub fn new() -> Self {
         Self {
@@ -42,15 +48,17 @@ impl Workspace {
     pub fn state(&self) -> PathBuf {
         self.dir.path().join("state.db")
     }
-    /// `(WARC type, target URI)` of every record in the archive.
-    pub fn records(&self) -> Vec<(String, String)> {
+    /// `(WARC type, target URI, HTTP status)` of every record in the archive.
+    pub fn records(&self) -> Vec<(String, String, u16)> {
         let mut out = Vec::new();
         for f in crawler::replay::warc_files(&[self.archive()]).unwrap() {
             for r in crawler::warc::WarcReader::open(&f).unwrap() {
                 let r = r.unwrap();
+                let status = crawler::warc::parse_http_response(&r.block).map_or(0, |h| h.status);
                 out.push((
                     r.warc_type().to_string(),
                     r.target_uri().unwrap_or("").to_string(),
+                    status,
                 ));
             }
         }

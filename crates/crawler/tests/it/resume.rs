@@ -1,1 +1,128 @@
 //! Killing and resuming a crawl; recrawling an unchanged site.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use crawler::{CrawlerConfig, crawl, replay_archive};
+use testkit::{FixtureServer, Options};
+
+use crate::{Workspace, fast_config};
+
+fn key_set(records: &[(String, String, u16)], ty: &str) -> Vec<String> {
+    records
+        .iter()
+        .filter(|(t, _, _)| t == ty)
+        .map(|(_, u, _)| u.clone())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn killed_crawl_resumes_without_duplicate_captures() {
+    let server = FixtureServer::start(testkit::portal_root()).await.unwrap();
+    let ws = Workspace::new();
+    let config = CrawlerConfig {
+        min_delay_ms: 5,
+        ..fast_config(&server.base_url())
+    };
+    // Kill the crawl (drop its future) in the middle.
+    let archive = ws.archive();
+    let state = ws.state();
+    let cfg = config.clone();
+    let task = tokio::spawn(async move { crawl(&cfg, &archive, &state, None).await });
+    while server.request_log().len() < 60 {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    task.abort();
+    let _ = task.await;
+    let before = server.request_log().len();
+    assert!(before < 250, "killed before the end ({before})");
+    let report = crawl(&config, &ws.archive(), &ws.state(), None)
+        .await
+        .unwrap();
+    assert!(report.resumed && report.finished, "{report}");
+    let records = ws.records();
+    let responses = key_set(&records, "response");
+    let unique: HashSet<&String> = responses.iter().collect();
+    assert_eq!(unique.len(), responses.len(), "a URL was archived twice");
+    // Nothing fetched twice: every request path appears once, apart from robots.txt.
+    let log = server.request_log();
+    let mut seen = HashSet::new();
+    for r in log.iter().filter(|r| r.path != "/robots.txt") {
+        assert!(seen.insert(r.path.clone()), "fetched twice: {}", r.path);
+    }
+    let replay = replay_archive(&[ws.archive()]).unwrap();
+    assert!(replay.records.len() >= 80, "{}", replay.records.len());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn recrawl_of_unchanged_site_writes_only_revisits() {
+    let server = FixtureServer::start(testkit::portal_root()).await.unwrap();
+    let ws = Workspace::new();
+    let config = fast_config(&server.base_url());
+    let first = crawl(&config, &ws.archive(), &ws.state(), None)
+        .await
+        .unwrap();
+    assert!(first.finished && first.new >= 80, "{first}");
+    let records_after_first = ws.records().len();
+    server.clear_log();
+    let second = crawl(&config, &ws.archive(), &ws.state(), None)
+        .await
+        .unwrap();
+    assert!(!second.resumed && second.finished, "{second}");
+    assert_eq!(second.new, 0, "{second}");
+    assert_eq!(second.changed, 0, "{second}");
+    assert_eq!(second.unchanged, first.new, "{second}");
+    let all = ws.records();
+    let new_records = &all[records_after_first..];
+    // Every 200 answer is a revisit; only bodiless answers (redirects) stay responses.
+    let responses: Vec<_> = new_records
+        .iter()
+        .filter(|(t, _, status)| t == "response" && *status == 200)
+        .collect();
+    assert!(responses.is_empty(), "{responses:?}");
+    let revisits = new_records
+        .iter()
+        .filter(|(t, _, _)| t == "revisit")
+        .count();
+    assert!(revisits >= 80, "{revisits}");
+    // Attachments were fetched once only.
+    assert!(
+        !server
+            .request_log()
+            .iter()
+            .any(|r| r.path.contains("download=1") || r.path.ends_with(".pdf"))
+    );
+    // Replay still gives every record, now resolved through revisits.
+    let replay = replay_archive(&[ws.archive()]).unwrap();
+    assert!(replay.records.len() >= 80);
+    assert!(replay.warnings.is_empty(), "{:?}", replay.warnings);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn counters_are_not_changes() {
+    let ws = Workspace::new();
+    let server = FixtureServer::start(testkit::portal_root()).await.unwrap();
+    let config = CrawlerConfig {
+        include: vec!["/chinh-tri/".into(), "/laws/".into()],
+        ..fast_config(&server.base_url())
+    };
+    let first = crawl(&config, &ws.archive(), &ws.state(), None)
+        .await
+        .unwrap();
+    drop(server);
+    // Same site, counters bumped: the listings change, the documents do not.
+
+    let server2 = FixtureServer::start_with(testkit::portal_root(), Options::new().generation(3))
+        .await
+        .unwrap();
+    let config2 = CrawlerConfig {
+        base_url: server2.base_url(),
+        ..config.clone()
+    };
+    let second = crawl(&config2, &ws.archive(), &ws.state(), None)
+        .await
+        .unwrap();
+    assert_eq!(second.new, 0, "{second}");
+    assert_eq!(second.changed, 0, "{second}");
+    assert_eq!(second.unchanged, first.new, "{second}");
+}
