@@ -463,10 +463,20 @@ impl SearchIndex {
         };
         if !toneless {
             let variant = Form::Variant.apply(exact);
-            add(f.title_exact, exact, W_EXACT * W_TITLE);
-            add(f.text_exact, exact, W_EXACT);
-            add(f.title_variant, &variant, W_VARIANT * W_TITLE);
-            add(f.text_variant, &variant, W_VARIANT);
+            // Without a distinct variant clause, the exact clause carries both tiers' weight.
+            let exact_weight = if variant == exact {
+                W_EXACT + W_VARIANT
+            } else {
+                W_EXACT
+            };
+            add(f.title_exact, exact, exact_weight * W_TITLE);
+            add(f.text_exact, exact, exact_weight);
+            // When the variant is the exact form, the folded tier already covers the other
+            // spellings (folding starts from the variant), so the clause would only cost time.
+            if variant != exact {
+                add(f.title_variant, &variant, W_VARIANT * W_TITLE);
+                add(f.text_variant, &variant, W_VARIANT);
+            }
         }
         if let Some(reading) = reading.filter(|r| *r != exact) {
             add(f.title_exact, reading, W_RESTORED * W_TITLE);

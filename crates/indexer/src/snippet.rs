@@ -10,6 +10,9 @@ use crate::analyzer::{Form, analyze};
 
 /// How many syllables a snippet shows.
 const WINDOW: usize = 30;
+/// Only this many leading bytes of a text are searched for the best window (keeps snippets
+/// cheap on very long bodies).
+const SCAN_BYTES: usize = 6_000;
 
 /// Escapes text for HTML element content and attribute values.
 pub fn escape_html(text: &str) -> String {
@@ -31,6 +34,15 @@ pub fn escape_html(text: &str) -> String {
 ///
 /// Whitespace runs (line breaks included) are collapsed to single spaces.
 pub(crate) fn snippet(text: &str, terms: &HashSet<String>) -> String {
+    let text = if text.len() > SCAN_BYTES {
+        let mut end = SCAN_BYTES;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        &text[..end]
+    } else {
+        text
+    };
     let syllables = analyze(text, Form::Folded);
     if syllables.is_empty() {
         return String::new();

@@ -139,7 +139,22 @@ pub(crate) fn document_numbers(query: &str) -> NumberQuery {
         result.reading.get_or_insert_with(|| number.key());
         NumberQuery::push_unique(&mut result.full, keys.full);
     }
-    if let Some(parsed) = vietnamese::DocNumber::parse_query(query) {
+    // A Telex typist writes `đ` as `dd` (`NDD-CP`); numbers fold `đ` to `d` anyway.
+    let undoubled = query
+        .replace("dd", "d")
+        .replace("DD", "D")
+        .replace("Dd", "D");
+    let mut parsed: Vec<vietnamese::DocNumberQuery> = vietnamese::DocNumber::parse_query(query)
+        .into_iter()
+        .collect();
+    if undoubled != query {
+        for number in vietnamese::find_doc_numbers(&undoubled) {
+            let keys = DocNumberKeys::of(&number);
+            NumberQuery::push_unique(&mut result.full, keys.full);
+        }
+        parsed.extend(vietnamese::DocNumber::parse_query(&undoubled));
+    }
+    for parsed in parsed {
         if let Some(full) = &parsed.full {
             let keys = DocNumberKeys::of(full);
             result.reading.get_or_insert_with(|| full.key());
@@ -218,6 +233,11 @@ mod tests {
         assert_eq!(typed.num_type, ["140/nq"]);
         assert!(typed.full.is_empty());
         assert_eq!(document_numbers("1285 ubnd").num_issuer, ["1285/ubnd"]);
+        assert!(
+            document_numbers("30/2020/NDD-CP")
+                .full
+                .contains(&"30/2020/nd-cp".to_owned())
+        );
         assert_eq!(document_numbers("30 2020 nd cp").full, ["30/2020/nd-cp"]);
         assert_eq!(document_numbers("4021vpcp cn").full, ["4021/vpcp-cn"]);
     }
