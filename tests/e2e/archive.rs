@@ -55,7 +55,10 @@ fn signature(dir: &Path) -> Vec<String> {
                     record.header("WARC-Payload-Digest").unwrap_or("-")
                 ),
                 "metadata" => {
-                    format!("metadata {uri} {}", without_port(&String::from_utf8_lossy(&record.block)))
+                    format!(
+                        "metadata {uri} {}",
+                        without_port(&String::from_utf8_lossy(&record.block))
+                    )
                 }
                 other => format!("{other} {uri}"),
             };

@@ -8,7 +8,10 @@ fn crawl_index_serve_and_answer_real_queries() {
     let install = Install::new();
     let output = install.run(&["crawl", "--base-url", &portal.base_url(), "--delay-ms", "0"]);
     let report = String::from_utf8_lossy(&output.stderr);
-    assert!(install.path("archive").read_dir().unwrap().count() > 0, "no archive written: {report}");
+    assert!(
+        install.path("archive").read_dir().unwrap().count() > 0,
+        "no archive written: {report}"
+    );
 
     let service = install.serve();
 
@@ -18,7 +21,10 @@ fn crawl_index_serve_and_answer_real_queries() {
     assert_eq!(body["hits"][0]["doc_number"], "140/NQ-HĐND", "{body:#}");
     assert_eq!(body["hits"][0]["kind"], "legal");
     assert!(
-        body["hits"][0]["url"].as_str().unwrap().starts_with("https://thanuyen.laichau.gov.vn/"),
+        body["hits"][0]["url"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://thanuyen.laichau.gov.vn/"),
         "hits carry the original portal URL: {body:#}"
     );
     for key in ["total", "took_ms", "hits"] {
@@ -26,13 +32,21 @@ fn crawl_index_serve_and_answer_real_queries() {
     }
 
     // A journalist looking for the seed article.
-    let (status, body) =
-        service.get_json("/api/search?q=Than%20Uy%C3%AAn%20ngh%E1%BB%8B%20quy%E1%BA%BFt%20%C4%90%E1%BA%A3ng");
+    let (status, body) = service.get_json(
+        "/api/search?q=Than%20Uy%C3%AAn%20ngh%E1%BB%8B%20quy%E1%BA%BFt%20%C4%90%E1%BA%A3ng",
+    );
     assert_eq!(status, 200);
-    let first_titles: Vec<&str> =
-        body["hits"].as_array().unwrap().iter().take(3).map(|h| h["title"].as_str().unwrap()).collect();
+    let first_titles: Vec<&str> = body["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .take(3)
+        .map(|h| h["title"].as_str().unwrap())
+        .collect();
     assert!(
-        first_titles.iter().any(|t| t.contains("Đưa nghị quyết của Đảng vào cuộc sống")),
+        first_titles
+            .iter()
+            .any(|t| t.contains("Đưa nghị quyết của Đảng vào cuộc sống")),
         "seed article not in the top 3: {first_titles:?}"
     );
 
@@ -85,7 +99,11 @@ fn reindex_rebuilds_the_same_index_from_the_archive_alone() {
 fn serve_builds_an_empty_index_from_the_sample_archive() {
     let install = Install::new();
     let service = install.serve();
-    assert!(service.startup_log.contains("empty"), "it says so: {}", service.startup_log);
+    assert!(
+        service.startup_log.contains("empty"),
+        "it says so: {}",
+        service.startup_log
+    );
     let (status, body) = service.get_json("/api/search?q=nghi%20quyet%20140");
     assert_eq!(status, 200);
     assert_eq!(body["hits"][0]["doc_number"], "140/NQ-HĐND", "{body:#}");

@@ -7,7 +7,10 @@ use std::time::Duration;
 
 /// The repository root (two levels above the tracuu crate).
 pub(crate) fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap()
 }
 
 /// A temporary installation: its own config file, archive, state and index.
@@ -72,7 +75,11 @@ impl Install {
             let mut lines = Vec::new();
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
                 if let Some(rest) = line.split("listening on http://").nth(1) {
-                    let addr = rest.split_whitespace().next().unwrap_or_default().to_owned();
+                    let addr = rest
+                        .split_whitespace()
+                        .next()
+                        .unwrap_or_default()
+                        .to_owned();
                     let _ = sender.send(Ok((addr, lines.join("\n"))));
                     lines.clear();
                     continue;
@@ -82,7 +89,11 @@ impl Install {
             let _ = sender.send(Err(lines.join("\n")));
         });
         match receiver.recv_timeout(Duration::from_secs(120)) {
-            Ok(Ok((addr, log))) => Service { child, base: format!("http://{addr}"), startup_log: log },
+            Ok(Ok((addr, log))) => Service {
+                child,
+                base: format!("http://{addr}"),
+                startup_log: log,
+            },
             other => {
                 let _ = child.kill();
                 panic!("tracuu serve did not start: {other:?}");
@@ -129,9 +140,18 @@ pub(crate) struct Portal {
 
 impl Portal {
     pub(crate) fn start(root: PathBuf) -> Self {
-        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
-        let server = runtime.block_on(testkit::FixtureServer::start(root)).unwrap();
-        Self { server, _runtime: runtime }
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        let server = runtime
+            .block_on(testkit::FixtureServer::start(root))
+            .unwrap();
+        Self {
+            server,
+            _runtime: runtime,
+        }
     }
 
     pub(crate) fn base_url(&self) -> String {
@@ -141,5 +161,10 @@ impl Portal {
 
 /// The ids of the hits of a search response.
 pub(crate) fn hit_ids(body: &serde_json::Value) -> Vec<String> {
-    body["hits"].as_array().unwrap().iter().map(|h| h["id"].as_str().unwrap().to_owned()).collect()
+    body["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["id"].as_str().unwrap().to_owned())
+        .collect()
 }

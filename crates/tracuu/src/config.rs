@@ -63,7 +63,10 @@ impl Env {
     /// Reads the overrides from the process environment (the only place that does).
     pub fn from_process() -> Self {
         let var = |name| std::env::var(name).ok().filter(|v: &String| !v.is_empty());
-        Self { bind: var("TRACUU_BIND"), admin_token: var("TRACUU_ADMIN_TOKEN") }
+        Self {
+            bind: var("TRACUU_BIND"),
+            admin_token: var("TRACUU_ADMIN_TOKEN"),
+        }
     }
 }
 
@@ -92,7 +95,9 @@ impl Config {
 
 fn has_warc_files(dir: &Path) -> bool {
     std::fs::read_dir(dir).is_ok_and(|entries| {
-        entries.flatten().any(|e| e.file_name().to_string_lossy().ends_with(".warc.gz"))
+        entries
+            .flatten()
+            .any(|e| e.file_name().to_string_lossy().ends_with(".warc.gz"))
     })
 }
 
@@ -104,7 +109,11 @@ pub fn load(path: Option<&Path>, env: &Env) -> Result<Config> {
         None => {
             let default = Path::new("config.toml");
             let cwd = std::env::current_dir().context("cannot read the current folder")?;
-            if default.exists() { (read(default)?, cwd) } else { (FileConfig::default(), cwd) }
+            if default.exists() {
+                (read(default)?, cwd)
+            } else {
+                (FileConfig::default(), cwd)
+            }
         }
     };
     resolve(file, &base, env)
@@ -122,14 +131,18 @@ pub fn parse(text: &str) -> Result<FileConfig> {
 }
 
 fn parent_dir(path: &Path) -> Result<PathBuf> {
-    let absolute = std::path::absolute(path)
-        .with_context(|| format!("cannot resolve {}", path.display()))?;
+    let absolute =
+        std::path::absolute(path).with_context(|| format!("cannot resolve {}", path.display()))?;
     Ok(absolute.parent().map(Path::to_path_buf).unwrap_or_default())
 }
 
 /// Applies the environment to the file's values and makes every path absolute against `base`.
 pub fn resolve(file: FileConfig, base: &Path, env: &Env) -> Result<Config> {
-    let FileConfig { paths, crawler, mut server } = file;
+    let FileConfig {
+        paths,
+        crawler,
+        mut server,
+    } = file;
     let absolute = |p: PathBuf| if p.is_absolute() { p } else { base.join(p) };
     let paths = PathsConfig {
         archive_dir: absolute(paths.archive_dir),
@@ -139,12 +152,18 @@ pub fn resolve(file: FileConfig, base: &Path, env: &Env) -> Result<Config> {
         audit_log: absolute(paths.audit_log),
     };
     if let Some(bind) = &env.bind {
-        server.bind = bind.parse().with_context(|| format!("TRACUU_BIND is not an address: {bind}"))?;
+        server.bind = bind
+            .parse()
+            .with_context(|| format!("TRACUU_BIND is not an address: {bind}"))?;
     }
     if let Some(token) = &env.admin_token {
         server.admin_token = Some(token.clone());
     }
-    Ok(Config { paths, crawler, server })
+    Ok(Config {
+        paths,
+        crawler,
+        server,
+    })
 }
 
 #[cfg(test)]
@@ -189,13 +208,21 @@ mod tests {
 
     #[test]
     fn paths_are_relative_to_the_config_file() {
-        let config = resolve(FileConfig::default(), Path::new("/srv/tracuu"), &Env::default()).unwrap();
+        let config = resolve(
+            FileConfig::default(),
+            Path::new("/srv/tracuu"),
+            &Env::default(),
+        )
+        .unwrap();
         assert_eq!(config.paths.index_dir, Path::new("/srv/tracuu/index"));
     }
 
     #[test]
     fn environment_overrides_the_file() {
-        let env = Env { bind: Some("127.0.0.1:9999".into()), admin_token: Some("s3cret".into()) };
+        let env = Env {
+            bind: Some("127.0.0.1:9999".into()),
+            admin_token: Some("s3cret".into()),
+        };
         let config = resolve(FileConfig::default(), Path::new("/x"), &env).unwrap();
         assert_eq!(config.server.bind.to_string(), "127.0.0.1:9999");
         assert_eq!(config.server.admin_token.as_deref(), Some("s3cret"));
@@ -203,7 +230,10 @@ mod tests {
 
     #[test]
     fn a_bad_bind_address_is_a_clear_error() {
-        let env = Env { bind: Some("not-an-address".into()), admin_token: None };
+        let env = Env {
+            bind: Some("not-an-address".into()),
+            admin_token: None,
+        };
         let error = resolve(FileConfig::default(), Path::new("/x"), &env).unwrap_err();
         assert!(error.to_string().contains("TRACUU_BIND"));
     }

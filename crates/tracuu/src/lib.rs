@@ -25,12 +25,16 @@ pub fn run(cli: Cli) -> Result<()> {
 
 /// Sets up logging to stderr; `RUST_LOG` overrides the level chosen by `-v`.
 pub fn init_tracing(verbose: u8) {
+    // Tantivy reports every merge and file deletion at info: keep it to warnings by default.
     let default = match verbose {
-        0 => "info",
-        1 => "debug",
+        0 => "info,tantivy=warn",
+        1 => "debug,tantivy=info",
         _ => "trace",
     };
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
 }

@@ -27,8 +27,12 @@ pub fn run(config: Config, args: CrawlArgs) -> Result<()> {
     if let Some(max_pages) = args.max_pages {
         crawler_config.max_pages = max_pages;
     }
-    let archive_dir = args.archive_dir.unwrap_or_else(|| config.paths.archive_dir.clone());
-    let state_db = args.state_db.unwrap_or_else(|| config.paths.state_db.clone());
+    let archive_dir = args
+        .archive_dir
+        .unwrap_or_else(|| config.paths.archive_dir.clone());
+    let state_db = args
+        .state_db
+        .unwrap_or_else(|| config.paths.state_db.clone());
     if let Some(parent) = state_db.parent() {
         std::fs::create_dir_all(parent)
             .with_context(|| format!("cannot create {}", parent.display()))?;
@@ -37,11 +41,19 @@ pub fn run(config: Config, args: CrawlArgs) -> Result<()> {
     let interactive = std::io::stderr().is_terminal();
     let show = move |p: crawler::Progress| {
         if interactive {
-            eprint!("\r\x1b[2K{} fetched, {} queued, {} failed  {} {}", p.fetched, p.queued, p.failed, p.status, p.url);
+            eprint!(
+                "\r\x1b[2K{} fetched, {} queued, {} failed  {} {}",
+                p.fetched, p.queued, p.failed, p.status, p.url
+            );
         }
     };
     let report = super::runtime()?
-        .block_on(crawler::crawl(&crawler_config, &archive_dir, &state_db, Some(&show)))
+        .block_on(crawler::crawl(
+            &crawler_config,
+            &archive_dir,
+            &state_db,
+            Some(&show),
+        ))
         .with_context(|| format!("crawl of {} failed", crawler_config.base_url))?;
     if interactive {
         eprintln!();

@@ -13,7 +13,12 @@ pub fn run(config: Config, args: ImportArgs) -> Result<()> {
         .with_context(|| format!("cannot open {}", args.jsonl.display()))?;
     let (records, errors) = indexer::import_jsonl(std::io::BufReader::new(file));
     for error in &errors {
-        eprintln!("{}:{}: skipped: {}", args.jsonl.display(), error.line, error.message);
+        eprintln!(
+            "{}:{}: skipped: {}",
+            args.jsonl.display(),
+            error.line,
+            error.message
+        );
     }
     let imported = records.len();
     let store = indexer::IndexStore::open(&config.paths.index_dir)?;
@@ -24,7 +29,9 @@ pub fn run(config: Config, args: ImportArgs) -> Result<()> {
     let new_ids: std::collections::HashSet<String> = records.iter().map(|r| r.id.clone()).collect();
     all.retain(|r| !new_ids.contains(&r.id));
     all.extend(records);
-    let stats = store.build_generation(all).context("cannot build the index")?;
+    let stats = store
+        .build_generation(all)
+        .context("cannot build the index")?;
     eprintln!(
         "imported {imported} records ({} lines skipped); {} now holds {} documents",
         errors.len(),

@@ -8,5 +8,7 @@ pub mod serve;
 
 /// A multi-threaded Tokio runtime for the commands that do network IO.
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
-    Ok(tokio::runtime::Builder::new_multi_thread().enable_all().build()?)
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?)
 }

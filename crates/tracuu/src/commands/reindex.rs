@@ -28,9 +28,15 @@ pub(crate) fn rebuild(config: &Config, dirs: &[PathBuf]) -> Result<String> {
         tracing::warn!("{warning}");
     }
     let records = replay.records.len();
-    let store = indexer::IndexStore::open(&config.paths.index_dir)
-        .with_context(|| format!("cannot open the index in {}", config.paths.index_dir.display()))?;
-    let stats = store.build_generation(replay.records).context("cannot build the index")?;
+    let store = indexer::IndexStore::open(&config.paths.index_dir).with_context(|| {
+        format!(
+            "cannot open the index in {}",
+            config.paths.index_dir.display()
+        )
+    })?;
+    let stats = store
+        .build_generation(replay.records)
+        .context("cannot build the index")?;
     Ok(format!(
         "indexed {records} records from {} into {} as {} ({} documents, {} ms)",
         shown.join(", "),

@@ -17,7 +17,10 @@ pub fn run(config: Config, args: SearchArgs) -> Result<()> {
     };
     let store = indexer::IndexStore::open(&config.paths.index_dir)?;
     let Some(index) = store.current()? else {
-        bail!("the index in {} is empty: run `tracuu reindex` first", config.paths.index_dir.display());
+        bail!(
+            "the index in {} is empty: run `tracuu reindex` first",
+            config.paths.index_dir.display()
+        );
     };
     let request = indexer::SearchRequest {
         query: args.query.join(" "),
@@ -37,8 +40,15 @@ pub fn run(config: Config, args: SearchArgs) -> Result<()> {
     }
     writeln!(out, "{} kết quả", results.total)?;
     for (rank, hit) in results.hits.iter().enumerate() {
-        let number = hit.doc_number.as_deref().map(|n| format!("[{n}] ")).unwrap_or_default();
-        let date = hit.date.map(|d| d.format(" (%d/%m/%Y)").to_string()).unwrap_or_default();
+        let number = hit
+            .doc_number
+            .as_deref()
+            .map(|n| format!("[{n}] "))
+            .unwrap_or_default();
+        let date = hit
+            .date
+            .map(|d| d.format(" (%d/%m/%Y)").to_string())
+            .unwrap_or_default();
         writeln!(out, "{:>2}. {number}{}{date}", rank + 1, hit.title)?;
         writeln!(out, "    {}  {}", hit.id, hit.url)?;
     }

@@ -11,12 +11,19 @@ pub fn run(mut config: Config, args: ServeArgs) -> Result<()> {
     if let Some(bind) = args.bind {
         config.server.bind = bind;
     }
-    let store = indexer::IndexStore::open(&config.paths.index_dir)
-        .with_context(|| format!("cannot open the index in {}", config.paths.index_dir.display()))?;
+    let store = indexer::IndexStore::open(&config.paths.index_dir).with_context(|| {
+        format!(
+            "cannot open the index in {}",
+            config.paths.index_dir.display()
+        )
+    })?;
     if store.is_empty()? {
         let dirs = config.archive_dirs();
         let shown: Vec<String> = dirs.iter().map(|d| d.display().to_string()).collect();
-        tracing::info!("the index is empty: building it from the archive in {} first", shown.join(", "));
+        tracing::info!(
+            "the index is empty: building it from the archive in {} first",
+            shown.join(", ")
+        );
         let summary = super::reindex::rebuild(&config, &dirs)?;
         tracing::info!("{summary}");
         store.reload().context("cannot open the new index")?;
@@ -27,7 +34,11 @@ pub fn run(mut config: Config, args: ServeArgs) -> Result<()> {
 fn serve(config: Config, store: indexer::IndexStore) -> Result<()> {
     let state = query::AppState::builder(config.server.clone(), store)
         .archive_dirs(vec![config.paths.sample_archive_dir.clone()])
-        .crawl(config.crawler.clone(), config.paths.archive_dir.clone(), config.paths.state_db.clone())
+        .crawl(
+            config.crawler.clone(),
+            config.paths.archive_dir.clone(),
+            config.paths.state_db.clone(),
+        )
         .audit_log(config.paths.audit_log.clone())
         .build();
     super::runtime()?.block_on(async move {
@@ -44,6 +55,8 @@ fn serve(config: Config, store: indexer::IndexStore) -> Result<()> {
             Ok(count) => tracing::debug!(count, "capture history loaded"),
             Err(error) => tracing::warn!("cannot load the capture history: {error}"),
         });
-        query::serve(listener, state).await.context("the service stopped with an error")
+        query::serve(listener, state)
+            .await
+            .context("the service stopped with an error")
     })
 }
