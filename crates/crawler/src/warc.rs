@@ -899,7 +899,7 @@ pub fn write_cdxj(warc: &Path) -> Result<PathBuf> {
             obj.insert("status".into(), h.status.to_string().into());
         }
         if let Some(d) = rec.header("WARC-Payload-Digest") {
-            obj.insert("digest".into(), d.trim_start_matches("sha1:").into());
+            obj.insert("digest".into(), d.into());
         }
         obj.insert("length".into(), rec.length.to_string().into());
         obj.insert("offset".into(), rec.offset.to_string().into());
