@@ -41,7 +41,7 @@ fn main() {
             report.fetched as f64 / secs
         );
         let start = Instant::now();
-        let replay = replay_archive(&[archive.clone()]).expect("replay");
+        let replay = replay_archive(std::slice::from_ref(&archive)).expect("replay");
         let secs = start.elapsed().as_secs_f64();
         println!(
             "replay: {} records from {} captures in {secs:.2} s = {:.1} captures/s",
