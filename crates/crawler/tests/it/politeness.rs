@@ -243,3 +243,66 @@ async fn malformed_and_legacy_pages_are_archived_and_extracted() {
         assert_eq!(l.date, chrono::NaiveDate::from_ymd_opt(2010, 1, 5));
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn robots_server_errors_defer_the_host() {
+    let opts = Options::new().fail_503_times("/robots.txt", 100, None);
+    let server = FixtureServer::start_with(testkit::portal_root(), opts)
+        .await
+        .unwrap();
+    let ws = Workspace::new();
+    let config = CrawlerConfig {
+        max_retries: 2,
+        ..fast_config(&server.base_url())
+    };
+    let err = crawl(&config, &ws.archive(), &ws.state(), None)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, crawler::Error::Aborted(_)), "{err}");
+    let log = server.request_log();
+    assert_eq!(log.len(), 3, "robots.txt tried 1 + 2 times, nothing else");
+    assert!(log.iter().all(|r| r.path == "/robots.txt"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn missing_robots_allows_all() {
+    let dir = tempfile::tempdir().unwrap();
+    // A site without robots.txt: the fixture site minus that file.
+    let site = dir.path().join("site");
+    copy_dir(&testkit::portal_root(), &site);
+    std::fs::remove_file(site.join("robots.txt")).unwrap();
+    let manifest = std::fs::read_to_string(site.join("_manifest.json")).unwrap();
+    let mut json: serde_json::Value = serde_json::from_str(&manifest).unwrap();
+    json["routes"]
+        .as_object_mut()
+        .unwrap()
+        .remove("/robots.txt");
+    std::fs::write(site.join("_manifest.json"), json.to_string()).unwrap();
+    let server = FixtureServer::start(&site).await.unwrap();
+    let ws = Workspace::new();
+    let config = CrawlerConfig {
+        max_pages: 10,
+        ..fast_config(&server.base_url())
+    };
+    let report = crawl(&config, &ws.archive(), &ws.state(), None)
+        .await
+        .unwrap();
+    assert_eq!(report.robots_disallowed, 0);
+    let log = server.request_log();
+    assert_eq!(log[0].path, "/robots.txt");
+    assert_eq!(log[0].status, 404);
+    assert_eq!(log.len(), 10, "the crawl went on");
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let p = e.path();
+        if p.is_dir() {
+            copy_dir(&p, &to.join(e.file_name()));
+        } else {
+            std::fs::copy(&p, to.join(e.file_name())).unwrap();
+        }
+    }
+}
