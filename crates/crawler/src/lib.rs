@@ -10,6 +10,7 @@ pub mod crawl;
 pub mod dates;
 mod error;
 pub mod extract;
+pub mod office;
 pub mod pdf;
 mod record;
 pub mod replay;

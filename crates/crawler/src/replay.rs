@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 use crate::crawl::decode_text;
 use crate::error::{Error, Result};
 use crate::extract::{self, Extracted};
+use crate::office;
 use crate::pdf;
 use crate::record::Record;
 use crate::warc::{self, WarcReader};
@@ -255,6 +256,13 @@ pub fn replay_archive(dirs: &[PathBuf]) -> Result<Replay> {
                             Some(t) if !t.trim().is_empty() => t,
                             _ => pdf::SCANNED_MARK.to_string(),
                         };
+                        let newer = attachment_text.get(&key).is_none_or(|(d, _)| *d <= when);
+                        if newer {
+                            attachment_text.insert(key, (when, text));
+                        }
+                    }
+                } else if body.starts_with(b"PK\x03\x04") {
+                    if let (Some(key), Some(text)) = (path_key(&url), office::extract_text(&body)) {
                         let newer = attachment_text.get(&key).is_none_or(|(d, _)| *d <= when);
                         if newer {
                             attachment_text.insert(key, (when, text));
