@@ -306,3 +306,54 @@ fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn flood_pages_slow_the_crawl_and_are_never_extracted() {
+    use testkit::FloodStyle;
+    // Reference: the same narrow crawl without the flood blocker.
+    let clean = FixtureServer::start(testkit::portal_root()).await.unwrap();
+    let ws0 = Workspace::new();
+    crawl(
+        &narrow(&clean.base_url(), "/kinh-te/"),
+        &ws0.archive(),
+        &ws0.state(),
+        None,
+    )
+    .await
+    .unwrap();
+    let expected: Vec<String> = replay_archive(&[ws0.archive()])
+        .unwrap()
+        .records
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    assert!(!expected.is_empty());
+    for style in [FloodStyle::Status429, FloodStyle::Status200] {
+        let opts = Options::new().flood(6, Duration::from_millis(700), style);
+        let server = FixtureServer::start_with(testkit::portal_root(), opts)
+            .await
+            .unwrap();
+        let ws = Workspace::new();
+        let config = CrawlerConfig {
+            max_retries: 8,
+            ..narrow(&server.base_url(), "/kinh-te/")
+        };
+        let report = crawl(&config, &ws.archive(), &ws.state(), None)
+            .await
+            .unwrap();
+        assert!(report.throttled > 0, "{style:?}: {report}");
+        assert!(
+            report.finished && report.failed.is_empty(),
+            "{style:?}: {report}"
+        );
+        let replay = replay_archive(&[ws.archive()]).unwrap();
+        let got: Vec<String> = replay.records.iter().map(|r| r.id.clone()).collect();
+        assert_eq!(got, expected, "{style:?}");
+        assert!(
+            replay
+                .records
+                .iter()
+                .all(|r| !r.title.starts_with("Hãy đợi"))
+        );
+    }
+}
