@@ -100,6 +100,10 @@ pub struct CrawlerConfig {
     pub fetch_attachments: bool,
     /// Also seed `/sitemap.xml` when robots.txt names no sitemap.
     pub use_sitemaps: bool,
+    /// On a recrawl, skip detail pages whose sitemap `<lastmod>` is older than their last
+    /// capture (counted as unchanged). Off by default: NukeViet's lastmod is the publish or
+    /// posting time, so edits made later would be missed.
+    pub trust_sitemap_lastmod: bool,
 }
 
 impl Default for CrawlerConfig {
@@ -129,6 +133,7 @@ impl Default for CrawlerConfig {
             max_pages: 0,
             fetch_attachments: true,
             use_sitemaps: true,
+            trust_sitemap_lastmod: false,
         }
     }
 }

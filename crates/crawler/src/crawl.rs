@@ -73,6 +73,8 @@ pub struct CrawlReport {
     pub robots_disallowed: u64,
     /// Times the host asked us to slow down (429, 503, flood page).
     pub throttled: u64,
+    /// Detail pages not refetched because their sitemap lastmod predates the last capture.
+    pub skipped_by_lastmod: u64,
     /// Failed URLs by reason (`timeout`, `http 503`, `redirect loop`, ...).
     pub failed: BTreeMap<String, u64>,
     /// Payload bytes received.
@@ -114,8 +116,8 @@ impl fmt::Display for CrawlReport {
         )?;
         writeln!(
             f,
-            "  Tài liệu: {} mới, {} thay đổi, {} không đổi",
-            self.new, self.changed, self.unchanged
+            "  Tài liệu: {} mới, {} thay đổi, {} không đổi ({} bỏ qua theo lastmod của sitemap)",
+            self.new, self.changed, self.unchanged, self.skipped_by_lastmod
         )?;
         writeln!(
             f,
@@ -528,6 +530,26 @@ impl Crawler<'_> {
                 continue;
             }
             let conditional = self.state.prior_capture(&item.key)?;
+            if self.cfg.trust_sitemap_lastmod
+                && item.kind == UrlKind::Detail
+                && let (Some(lastmod), Some(prior)) =
+                    (item.lastmod.as_deref(), conditional.as_ref())
+                && let (Ok(lm), Ok(captured)) = (
+                    chrono::DateTime::parse_from_rfc3339(lastmod),
+                    chrono::DateTime::parse_from_rfc3339(&prior.warc_date),
+                )
+                && lm < captured
+            {
+                self.state.mark(
+                    &item.key,
+                    "done",
+                    Some("unchanged (sitemap lastmod)"),
+                    self.run_id,
+                )?;
+                self.report.unchanged += 1;
+                self.report.skipped_by_lastmod += 1;
+                continue;
+            }
             let fetched = self
                 .fetch(
                     &url,

@@ -73,6 +73,8 @@ pub struct QueuedUrl {
     pub hops: u32,
     /// Failed attempts so far in this run.
     pub attempts: u32,
+    /// `<lastmod>` from the sitemap, if listed there.
+    pub lastmod: Option<String>,
 }
 
 /// The latest capture of a key, for revisit and conditional-GET decisions.
@@ -255,7 +257,7 @@ impl State {
         Ok(self
             .conn
             .query_row(
-                "SELECT key, url, kind, hops, attempts FROM urls WHERE state = 'queued'
+                "SELECT key, url, kind, hops, attempts, lastmod FROM urls WHERE state = 'queued'
                  ORDER BY priority, seq LIMIT 1",
                 [],
                 |r| {
@@ -265,6 +267,7 @@ impl State {
                         kind: UrlKind::parse(&r.get::<_, String>(2)?),
                         hops: r.get(3)?,
                         attempts: r.get(4)?,
+                        lastmod: r.get(5)?,
                     })
                 },
             )

@@ -126,3 +126,37 @@ async fn counters_are_not_changes() {
     assert_eq!(second.changed, 0, "{second}");
     assert_eq!(second.unchanged, first.new, "{second}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sitemap_lastmod_skips_unchanged_details_when_trusted() {
+    let server = FixtureServer::start(testkit::portal_root()).await.unwrap();
+    let ws = Workspace::new();
+    let config = CrawlerConfig {
+        trust_sitemap_lastmod: true,
+        ..fast_config(&server.base_url())
+    };
+    let first = crawl(&config, &ws.archive(), &ws.state(), None)
+        .await
+        .unwrap();
+    assert_eq!(first.skipped_by_lastmod, 0);
+    server.clear_log();
+    let second = crawl(&config, &ws.archive(), &ws.state(), None)
+        .await
+        .unwrap();
+    assert!(second.skipped_by_lastmod >= 40, "{second}");
+    assert_eq!(second.new + second.changed, 0, "{second}");
+    assert_eq!(second.unchanged, first.new, "{second}");
+    let detail_requests = server
+        .request_log()
+        .iter()
+        .filter(|r| r.path.ends_with(".html") || r.path.contains("/detail/"))
+        .count();
+    assert!(
+        (detail_requests as u64) + second.skipped_by_lastmod >= first.new,
+        "{detail_requests} detail requests"
+    );
+    assert!(
+        (detail_requests as u64) < first.new,
+        "{detail_requests} detail requests"
+    );
+}
