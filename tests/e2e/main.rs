@@ -4,5 +4,6 @@
 mod support;
 
 mod archive;
+mod browser;
 mod crawl_and_search;
 mod unseen_site;

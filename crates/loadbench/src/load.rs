@@ -1,0 +1,231 @@
+//! The load generator: `connections` keep-alive HTTP/1.1 connections on one thread, each
+//! sending the next query of the mix as soon as the previous answer is read, for a fixed time
+//! (or until told to stop). Latency is measured per request, from send to the last body byte.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use http_body_util::{BodyExt, Empty};
+use hyper::body::Bytes;
+use hyper::client::conn::http1::SendRequest;
+use hyper_util::rt::TokioIo;
+
+use crate::mix::{Query, QueryKind};
+
+/// What one load run measured.
+#[derive(Debug, Default)]
+pub(crate) struct RunStats {
+    /// Wall time of the run.
+    pub(crate) elapsed: Duration,
+    /// Latencies of the successful requests, in microseconds, by query kind.
+    pub(crate) latencies: Vec<(QueryKind, u32)>,
+    /// Answers with a status other than 200.
+    pub(crate) bad_status: u64,
+    /// Connection or protocol errors (the connection is reopened after one).
+    pub(crate) transport_errors: u64,
+    /// A few examples of the failures, for the report.
+    pub(crate) failure_samples: Vec<String>,
+}
+
+impl RunStats {
+    /// Requests that failed, whatever the reason.
+    pub(crate) fn failed(&self) -> u64 {
+        self.bad_status + self.transport_errors
+    }
+
+    /// Successful requests per second.
+    pub(crate) fn throughput(&self) -> f64 {
+        self.latencies.len() as f64 / self.elapsed.as_secs_f64().max(1e-9)
+    }
+
+    /// Sorted latencies (µs) of `kind`, or of every request when `None`.
+    pub(crate) fn sorted(&self, kind: Option<QueryKind>) -> Vec<u32> {
+        let mut values: Vec<u32> = self
+            .latencies
+            .iter()
+            .filter(|(k, _)| kind.is_none_or(|want| *k == want))
+            .map(|(_, v)| *v)
+            .collect();
+        values.sort_unstable();
+        values
+    }
+
+    fn merge(&mut self, other: RunStats) {
+        self.latencies.extend(other.latencies);
+        self.bad_status += other.bad_status;
+        self.transport_errors += other.transport_errors;
+        for sample in other.failure_samples {
+            if self.failure_samples.len() < 5 {
+                self.failure_samples.push(sample);
+            }
+        }
+    }
+}
+
+/// The `q`-th quantile (0..=1) of sorted values, in milliseconds.
+pub(crate) fn quantile_ms(sorted: &[u32], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let rank = ((sorted.len() - 1) as f64 * q).round() as usize;
+    f64::from(sorted[rank.min(sorted.len() - 1)]) / 1000.0
+}
+
+/// When a run ends.
+#[derive(Debug, Clone)]
+pub(crate) enum Until {
+    /// After this long.
+    Elapsed(Duration),
+    /// When the flag is set.
+    Flag(Arc<AtomicBool>),
+}
+
+/// Runs the load on a single-threaded runtime of its own (the calling thread) and returns
+/// what it measured.
+pub(crate) fn run(
+    addr: SocketAddr,
+    mix: &[Query],
+    connections: usize,
+    until: Until,
+) -> Result<RunStats> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        let mix: Arc<[Query]> = mix.into();
+        let next = Arc::new(AtomicUsize::new(0));
+        let started = Instant::now();
+        let stop = Arc::new(AtomicBool::new(false));
+        let mut tasks = Vec::new();
+        for _ in 0..connections {
+            let (mix, next, stop) = (mix.clone(), next.clone(), stop.clone());
+            tasks.push(tokio::spawn(async move {
+                connection(addr, &mix, &next, &stop).await
+            }));
+        }
+        match until {
+            Until::Elapsed(duration) => tokio::time::sleep(duration).await,
+            Until::Flag(flag) => {
+                while !flag.load(Ordering::Relaxed) {
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                }
+            }
+        }
+        stop.store(true, Ordering::Relaxed);
+        let mut total = RunStats::default();
+        for task in tasks {
+            total.merge(task.await.context("a load connection panicked")?);
+        }
+        total.elapsed = started.elapsed();
+        Ok(total)
+    })
+}
+
+/// Sends every query of the mix `rounds` times, one at a time, on one keep-alive connection.
+pub(crate) fn probe(addr: SocketAddr, mix: &[Query], rounds: usize) -> Result<RunStats> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        let started = Instant::now();
+        let mut stats = RunStats::default();
+        let mut sender = open(addr).await?;
+        for query in mix {
+            for _ in 0..rounds {
+                let sent = Instant::now();
+                match request(&mut sender, &addr.to_string(), &query.path).await {
+                    Ok(200) => {
+                        let micros = u32::try_from(sent.elapsed().as_micros()).unwrap_or(u32::MAX);
+                        stats.latencies.push((query.kind, micros));
+                    }
+                    Ok(status) => {
+                        stats.bad_status += 1;
+                        sample(&mut stats, format!("{status} for {}", query.path));
+                    }
+                    Err(err) => {
+                        stats.transport_errors += 1;
+                        sample(&mut stats, format!("{err:#} for {}", query.path));
+                        sender = open(addr).await?;
+                    }
+                }
+            }
+        }
+        stats.elapsed = started.elapsed();
+        Ok(stats)
+    })
+}
+
+async fn connection(
+    addr: SocketAddr,
+    mix: &[Query],
+    next: &AtomicUsize,
+    stop: &AtomicBool,
+) -> RunStats {
+    let mut stats = RunStats::default();
+    let mut sender: Option<SendRequest<Empty<Bytes>>> = None;
+    let host = addr.to_string();
+    while !stop.load(Ordering::Relaxed) {
+        let query = &mix[next.fetch_add(1, Ordering::Relaxed) % mix.len()];
+        if sender.is_none() {
+            match open(addr).await {
+                Ok(s) => sender = Some(s),
+                Err(err) => {
+                    stats.transport_errors += 1;
+                    sample(&mut stats, format!("connect: {err}"));
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                    continue;
+                }
+            }
+        }
+        let Some(open_sender) = sender.as_mut() else {
+            continue;
+        };
+        let started = Instant::now();
+        match request(open_sender, &host, &query.path).await {
+            Ok(200) => {
+                let micros = u32::try_from(started.elapsed().as_micros()).unwrap_or(u32::MAX);
+                stats.latencies.push((query.kind, micros));
+            }
+            Ok(status) => {
+                stats.bad_status += 1;
+                sample(&mut stats, format!("{status} for {}", query.path));
+            }
+            Err(err) => {
+                stats.transport_errors += 1;
+                sample(&mut stats, format!("{err:#} for {}", query.path));
+                sender = None;
+            }
+        }
+    }
+    stats
+}
+
+fn sample(stats: &mut RunStats, message: String) {
+    if stats.failure_samples.len() < 5 {
+        stats.failure_samples.push(message);
+    }
+}
+
+async fn open(addr: SocketAddr) -> Result<SendRequest<Empty<Bytes>>> {
+    let stream = tokio::net::TcpStream::connect(addr).await?;
+    stream.set_nodelay(true)?;
+    let (sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
+    tokio::spawn(async move {
+        let _ = connection.await;
+    });
+    Ok(sender)
+}
+
+async fn request(sender: &mut SendRequest<Empty<Bytes>>, host: &str, path: &str) -> Result<u16> {
+    sender.ready().await?;
+    let request = hyper::Request::get(path)
+        .header(hyper::header::HOST, host)
+        .body(Empty::new())?;
+    let response = sender.send_request(request).await?;
+    let status = response.status().as_u16();
+    response.into_body().collect().await?;
+    Ok(status)
+}

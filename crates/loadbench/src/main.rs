@@ -1,0 +1,559 @@
+//! `loadbench`: the load benchmark of the tracuu search service, run by hand (not in CI).
+//!
+//! It indexes at least 100,000 documents from the shared corpus (repeated with distinct ids),
+//! starts the service in a child process, drives a query mix over loopback HTTP from
+//! `--connections` keep-alive connections, and reports throughput, latency percentiles,
+//! failures and the server's peak memory; then it repeats the load while the server builds a
+//! new index generation and swaps it in, and reports the requests that failed meanwhile.
+//! See `README.md`.
+
+mod corpus;
+mod load;
+mod mix;
+mod server;
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+
+use crate::corpus::Corpus;
+use crate::load::{RunStats, Until, quantile_ms};
+use crate::mix::{Query, QueryKind};
+
+/// Targets of the issue, on a 2-core machine, 100,000 documents, 16 connections.
+const TARGET_P50_MS: f64 = 2.0;
+const TARGET_P99_MS: f64 = 25.0;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "loadbench",
+    about = "Load benchmark of the tracuu search service"
+)]
+#[command(args_conflicts_with_subcommands = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Internal>,
+    #[command(flatten)]
+    bench: BenchArgs,
+}
+
+#[derive(Debug, Subcommand)]
+enum Internal {
+    /// The service under test (started by the benchmark itself).
+    #[command(hide = true)]
+    Serve(server::ServeArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct BenchArgs {
+    /// Documents to index (the corpus is repeated with distinct ids to reach it).
+    #[arg(long, default_value_t = 100_000)]
+    docs: usize,
+    /// The shared corpus folder (with `legal/` and `news/`); default `../shared/corpus` beside
+    /// the repository.
+    #[arg(long, env = "TRACUU_CORPUS")]
+    corpus: Option<PathBuf>,
+    /// Index folder: reused when it already holds a live generation of at least `--docs`
+    /// documents, built there otherwise (default: a temporary folder).
+    #[arg(long)]
+    index: Option<PathBuf>,
+    /// Concurrent keep-alive connections.
+    #[arg(long, default_value_t = 16)]
+    connections: usize,
+    /// Seconds of each measured run.
+    #[arg(long, default_value_t = 10)]
+    duration: u64,
+    /// Seconds of unmeasured load before the runs.
+    #[arg(long, default_value_t = 3)]
+    warmup: u64,
+    /// Measured runs (the report gives their median).
+    #[arg(long, default_value_t = 3)]
+    runs: usize,
+    /// Skip the reindex-swap phase.
+    #[arg(long)]
+    no_swap: bool,
+}
+
+fn main() -> Result<()> {
+    let cli = Cli::parse();
+    match cli.command {
+        Some(Internal::Serve(args)) => {
+            tracing_subscriber::fmt()
+                .with_env_filter(
+                    tracing_subscriber::EnvFilter::try_from_default_env()
+                        .unwrap_or_else(|_| "warn".into()),
+                )
+                .with_writer(std::io::stderr)
+                .init();
+            server::run(args)
+        }
+        None => bench(cli.bench),
+    }
+}
+
+fn bench(args: BenchArgs) -> Result<()> {
+    if args.connections == 0 || args.runs == 0 || args.docs == 0 {
+        bail!("--docs, --connections and --runs must be at least 1");
+    }
+    let corpus_dir = args.corpus.clone().unwrap_or_else(default_corpus);
+    let started = Instant::now();
+    let corpus = Corpus::load(&corpus_dir)?;
+    println!(
+        "corpus: {} distinct records from {} ({:.1} s); indexing {} documents",
+        corpus.records.len(),
+        corpus_dir.display(),
+        started.elapsed().as_secs_f64(),
+        args.docs
+    );
+
+    let temporary;
+    let index_dir = match &args.index {
+        Some(dir) => dir.clone(),
+        None => {
+            temporary = tempfile::tempdir()?;
+            temporary.path().join("index")
+        }
+    };
+    prepare_index(&index_dir, &corpus, args.docs)?;
+    let mix = mix::build(&corpus.records);
+    drop(corpus);
+
+    let mut service = Service::start(&index_dir, &corpus_dir, args.docs)?;
+    println!("service: pid {} on http://{}", service.pid(), service.addr);
+
+    let probe = probe(service.addr, &mix, 3)?;
+    load::run(
+        service.addr,
+        &mix,
+        args.connections,
+        Until::Elapsed(Duration::from_secs(args.warmup)),
+    )?;
+
+    let mut runs = Vec::new();
+    for n in 1..=args.runs {
+        let stats = load::run(
+            service.addr,
+            &mix,
+            args.connections,
+            Until::Elapsed(Duration::from_secs(args.duration)),
+        )?;
+        let all = stats.sorted(None);
+        println!(
+            "run {n}: {:>8.0} req/s  p50 {:>6.2} ms  p90 {:>6.2} ms  p99 {:>6.2} ms  failed {}",
+            stats.throughput(),
+            quantile_ms(&all, 0.5),
+            quantile_ms(&all, 0.9),
+            quantile_ms(&all, 0.99),
+            stats.failed()
+        );
+        runs.push(stats);
+    }
+    let memory = service.memory();
+
+    let swap = if args.no_swap {
+        None
+    } else {
+        Some(swap_run(&mut service, &mix, args.connections)?)
+    };
+    let memory_after_swap = service.memory();
+    service.stop();
+
+    report(
+        &args,
+        &runs,
+        &probe,
+        memory,
+        swap.as_ref(),
+        memory_after_swap,
+    );
+    Ok(())
+}
+
+/// `../shared/corpus` beside the repository.
+fn default_corpus() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus")
+}
+
+/// Reuses a live generation of at least `docs` documents in `dir`, or builds one.
+fn prepare_index(dir: &Path, corpus: &Corpus, docs: usize) -> Result<()> {
+    let store = indexer::IndexStore::open(dir)
+        .with_context(|| format!("cannot open the index folder {}", dir.display()))?;
+    if let Some(live) = store.current()?
+        && live.num_docs() >= docs as u64
+    {
+        println!(
+            "index: reusing {} ({} documents) in {}",
+            live.generation().unwrap_or("?"),
+            live.num_docs(),
+            dir.display()
+        );
+        return Ok(());
+    }
+    let started = Instant::now();
+    let stats = store.build_generation(corpus.repeated(docs))?;
+    let seconds = started.elapsed().as_secs_f64();
+    println!(
+        "index: built {} with {} documents in {:.1} s ({:.0} docs/s) in {}",
+        stats.generation,
+        stats.documents,
+        seconds,
+        stats.documents as f64 / seconds,
+        dir.display()
+    );
+    Ok(())
+}
+
+/// The service under test, in a child process.
+struct Service {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    lines: Receiver<String>,
+    addr: SocketAddr,
+}
+
+impl Service {
+    fn start(index: &Path, corpus: &Path, docs: usize) -> Result<Self> {
+        let mut command = Command::new(std::env::current_exe()?);
+        command
+            .arg("serve")
+            .arg("--index")
+            .arg(index)
+            .arg("--corpus")
+            .arg(corpus)
+            .arg("--docs")
+            .arg(docs.to_string())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit());
+        if std::env::var_os("RUST_LOG").is_none() {
+            command.env("RUST_LOG", "warn");
+        }
+        let mut child = command
+            .spawn()
+            .context("cannot start the service process")?;
+        let stdout = child.stdout.take().context("no stdout")?;
+        let (sender, lines) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if sender.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let stdin = child.stdin.take();
+        let mut service = Self {
+            child,
+            stdin,
+            lines,
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+        };
+        let line = service.wait_line(server::LISTENING, Duration::from_secs(300))?;
+        service.addr = line[server::LISTENING.len()..]
+            .trim()
+            .parse()
+            .context("bad listening address")?;
+        Ok(service)
+    }
+
+    fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Waits for a line of the child's output starting with `prefix`.
+    fn wait_line(&self, prefix: &str, timeout: Duration) -> Result<String> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) if line.starts_with(prefix) => return Ok(line),
+                Ok(line) if line.starts_with("rebuild failed") => bail!("the service says: {line}"),
+                Ok(_) => {}
+                Err(RecvTimeoutError::Timeout) => {
+                    bail!("no {prefix:?} from the service after {timeout:?}")
+                }
+                Err(RecvTimeoutError::Disconnected) => {
+                    bail!("the service exited before saying {prefix:?}")
+                }
+            }
+        }
+    }
+
+    fn send(&mut self, command: &str) -> Result<()> {
+        let stdin = self
+            .stdin
+            .as_mut()
+            .context("the service's input is closed")?;
+        writeln!(stdin, "{command}")?;
+        stdin.flush()?;
+        Ok(())
+    }
+
+    /// (peak, current) resident memory of the service, in KiB, from `/proc/<pid>/status`.
+    fn memory(&self) -> Option<(u64, u64)> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid())).ok()?;
+        let field = |name: &str| {
+            status
+                .lines()
+                .find(|l| l.starts_with(name))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse::<u64>().ok())
+        };
+        Some((field("VmHWM:")?, field("VmRSS:")?))
+    }
+
+    /// Closes the child's input (it then stops gracefully), killing it if it lingers.
+    fn stop(&mut self) {
+        self.stdin = None;
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Service {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+/// Unloaded latency: every query of the mix, one at a time, `rounds` times; all must succeed.
+fn probe(addr: SocketAddr, mix: &[Query], rounds: usize) -> Result<RunStats> {
+    let total = load::probe(addr, mix, rounds)?;
+    if total.failed() > 0 {
+        bail!(
+            "the service failed queries of the mix while idle: {:?}",
+            total.failure_samples
+        );
+    }
+    Ok(total)
+}
+
+/// What the swap phase measured.
+struct Swap {
+    stats: RunStats,
+    generation: String,
+    build_ms: u64,
+}
+
+/// Runs the load while the service builds a new generation and swaps it in.
+fn swap_run(service: &mut Service, mix: &[Query], connections: usize) -> Result<Swap> {
+    println!("swap: rebuilding the index inside the service while it is under load…");
+    let done = Arc::new(AtomicBool::new(false));
+    let (addr, owned_mix, flag) = (service.addr, mix.to_vec(), done.clone());
+    let loader =
+        std::thread::spawn(move || load::run(addr, &owned_mix, connections, Until::Flag(flag)));
+    std::thread::sleep(Duration::from_secs(1));
+    service.send("rebuild")?;
+    let line = service.wait_line(server::REBUILT, Duration::from_secs(3600));
+    // Keep the load on a little after the swap: requests on the new generation count too.
+    std::thread::sleep(Duration::from_secs(2));
+    done.store(true, Ordering::Relaxed);
+    let stats = loader
+        .join()
+        .map_err(|_| anyhow::anyhow!("the load thread panicked"))??;
+    let line = line?;
+    let mut parts = line[server::REBUILT.len()..].split_whitespace();
+    let generation = parts.next().unwrap_or_default().to_owned();
+    let build_ms = parts
+        .nth(1)
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_default();
+    let after = probe(service.addr, mix, 1)?;
+    println!(
+        "swap: {generation} live after {:.1} s; {} requests answered on it right after",
+        build_ms as f64 / 1000.0,
+        after.latencies.len()
+    );
+    Ok(Swap {
+        stats,
+        generation,
+        build_ms,
+    })
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+fn verdict(ok: bool) -> &'static str {
+    if ok { "ok" } else { "MISSED" }
+}
+
+fn report(
+    args: &BenchArgs,
+    runs: &[RunStats],
+    probe: &RunStats,
+    memory: Option<(u64, u64)>,
+    swap: Option<&Swap>,
+    memory_after_swap: Option<(u64, u64)>,
+) {
+    let per_run = |q: f64| {
+        median(
+            runs.iter()
+                .map(|r| quantile_ms(&r.sorted(None), q))
+                .collect(),
+        )
+    };
+    let throughput = median(runs.iter().map(RunStats::throughput).collect());
+    let (p50, p90, p99) = (per_run(0.5), per_run(0.9), per_run(0.99));
+    let failed: u64 = runs.iter().map(RunStats::failed).sum();
+    let requests: usize = runs.iter().map(|r| r.latencies.len()).sum();
+
+    println!();
+    println!(
+        "== tracuu load benchmark: {} documents, {} connections, {} × {} s runs (medians) ==",
+        args.docs, args.connections, args.runs, args.duration
+    );
+    println!("{:<28} {:>12} {:>10}", "measure", "value", "target");
+    println!(
+        "{:<28} {:>12.0} {:>10}",
+        "throughput (req/s)", throughput, ""
+    );
+    println!(
+        "{:<28} {:>12.2} {:>10}",
+        "p50 latency (ms)",
+        p50,
+        format!("< {TARGET_P50_MS} {}", verdict(p50 < TARGET_P50_MS))
+    );
+    println!("{:<28} {:>12.2} {:>10}", "p90 latency (ms)", p90, "");
+    println!(
+        "{:<28} {:>12.2} {:>10}",
+        "p99 latency (ms)",
+        p99,
+        format!("< {TARGET_P99_MS} {}", verdict(p99 < TARGET_P99_MS))
+    );
+    println!("{:<28} {:>12} {:>10}", "requests answered", requests, "");
+    println!("{:<28} {:>12} {:>10}", "failed requests", failed, "");
+    if let Some((peak, now)) = memory {
+        println!(
+            "{:<28} {:>12.1} {:>10}",
+            "server peak RSS (MiB)",
+            peak as f64 / 1024.0,
+            ""
+        );
+        println!(
+            "{:<28} {:>12.1} {:>10}",
+            "server RSS now (MiB)",
+            now as f64 / 1024.0,
+            ""
+        );
+    }
+    for run in runs {
+        for sample in &run.failure_samples {
+            println!("  failure: {sample}");
+        }
+    }
+
+    println!();
+    println!("-- by query kind (all runs under load; idle = one request at a time) --");
+    println!(
+        "{:<14} {:>8} {:>9} {:>9} {:>9} {:>9} {:>11}",
+        "kind", "requests", "p50 ms", "p90 ms", "p99 ms", "max ms", "idle p50 ms"
+    );
+    let merged: Vec<(QueryKind, u32)> = runs
+        .iter()
+        .flat_map(|r| r.latencies.iter().copied())
+        .collect();
+    let merged = RunStats {
+        latencies: merged,
+        ..RunStats::default()
+    };
+    for kind in QueryKind::ALL {
+        let values = merged.sorted(Some(kind));
+        let idle = probe.sorted(Some(kind));
+        println!(
+            "{:<14} {:>8} {:>9.2} {:>9.2} {:>9.2} {:>9.2} {:>11.2}",
+            kind.name(),
+            values.len(),
+            quantile_ms(&values, 0.5),
+            quantile_ms(&values, 0.9),
+            quantile_ms(&values, 0.99),
+            quantile_ms(&values, 1.0),
+            quantile_ms(&idle, 0.5)
+        );
+    }
+
+    if let Some(swap) = swap {
+        let all = swap.stats.sorted(None);
+        println!();
+        println!(
+            "-- during a reindex swap (load kept on from before the build to 2 s after the swap) --"
+        );
+        println!(
+            "{:<28} {:>12} {:>10}",
+            "new generation", swap.generation, ""
+        );
+        println!(
+            "{:<28} {:>12.1} {:>10}",
+            "build + swap (s)",
+            swap.build_ms as f64 / 1000.0,
+            ""
+        );
+        println!(
+            "{:<28} {:>12.1} {:>10}",
+            "load duration (s)",
+            swap.stats.elapsed.as_secs_f64(),
+            ""
+        );
+        println!(
+            "{:<28} {:>12.0} {:>10}",
+            "throughput (req/s)",
+            swap.stats.throughput(),
+            ""
+        );
+        println!(
+            "{:<28} {:>12.2} {:>10}",
+            "p50 latency (ms)",
+            quantile_ms(&all, 0.5),
+            ""
+        );
+        println!(
+            "{:<28} {:>12.2} {:>10}",
+            "p99 latency (ms)",
+            quantile_ms(&all, 0.99),
+            ""
+        );
+        println!("{:<28} {:>12} {:>10}", "requests answered", all.len(), "");
+        println!(
+            "{:<28} {:>12} {:>10}",
+            "failed requests",
+            swap.stats.failed(),
+            format!("= 0 {}", verdict(swap.stats.failed() == 0))
+        );
+        for sample in &swap.stats.failure_samples {
+            println!("  failure: {sample}");
+        }
+        if let Some((peak, now)) = memory_after_swap {
+            println!(
+                "{:<28} {:>12.1} {:>10}",
+                "server peak RSS (MiB)",
+                peak as f64 / 1024.0,
+                ""
+            );
+            println!(
+                "{:<28} {:>12.1} {:>10}",
+                "server RSS now (MiB)",
+                now as f64 / 1024.0,
+                ""
+            );
+        }
+    }
+}
