@@ -190,7 +190,13 @@ pub fn surt(url: &str) -> String {
         key.push_str(&format!(":{port}"));
     }
     key.push(')');
-    key.push_str(&u.path().to_lowercase());
+    // Like the Python `surt` package that pywb and cdxj-indexer use: a trailing slash is
+    // dropped (except for the root), so both sides compute the same key for a lookup.
+    let path = u.path().to_lowercase();
+    key.push_str(match path.strip_suffix('/') {
+        Some(trimmed) if !trimmed.is_empty() => trimmed,
+        _ => &path,
+    });
     if let Some(q) = u.query() {
         let mut pairs: Vec<&str> = q.split('&').filter(|p| !p.is_empty()).collect();
         pairs.sort_unstable();
@@ -291,5 +297,9 @@ mod tests {
             "vn,gov,laichau,thanuyen)/news/a-1.html?a=1&b=2"
         );
         assert_eq!(surt("http://127.0.0.1:8080/"), "1,0,0,127:8080)/");
+        assert_eq!(
+            surt("https://thanuyen.laichau.gov.vn/laws/detail/A-88/"),
+            "vn,gov,laichau,thanuyen)/laws/detail/a-88"
+        );
     }
 }
