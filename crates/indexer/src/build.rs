@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use crawler::Record;
+use tantivy::indexer::NoMergePolicy;
 use tantivy::{Index, IndexSettings, TantivyDocument, Term};
 
 use crate::analyzer::register_analyzers;
@@ -44,6 +45,9 @@ pub(crate) fn write_records(
         .unwrap_or(1);
     let mut writer = index
         .writer_with_num_threads::<TantivyDocument>(threads, threads * WRITER_MEMORY_PER_THREAD)?;
+    // No background merges: they would race with the explicit merge below (which then fails
+    // with "segments that were merged could not be found" on large builds).
+    writer.set_merge_policy(Box::new(NoMergePolicy));
     let mut count = 0;
     for record in records {
         writer.delete_term(Term::from_field_text(fields.id, &record.id));

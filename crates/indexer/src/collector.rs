@@ -10,6 +10,7 @@ use std::collections::{BinaryHeap, HashMap};
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
+use tantivy::query::Weight;
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
 use crate::api::{FacetCount, Facets, Sort};
@@ -105,6 +106,9 @@ pub(crate) struct Gather {
     pub(crate) sort: Sort,
     pub(crate) after: Option<SortKey>,
     pub(crate) facets: bool,
+    /// Relevance order only: let the query skip documents that cannot enter the top `k`
+    /// (block-WAND on pure term unions). `total` and facets then count only what was seen.
+    pub(crate) prune: bool,
 }
 
 /// Per-segment facet counters (by term ordinal, resolved to strings at harvest).
@@ -218,7 +222,40 @@ impl Collector for Gather {
     }
 
     fn requires_scoring(&self) -> bool {
-        self.sort == Sort::Relevance
+        self.sort == Sort::Relevance && self.k > 0
+    }
+
+    fn collect_segment(
+        &self,
+        weight: &dyn Weight,
+        segment_ord: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<SegmentFruit> {
+        let mut segment = self.for_segment(segment_ord, reader)?;
+        let alive = reader.alive_bitset();
+        if self.prune && self.requires_scoring() {
+            weight.for_each_pruning(Score::MIN, reader, &mut |doc, score| {
+                if alive.is_none_or(|a| a.is_alive(doc)) {
+                    segment.collect(doc, score);
+                }
+                segment.threshold()
+            })?;
+        } else if self.requires_scoring() {
+            weight.for_each(reader, &mut |doc, score| {
+                if alive.is_none_or(|a| a.is_alive(doc)) {
+                    segment.collect(doc, score);
+                }
+            })?;
+        } else {
+            weight.for_each_no_score(reader, &mut |docs| {
+                for &doc in docs {
+                    if alive.is_none_or(|a| a.is_alive(doc)) {
+                        segment.collect(doc, 0.0);
+                    }
+                }
+            })?;
+        }
+        Ok(segment.harvest())
     }
 
     fn merge_fruits(&self, fruits: Vec<SegmentFruit>) -> tantivy::Result<Gathered> {
@@ -270,6 +307,27 @@ fn sorted(counts: HashMap<String, u64>) -> Vec<FacetCount> {
         .collect();
     list.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
     list
+}
+
+impl GatherSegment {
+    /// The score a document must reach to still enter the top `k` (relevance order): just
+    /// below the worst kept score, so ties (broken by id) still compete.
+    fn threshold(&self) -> Score {
+        if self.k == 0 || self.heap.len() < self.k {
+            return Score::MIN;
+        }
+        match self.heap.peek() {
+            Some(worst) => {
+                let score = worst.key.primary as Score;
+                if score > 0.0 {
+                    f32::from_bits(score.to_bits() - 1)
+                } else {
+                    Score::MIN
+                }
+            }
+            None => Score::MIN,
+        }
+    }
 }
 
 impl SegmentCollector for GatherSegment {

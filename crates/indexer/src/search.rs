@@ -1,12 +1,15 @@
 //! Searching one index generation: query planning (tiers R14, document numbers R10, phrases,
 //! exclusions, `OR`, long queries), filters, sorting, cursors, facets, hits and snippets.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::ops::Bound;
 use std::path::Path;
 use std::sync::Arc;
 
+use chrono::NaiveDate;
 use crawler::{Kind, Record};
+use serde::Deserialize;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RangeQuery,
     TermQuery,
@@ -15,12 +18,12 @@ use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
 
 use crate::analyzer::{Form, Syllable, analyze, bigram};
-use crate::api::{Hit, SearchRequest, SearchResults, Status};
+use crate::api::{Hit, SearchRequest, SearchResults, Sort, Status};
 use crate::collector::{Gather, Gathered, SortKey};
 use crate::error::{Error, Result};
 use crate::reading;
 use crate::schema::{Fields, days, keyword};
-use crate::snippet::snippet;
+use crate::snippet::{SCAN_BYTES, prefix, snippet};
 use crate::understand::{self, Item, NumberQuery};
 use vietnamese::abbreviations::{Direction, expand};
 use vietnamese::restore::Restorer;
@@ -77,7 +80,11 @@ impl std::fmt::Debug for SearchIndex {
 
 /// A planned query: the Tantivy query plus what snippets and hits need.
 struct Plan {
+    /// The scored query (every tier, bigrams, phrases on exact fields).
     query: Box<dyn Query>,
+    /// The same set of documents with the cheapest query that finds them (folded forms only,
+    /// no bigrams, no scoring bonuses): used for the total, facets and date orders.
+    matching: Box<dyn Query>,
     /// True when the query required all its words and relaxing that could find more.
     relaxable: bool,
     highlight: HashSet<String>,
@@ -171,11 +178,11 @@ impl SearchIndex {
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
         let searcher = self.reader.searcher();
         let mut plan = self.plan(request, true)?;
-        let mut gathered = self.gather(&searcher, plan.query, request)?;
+        let mut gathered = self.gather(&searcher, &plan, request)?;
         if gathered.total == 0 && plan.relaxable {
             // No record has every word: rank records by the words they do have.
             plan = self.plan(request, false)?;
-            gathered = self.gather(&searcher, plan.query, request)?;
+            gathered = self.gather(&searcher, &plan, request)?;
         }
         let Plan {
             highlight,
@@ -204,8 +211,12 @@ impl SearchIndex {
         };
         let mut hits = Vec::with_capacity(page.len());
         for candidate in page {
-            let record = self.record(&searcher, candidate.address)?;
-            hits.push(hit(record, candidate.score, &highlight, &numbers));
+            let doc: TantivyDocument = searcher.doc(candidate.address)?;
+            let json = doc
+                .get_first(self.fields.record)
+                .and_then(|v| v.as_str())
+                .unwrap_or("");
+            hits.push(hit(json, candidate.score, &highlight, &numbers)?);
         }
         Ok(SearchResults {
             total: gathered.total,
@@ -237,50 +248,114 @@ impl SearchIndex {
         Ok((after, window))
     }
 
-    /// Runs one query with the request's filters, order, cursor and facets.
+    /// Runs one plan with the request's filters, order, cursor and facets: the total and facets
+    /// from the cheap matching query, the top hits by relevance from the scored query with
+    /// pruning (or, for date orders, everything in the one cheap pass).
     fn gather(
         &self,
         searcher: &Searcher,
-        query: Box<dyn Query>,
+        plan: &Plan,
         request: &SearchRequest,
     ) -> Result<Gathered> {
-        let query = self.with_filters(query, request)?;
         let (after, window) = self.window(request)?;
-        let collector = Gather {
-            k: if request.limit == 0 { 0 } else { window + 1 },
+        let k = if request.limit == 0 { 0 } else { window + 1 };
+        let matching = self.with_filters(plan.matching.box_clone(), request)?;
+        if request.sort != Sort::Relevance {
+            let collector = Gather {
+                k,
+                sort: request.sort,
+                after,
+                facets: request.facets,
+                prune: false,
+            };
+            return Ok(searcher.search(matching.as_ref(), &collector)?);
+        }
+        let counted = Gather {
+            k: 0,
             sort: request.sort,
-            after,
+            after: None,
             facets: request.facets,
+            prune: false,
         };
-        Ok(searcher.search(query.as_ref(), &collector)?)
+        let mut gathered = searcher.search(matching.as_ref(), &counted)?;
+        if k > 0 && gathered.total > 0 {
+            let query = self.with_filters(plan.query.box_clone(), request)?;
+            let top = Gather {
+                k,
+                sort: request.sort,
+                after,
+                facets: false,
+                prune: true,
+            };
+            gathered.top = searcher.search(query.as_ref(), &top)?.top;
+        }
+        Ok(gathered)
     }
 }
 
-fn hit(record: Record, score: f32, highlight: &HashSet<String>, numbers: &NumberQuery) -> Hit {
-    let text = if record.lead.trim().is_empty() {
-        record.body.clone()
-    } else if record.body.trim().is_empty() {
-        record.lead.clone()
+/// The parts of a stored record a hit needs, borrowed from the stored JSON where possible (the
+/// rest of the record is skipped, not decoded).
+#[derive(Deserialize)]
+struct StoredHit<'a> {
+    #[serde(borrow)]
+    id: Cow<'a, str>,
+    kind: Kind,
+    #[serde(borrow)]
+    title: Cow<'a, str>,
+    #[serde(borrow)]
+    url: Cow<'a, str>,
+    #[serde(default, borrow)]
+    lead: Cow<'a, str>,
+    #[serde(default, borrow)]
+    body: Cow<'a, str>,
+    #[serde(default)]
+    date: Option<NaiveDate>,
+    #[serde(default, borrow)]
+    doc_number: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    issuer: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    doc_type: Option<Cow<'a, str>>,
+}
+
+fn hit(json: &str, score: f32, highlight: &HashSet<String>, numbers: &NumberQuery) -> Result<Hit> {
+    let record: StoredHit<'_> =
+        serde_json::from_str(json).map_err(|source| Error::StoredRecord {
+            id: json.chars().take(80).collect(),
+            source,
+        })?;
+    // The snippet only ever looks at the first SCAN_BYTES bytes of lead + body.
+    let lead = record.lead.trim();
+    let body = record.body.trim();
+    let text: Cow<'_, str> = if lead.is_empty() {
+        Cow::Borrowed(prefix(&record.body, SCAN_BYTES))
+    } else if body.is_empty() || record.lead.len() >= SCAN_BYTES {
+        Cow::Borrowed(prefix(&record.lead, SCAN_BYTES))
     } else {
-        format!("{}\n\n{}", record.lead, record.body)
+        let rest = SCAN_BYTES - record.lead.len();
+        Cow::Owned(format!(
+            "{}\n\n{}",
+            record.lead,
+            prefix(&record.body, rest.saturating_sub(2))
+        ))
     };
     let number_match = record
         .doc_number
         .as_deref()
         .is_some_and(|n| numbers.matches(n));
-    Hit {
+    Ok(Hit {
         snippet: snippet(&text, highlight),
-        id: record.id,
+        id: record.id.into_owned(),
         kind: record.kind,
-        title: record.title,
-        url: record.url,
+        title: record.title.into_owned(),
+        url: record.url.into_owned(),
         date: record.date,
-        doc_number: record.doc_number,
+        doc_number: record.doc_number.map(Cow::into_owned),
         score,
-        issuer: record.issuer,
-        doc_type: record.doc_type,
+        issuer: record.issuer.map(Cow::into_owned),
+        doc_type: record.doc_type.map(Cow::into_owned),
         number_match,
-    }
+    })
 }
 
 impl SearchIndex {
@@ -311,8 +386,13 @@ impl SearchIndex {
         let mut shown: Vec<String> = Vec::new();
 
         let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut match_alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for group in &parsed.groups {
             let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            // The same group for counting: folded forms only. Optional clauses are left out
+            // when a clause is required (they change scores, not the matching set), and
+            // bigrams always (a bigram match implies both syllables match).
+            let mut match_clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
             // Consecutive bare words form one run (for bigrams, Telex and restoration).
             let mut run: Vec<&str> = Vec::new();
             let mut runs: Vec<String> = Vec::new();
@@ -330,6 +410,9 @@ impl SearchIndex {
                         shown.push(format!("\"{phrase}\""));
                         if let Some(query) = self.phrase_query(&syllables) {
                             clauses.push((Occur::Must, query));
+                        }
+                        if let Some(query) = self.phrase_match(&syllables) {
+                            match_clauses.push((Occur::Must, query));
                         }
                     }
                 }
@@ -362,6 +445,13 @@ impl SearchIndex {
                     // An acronym's expansions are alternatives of the acronym itself, so a
                     // query that requires every word still finds the spelled-out form.
                     let folded = Form::Folded.apply(&s.text);
+                    let own_expansions: Vec<&str> = expansions
+                        .iter()
+                        .filter(|e| {
+                            e.direction == Direction::AcronymToPhrase && e.matched == folded
+                        })
+                        .map(|e| e.replacement.as_str())
+                        .collect();
                     let own: Vec<Box<dyn Query>> = expansions
                         .iter()
                         .filter(|e| {
@@ -369,9 +459,17 @@ impl SearchIndex {
                         })
                         .filter_map(|e| self.expansion_query(&e.replacement, e.weight))
                         .collect();
+                    let own_match: Vec<Box<dyn Query>> = own_expansions
+                        .iter()
+                        .filter_map(|r| self.phrase_match(&analyze(r, Form::Exact)))
+                        .collect();
                     clauses.push((
                         word_occur,
                         self.syllable_query(&s.text, weight, alternative, own),
+                    ));
+                    match_clauses.push((
+                        word_occur,
+                        self.syllable_match(&s.text, alternative, own_match),
                     ));
                     relaxable |= word_occur == Occur::Must;
                 }
@@ -381,6 +479,12 @@ impl SearchIndex {
                     }
                     if let Some(query) = self.expansion_query(&e.replacement, e.weight) {
                         clauses.push((Occur::Should, query));
+                    }
+                    if word_occur == Occur::Should
+                        && let Some(query) =
+                            self.phrase_match(&analyze(&e.replacement, Form::Exact))
+                    {
+                        match_clauses.push((Occur::Should, query));
                     }
                 }
                 for (i, pair) in syllables.windows(2).enumerate() {
@@ -399,29 +503,43 @@ impl SearchIndex {
             if !clauses.is_empty() {
                 alternatives.push((Occur::Should, Box::new(BooleanQuery::new(clauses))));
             }
+            if match_clauses.iter().any(|(o, _)| *o == Occur::Must) {
+                match_clauses.retain(|(o, _)| *o == Occur::Must);
+            }
+            if !match_clauses.is_empty() {
+                match_alternatives
+                    .push((Occur::Should, Box::new(BooleanQuery::new(match_clauses))));
+            }
         }
 
-        for key in &numbers.full {
-            alternatives.push((Occur::Should, number_clause(f.docno, key, S_NUMBER_FULL)));
-        }
-        for key in &numbers.num_type {
-            alternatives.push((
-                Occur::Should,
-                number_clause(f.docno_num_type, key, S_NUMBER_PART),
-            ));
-        }
-        for key in &numbers.num_issuer {
-            alternatives.push((
-                Occur::Should,
-                number_clause(f.docno_num_issuer, key, S_NUMBER_PART),
-            ));
+        for (field, keys, score) in [
+            (f.docno, &numbers.full, S_NUMBER_FULL),
+            (f.docno_num_type, &numbers.num_type, S_NUMBER_PART),
+            (f.docno_num_issuer, &numbers.num_issuer, S_NUMBER_PART),
+        ] {
+            for key in keys {
+                alternatives.push((Occur::Should, number_clause(field, key, score)));
+                match_alternatives.push((
+                    Occur::Should,
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(field, key),
+                        IndexRecordOption::Basic,
+                    )),
+                ));
+            }
         }
 
         let mut top: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut match_top: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         if alternatives.is_empty() {
             top.push((Occur::Must, Box::new(AllQuery)));
         } else {
             top.push((Occur::Must, Box::new(BooleanQuery::new(alternatives))));
+        }
+        if match_alternatives.is_empty() {
+            match_top.push((Occur::Must, Box::new(AllQuery)));
+        } else {
+            match_top.push((Occur::Must, Box::new(BooleanQuery::new(match_alternatives))));
         }
         for item in &parsed.excluded {
             let text = match item {
@@ -429,11 +547,13 @@ impl SearchIndex {
             };
             let syllables = analyze(text, Form::Exact);
             if let Some(query) = self.exclusion_query(&syllables) {
+                match_top.push((Occur::MustNot, query.box_clone()));
                 top.push((Occur::MustNot, query));
             }
         }
         Ok(Plan {
             query: Box::new(BooleanQuery::new(top)),
+            matching: Box::new(BooleanQuery::new(match_top)),
             relaxable: relaxable && syllable_count > 1,
             highlight,
             interpreted: interpreted.then(|| {
@@ -495,6 +615,65 @@ impl SearchIndex {
             Box::new(BoostQuery::new(query, weight))
         } else {
             query
+        }
+    }
+
+    /// The documents [`Self::syllable_query`] finds, with the fewest clauses: every tier's term
+    /// folds to the folded term, so the folded fields (and the reading's folded form) suffice.
+    fn syllable_match(
+        &self,
+        exact: &str,
+        reading: Option<&str>,
+        expansions: Vec<Box<dyn Query>>,
+    ) -> Box<dyn Query> {
+        let f = &self.fields;
+        let folded = Form::Folded.apply(exact);
+        let mut terms = vec![folded.clone()];
+        if let Some(reading) = reading.filter(|r| *r != exact) {
+            let reading_folded = Form::Folded.apply(reading);
+            if reading_folded != folded {
+                terms.push(reading_folded);
+            }
+        }
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for term in &terms {
+            for field in [f.title_folded, f.text_folded] {
+                clauses.push((
+                    Occur::Should,
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(field, term),
+                        IndexRecordOption::Basic,
+                    )),
+                ));
+            }
+        }
+        clauses.extend(expansions.into_iter().map(|q| (Occur::Should, q)));
+        Box::new(BooleanQuery::new(clauses))
+    }
+
+    /// The documents [`Self::phrase_query`] finds: the folded phrase (an exact-form phrase
+    /// match is also a folded one).
+    fn phrase_match(&self, syllables: &[Syllable]) -> Option<Box<dyn Query>> {
+        let f = &self.fields;
+        match syllables {
+            [] => None,
+            [single] => Some(self.syllable_match(&single.text, None, Vec::new())),
+            many => {
+                let folded: Vec<String> =
+                    many.iter().map(|s| Form::Folded.apply(&s.text)).collect();
+                let phrase = |field: Field| -> Box<dyn Query> {
+                    Box::new(PhraseQuery::new(
+                        folded
+                            .iter()
+                            .map(|w| Term::from_field_text(field, w))
+                            .collect(),
+                    ))
+                };
+                Some(Box::new(BooleanQuery::new(vec![
+                    (Occur::Should, phrase(f.title_folded)),
+                    (Occur::Should, phrase(f.text_folded)),
+                ])))
+            }
         }
     }
 

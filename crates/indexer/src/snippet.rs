@@ -4,15 +4,16 @@
 //! Matching is done on folded forms (so `nghi quyet` highlights `Nghị quyết`); all text that
 //! came from the crawl is escaped, so a crawled `<script>` stays visible text.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
 
-use crate::analyzer::{Form, analyze};
+use crate::analyzer::{Form, MAX_TOKEN_BYTES};
 
 /// How many syllables a snippet shows.
 const WINDOW: usize = 30;
 /// Only this many leading bytes of a text are searched for the best window (keeps snippets
 /// cheap on very long bodies).
-const SCAN_BYTES: usize = 6_000;
+pub(crate) const SCAN_BYTES: usize = 6_000;
 
 /// Escapes text for HTML element content and attribute values.
 pub fn escape_html(text: &str) -> String {
@@ -32,34 +33,35 @@ pub fn escape_html(text: &str) -> String {
 
 /// Builds a snippet of `text` highlighting syllables whose folded form is in `terms`.
 ///
-/// Whitespace runs (line breaks included) are collapsed to single spaces.
+/// Whitespace runs (line breaks included) are collapsed to single spaces. Only the first
+/// [`SCAN_BYTES`] bytes are looked at; a token is folded in full (as the analyzer does) only
+/// when a cheap per-character fold says it may be one of `terms`.
 pub(crate) fn snippet(text: &str, terms: &HashSet<String>) -> String {
-    let text = if text.len() > SCAN_BYTES {
-        let mut end = SCAN_BYTES;
-        while !text.is_char_boundary(end) {
-            end -= 1;
-        }
-        &text[..end]
-    } else {
-        text
-    };
-    let syllables = analyze(text, Form::Folded);
+    let text = prefix(text, SCAN_BYTES);
+    let matcher = Matcher::new(terms);
+    let syllables = scan(text, &matcher);
     if syllables.is_empty() {
         return String::new();
     }
-    let matched: Vec<bool> = syllables.iter().map(|s| terms.contains(&s.text)).collect();
     // Best window: most distinct matched terms, then most matches, earliest first. Each
     // window starts a little before a match, so the reader sees some context.
     let last_start = syllables.len().saturating_sub(WINDOW);
     let mut best = (0usize, 0usize, 0usize);
-    for (at, _) in matched.iter().enumerate().filter(|(_, m)| **m) {
+    let mut distinct: Vec<usize> = Vec::new();
+    for (at, _) in syllables
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.term.is_some())
+    {
         let start = at.saturating_sub(3).min(last_start);
         let end = (start + WINDOW).min(syllables.len());
-        let mut distinct = HashSet::new();
+        distinct.clear();
         let mut count = 0;
-        for i in start..end {
-            if matched[i] {
-                distinct.insert(syllables[i].text.as_str());
+        for s in &syllables[start..end] {
+            if let Some(term) = s.term {
+                if !distinct.contains(&term) {
+                    distinct.push(term);
+                }
                 count += 1;
             }
         }
@@ -74,11 +76,10 @@ pub(crate) fn snippet(text: &str, terms: &HashSet<String>) -> String {
         out.push_str("… ");
     }
     let mut cursor = syllables[start].start;
-    for i in start..end {
-        let s = &syllables[i];
+    for s in &syllables[start..end] {
         push_collapsed(&mut out, &text[cursor..s.start]);
         let word = escape_html(&text[s.start..s.end]);
-        if matched[i] {
+        if s.term.is_some() {
             out.push_str("<mark>");
             out.push_str(&word);
             out.push_str("</mark>");
@@ -96,6 +97,156 @@ pub(crate) fn snippet(text: &str, terms: &HashSet<String>) -> String {
     out.push_str(&escape_html(&tail));
     if end < syllables.len() {
         out.push_str(" …");
+    }
+    out
+}
+
+/// The longest prefix of `text` of at most `bytes` bytes that ends on a character boundary.
+pub(crate) fn prefix(text: &str, bytes: usize) -> &str {
+    if text.len() <= bytes {
+        return text;
+    }
+    let mut end = bytes;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+/// One syllable of the scanned text: its byte range and, when it matches, the index of the
+/// matched term.
+struct Scanned {
+    start: usize,
+    end: usize,
+    term: Option<usize>,
+}
+
+/// Matches raw tokens against folded terms: a cheap per-character key first (marks stripped,
+/// lowercase, `y` read as `i`), the analyzer's full fold only for tokens whose key matches.
+struct Matcher<'a> {
+    /// `(coarse key, term)` pairs.
+    keys: Vec<(String, &'a str)>,
+}
+
+impl<'a> Matcher<'a> {
+    fn new(terms: &'a HashSet<String>) -> Self {
+        let keys = terms
+            .iter()
+            .map(|t| {
+                let mut key = String::new();
+                coarse_key(t, &mut key);
+                (key, t.as_str())
+            })
+            .collect();
+        Self { keys }
+    }
+
+    /// The index (in `keys`) of the term `token` folds to, if any.
+    fn find(&self, token: &str, key: &mut String) -> Option<usize> {
+        if !coarse_key(token, key) {
+            // A character the cheap fold cannot vouch for: fold properly.
+            return self.index_of(&Form::Folded.apply(&vietnamese::normalize(token)));
+        }
+        if !self.keys.iter().any(|(k, _)| k == key) {
+            return None;
+        }
+        let folded = Form::Folded.apply(&vietnamese::normalize(token));
+        self.index_of(&folded)
+    }
+
+    fn index_of(&self, folded: &str) -> Option<usize> {
+        self.keys.iter().position(|(_, t)| *t == folded)
+    }
+}
+
+/// Writes the coarse key of `token` into `key`; false when the token holds a character the
+/// table does not know (the caller then folds it properly).
+fn coarse_key(token: &str, key: &mut String) -> bool {
+    key.clear();
+    for c in token.chars() {
+        if c.is_ascii() {
+            let c = c.to_ascii_lowercase();
+            key.push(if c == 'y' { 'i' } else { c });
+        } else if is_invisible(c) || vietnamese_combining(c) {
+            continue;
+        } else if let Some(folded) = fold_table().get(&c) {
+            key.push_str(folded);
+        } else {
+            return false;
+        }
+    }
+    true
+}
+
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}'
+    )
+}
+
+fn vietnamese_combining(c: char) -> bool {
+    matches!(c, '\u{0300}'..='\u{036F}')
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric()
+        || matches!(c, '\u{0300}'..='\u{036F}' | '\u{1AB0}'..='\u{1AFF}' | '\u{1DC0}'..='\u{1DFF}' | '\u{20D0}'..='\u{20FF}' | '\u{FE20}'..='\u{FE2F}')
+}
+
+/// The coarse fold of every Latin letter with marks (Vietnamese included) and of full-width
+/// ASCII, computed once with the analyzer's own fold.
+fn fold_table() -> &'static HashMap<char, String> {
+    static TABLE: OnceLock<HashMap<char, String>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let ranges = [
+            '\u{00C0}'..='\u{024F}',
+            '\u{1E00}'..='\u{1EFF}',
+            '\u{FF01}'..='\u{FF5E}',
+        ];
+        let mut table = HashMap::new();
+        for c in ranges.into_iter().flatten() {
+            let folded: String = vietnamese::fold(c.encode_utf8(&mut [0; 4]))
+                .chars()
+                .map(|f| if f == 'y' { 'i' } else { f })
+                .collect();
+            if folded.chars().all(|f| f.is_ascii_alphanumeric()) && !folded.is_empty() {
+                table.insert(c, folded);
+            }
+        }
+        table
+    })
+}
+
+/// Splits text into syllables as [`crate::analyzer::analyze`] does (maximal runs of letters,
+/// digits and combining marks, invisible joiners inside; over-long tokens left out), marking
+/// the ones that match.
+fn scan(text: &str, matcher: &Matcher<'_>) -> Vec<Scanned> {
+    let mut out = Vec::with_capacity(text.len() / 5 + 1);
+    let mut key = String::new();
+    let mut push = |start: usize, end: usize, out: &mut Vec<Scanned>| {
+        if end - start >= MAX_TOKEN_BYTES {
+            return;
+        }
+        let term = matcher.find(&text[start..end], &mut key);
+        out.push(Scanned { start, end, term });
+    };
+    let mut start: Option<usize> = None;
+    let mut last_end = 0;
+    for (i, c) in text.char_indices() {
+        if is_word_char(c) {
+            if start.is_none() {
+                start = Some(i);
+            }
+            last_end = i + c.len_utf8();
+        } else if is_invisible(c) && start.is_some() {
+            // A joiner: part of the token if a word character follows.
+        } else if let Some(s) = start.take() {
+            push(s, last_end, &mut out);
+        }
+    }
+    if let Some(s) = start {
+        push(s, last_end, &mut out);
     }
     out
 }
@@ -150,6 +301,40 @@ mod tests {
         let s = snippet(&text, &terms(&["dich"]));
         assert!(s.starts_with("… "), "{s}");
         assert!(s.contains("<mark>đích</mark>"), "{s}");
+    }
+
+    #[test]
+    fn cheap_matching_agrees_with_the_analyzer() {
+        // Decomposed marks, upper case, i/y spellings and old-style tone placement all match
+        // exactly the words the analyzer folds to a query term, and nothing else.
+        let text = "Nghi\u{0323} QUYẾT Kỹ thuật kĩ năng hoà bình ky niem tin";
+        let words = ["nghị", "quyết", "kỹ", "hòa"];
+        let wanted: HashSet<String> = words.iter().map(|w| Form::Folded.apply(w)).collect();
+        let s = snippet(text, &wanted);
+        for expected in [
+            "<mark>Nghi\u{0323}</mark>",
+            "<mark>QUYẾT</mark>",
+            "<mark>Kỹ</mark>",
+            "<mark>kĩ</mark>",
+            "<mark>hoà</mark>",
+            "<mark>ky</mark>",
+        ] {
+            assert!(s.contains(expected), "{expected} in {s}");
+        }
+        for plain in ["thuật", "năng", "bình", "niem", "tin"] {
+            assert!(
+                !s.contains(&format!("<mark>{plain}</mark>")),
+                "{plain} in {s}"
+            );
+        }
+        let analyzed: Vec<bool> = crate::analyzer::analyze(text, Form::Folded)
+            .iter()
+            .map(|t| wanted.contains(&t.text))
+            .collect();
+        assert_eq!(
+            s.matches("<mark>").count(),
+            analyzed.iter().filter(|m| **m).count()
+        );
     }
 
     #[test]
