@@ -210,8 +210,15 @@ fn open_or_build(
     corpus: &Path,
     docs: usize,
 ) -> Result<SearchIndex, Box<dyn std::error::Error>> {
+    let opened = Instant::now();
     let store = match IndexStore::open(root) {
-        Ok(store) => store,
+        Ok(store) => {
+            println!(
+                "search bench: opening the store took {:.2}s",
+                opened.elapsed().as_secs_f64()
+            );
+            store
+        }
         Err(e) => {
             println!("search bench: existing store unusable ({e}); rebuilding");
             std::fs::remove_dir_all(root)?;

@@ -10,6 +10,7 @@ mod api;
 mod build;
 mod collector;
 mod error;
+mod flat;
 mod import;
 mod reading;
 mod schema;

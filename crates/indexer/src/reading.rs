@@ -5,8 +5,6 @@
 //! exact-form text fields, syllable-pair document frequencies from the exact bigram field. So
 //! every generation carries its own statistics and nothing extra is stored beside it.
 
-use std::collections::HashMap;
-
 use tantivy::Searcher;
 use tantivy::schema::Field;
 use vietnamese::restore::Restorer;
@@ -19,16 +17,18 @@ use crate::schema::Fields;
 const MIN_BIGRAM_DOCS: u32 = 2;
 
 /// Builds a restorer from the index's syllable and bigram document frequencies.
+///
+/// Terms are streamed straight into the restorer (which adds up repeated entries, so several
+/// segments are fine): no intermediate map of millions of pairs.
 pub(crate) fn learn(searcher: &Searcher, fields: &Fields) -> Result<Restorer> {
-    let mut unigrams: HashMap<String, u64> = HashMap::new();
+    let mut restorer = Restorer::new();
     for field in [fields.title_exact, fields.text_exact] {
         for_each_term(searcher, field, 1, &mut |term, docs| {
             if term.chars().all(char::is_alphabetic) {
-                *unigrams.entry(term.to_owned()).or_default() += u64::from(docs);
+                restorer.add_unigram(term, u64::from(docs));
             }
         })?;
     }
-    let mut bigrams: HashMap<(String, String), u64> = HashMap::new();
     for_each_term(
         searcher,
         fields.bigram_exact,
@@ -38,13 +38,12 @@ pub(crate) fn learn(searcher: &Searcher, fields: &Fields) -> Result<Restorer> {
                 && first.chars().all(char::is_alphabetic)
                 && second.chars().all(char::is_alphabetic)
             {
-                *bigrams
-                    .entry((first.to_owned(), second.to_owned()))
-                    .or_default() += u64::from(docs);
+                restorer.add_bigram(first, second, u64::from(docs));
             }
         },
     )?;
-    Ok(Restorer::from_counts(unigrams, bigrams))
+    restorer.finish();
+    Ok(restorer)
 }
 
 fn for_each_term(

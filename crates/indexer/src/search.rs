@@ -21,6 +21,7 @@ use crate::analyzer::{Form, Syllable, analyze, bigram};
 use crate::api::{Hit, SearchRequest, SearchResults, Sort, Status};
 use crate::collector::{Gather, Gathered, SortKey};
 use crate::error::{Error, Result};
+use crate::flat::{WeightedTerm, flatten};
 use crate::reading;
 use crate::schema::{Fields, days, keyword};
 use crate::snippet::{SCAN_BYTES, prefix, snippet};
@@ -461,7 +462,7 @@ impl SearchIndex {
                         .collect();
                     let own_match: Vec<Box<dyn Query>> = own_expansions
                         .iter()
-                        .filter_map(|r| self.phrase_match(&analyze(r, Form::Exact)))
+                        .filter_map(|r| self.expansion_match(r))
                         .collect();
                     clauses.push((
                         word_occur,
@@ -481,8 +482,7 @@ impl SearchIndex {
                         clauses.push((Occur::Should, query));
                     }
                     if word_occur == Occur::Should
-                        && let Some(query) =
-                            self.phrase_match(&analyze(&e.replacement, Form::Exact))
+                        && let Some(query) = self.expansion_match(&e.replacement)
                     {
                         match_clauses.push((Occur::Should, query));
                     }
@@ -521,10 +521,7 @@ impl SearchIndex {
                 alternatives.push((Occur::Should, number_clause(field, key, score)));
                 match_alternatives.push((
                     Occur::Should,
-                    Box::new(TermQuery::new(
-                        Term::from_field_text(field, key),
-                        IndexRecordOption::Basic,
-                    )),
+                    Box::new(WeightedTerm::matching(Term::from_field_text(field, key))),
                 ));
             }
         }
@@ -551,9 +548,19 @@ impl SearchIndex {
                 top.push((Occur::MustNot, query));
             }
         }
+        // A pure union (long queries without phrases, numbers or exclusions) becomes one flat
+        // union of terms: same scores and documents, but block-WAND for the top hits.
+        let finish = |top: Vec<(Occur, Box<dyn Query>)>| -> Box<dyn Query> {
+            if let [(Occur::Must, only)] = top.as_slice()
+                && let Some(flat) = flatten(only.as_ref())
+            {
+                return flat;
+            }
+            Box::new(BooleanQuery::new(top))
+        };
         Ok(Plan {
-            query: Box::new(BooleanQuery::new(top)),
-            matching: Box::new(BooleanQuery::new(match_top)),
+            query: finish(top),
+            matching: finish(match_top),
             relaxable: relaxable && syllable_count > 1,
             highlight,
             interpreted: interpreted.then(|| {
@@ -578,8 +585,10 @@ impl SearchIndex {
         let folded = Form::Folded.apply(exact);
         let toneless = folded == exact;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        // The syllable's weight goes into each term (the same score as boosting the union), so
+        // a long query stays a flat union of terms (see `flat`).
         let mut add = |field: Field, text: &str, boost: f32| {
-            clauses.push((Occur::Should, term_query(field, text, boost)));
+            clauses.push((Occur::Should, term_query(field, text, boost * weight)));
         };
         if !toneless {
             let variant = Form::Variant.apply(exact);
@@ -609,13 +618,15 @@ impl SearchIndex {
         }
         add(f.title_folded, &folded, W_FOLDED * W_TITLE);
         add(f.text_folded, &folded, W_FOLDED);
-        clauses.extend(expansions.into_iter().map(|q| (Occur::Should, q)));
-        let query: Box<dyn Query> = Box::new(BooleanQuery::new(clauses));
-        if (weight - 1.0).abs() > f32::EPSILON {
-            Box::new(BoostQuery::new(query, weight))
-        } else {
-            query
-        }
+        clauses.extend(expansions.into_iter().map(|q| {
+            let q: Box<dyn Query> = if (weight - 1.0).abs() > f32::EPSILON {
+                Box::new(BoostQuery::new(q, weight))
+            } else {
+                q
+            };
+            (Occur::Should, q)
+        }));
+        Box::new(BooleanQuery::new(clauses))
     }
 
     /// The documents [`Self::syllable_query`] finds, with the fewest clauses: every tier's term
@@ -640,10 +651,7 @@ impl SearchIndex {
             for field in [f.title_folded, f.text_folded] {
                 clauses.push((
                     Occur::Should,
-                    Box::new(TermQuery::new(
-                        Term::from_field_text(field, term),
-                        IndexRecordOption::Basic,
-                    )),
+                    Box::new(WeightedTerm::matching(Term::from_field_text(field, term))),
                 ));
             }
         }
@@ -669,10 +677,13 @@ impl SearchIndex {
                             .collect(),
                     ))
                 };
-                Some(Box::new(BooleanQuery::new(vec![
-                    (Occur::Should, phrase(f.title_folded)),
-                    (Occur::Should, phrase(f.text_folded)),
-                ])))
+                Some(self.guarded(
+                    &folded,
+                    Box::new(BooleanQuery::new(vec![
+                        (Occur::Should, phrase(f.title_folded)),
+                        (Occur::Should, phrase(f.text_folded)),
+                    ])),
+                ))
             }
         }
     }
@@ -680,8 +691,70 @@ impl SearchIndex {
     /// An abbreviation's other form (R11), searched as a phrase with a lower weight.
     fn expansion_query(&self, replacement: &str, weight: f32) -> Option<Box<dyn Query>> {
         let syllables = analyze(replacement, Form::Exact);
-        let query = self.phrase_query(&syllables)?;
-        Some(Box::new(BoostQuery::new(query, weight * W_ABBREVIATION)))
+        let weight = weight * W_ABBREVIATION;
+        if syllables.len() < 2 {
+            let query = self.phrase_query(&syllables)?;
+            return Some(Box::new(BoostQuery::new(query, weight)));
+        }
+        // Adjacent pairs instead of positions: each pair's folded bigram is required, its
+        // exact bigram adds to the score. Much cheaper than a phrase on common expansions
+        // (`nghị định`, `chính phủ`), and a single pair stays a plain union of terms.
+        let f = &self.fields;
+        let pairs: Vec<(Occur, Box<dyn Query>)> = syllables
+            .windows(2)
+            .map(|w| {
+                let exact = bigram(&w[0].text, &w[1].text);
+                let folded = bigram(
+                    &Form::Folded.apply(&w[0].text),
+                    &Form::Folded.apply(&w[1].text),
+                );
+                let mut either = vec![(
+                    Occur::Should,
+                    term_query(f.bigram_folded, &folded, W_PHRASE * weight),
+                )];
+                if exact != folded {
+                    either.push((
+                        Occur::Should,
+                        term_query(f.bigram_exact, &exact, W_PHRASE * weight),
+                    ));
+                }
+                (
+                    Occur::Must,
+                    Box::new(BooleanQuery::new(either)) as Box<dyn Query>,
+                )
+            })
+            .collect();
+        Some(match <[_; 1]>::try_from(pairs) {
+            Ok([(_, only)]) => only,
+            Err(pairs) => Box::new(BooleanQuery::new(pairs)),
+        })
+    }
+
+    /// The documents [`Self::expansion_query`] finds.
+    fn expansion_match(&self, replacement: &str) -> Option<Box<dyn Query>> {
+        let syllables = analyze(replacement, Form::Exact);
+        if syllables.len() < 2 {
+            return self.phrase_match(&syllables);
+        }
+        let mut pairs: Vec<(Occur, Box<dyn Query>)> = syllables
+            .windows(2)
+            .map(|w| {
+                let folded = bigram(
+                    &Form::Folded.apply(&w[0].text),
+                    &Form::Folded.apply(&w[1].text),
+                );
+                let term = Term::from_field_text(self.fields.bigram_folded, &folded);
+                (
+                    Occur::Must,
+                    Box::new(WeightedTerm::matching(term)) as Box<dyn Query>,
+                )
+            })
+            .collect();
+        Some(if pairs.len() == 1 {
+            pairs.remove(0).1
+        } else {
+            Box::new(BooleanQuery::new(pairs))
+        })
     }
 
     fn bigram_query(&self, first: &str, second: &str) -> Box<dyn Query> {
@@ -734,7 +807,32 @@ impl SearchIndex {
             ));
             clauses.push((Occur::Should, phrase(f.text_exact, &exact, W_PHRASE)));
         }
-        Some(Box::new(BooleanQuery::new(clauses)))
+        Some(self.guarded(&folded, Box::new(BooleanQuery::new(clauses))))
+    }
+
+    /// Requires, before a phrase is checked, that the record holds each adjacent pair of the
+    /// phrase's folded syllables (one short bigram posting list each, no positions): the
+    /// phrase's positions are then read only for records that can match. Scores unchanged.
+    fn guarded(&self, folded: &[String], phrase: Box<dyn Query>) -> Box<dyn Query> {
+        let mut pairs: Vec<String> = folded.windows(2).map(|w| bigram(&w[0], &w[1])).collect();
+        pairs.sort();
+        pairs.dedup();
+        if pairs.is_empty() {
+            return phrase;
+        }
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = pairs
+            .iter()
+            .map(|p| {
+                let term = Term::from_field_text(self.fields.bigram_folded, p);
+                let guard: Box<dyn Query> = Box::new(ConstScoreQuery::new(
+                    Box::new(WeightedTerm::matching(term)),
+                    0.0,
+                ));
+                (Occur::Must, guard)
+            })
+            .collect();
+        clauses.push((Occur::Must, phrase));
+        Box::new(BooleanQuery::new(clauses))
     }
 
     /// What `-word` / `-"phrase"` excludes: a toneless word excludes every accented reading,
@@ -770,10 +868,13 @@ impl SearchIndex {
                             .collect(),
                     ))
                 };
-                Some(Box::new(BooleanQuery::new(vec![
-                    (Occur::Should, phrase(f.title_folded)),
-                    (Occur::Should, phrase(f.text_folded)),
-                ])))
+                Some(self.guarded(
+                    &folded,
+                    Box::new(BooleanQuery::new(vec![
+                        (Occur::Should, phrase(f.title_folded)),
+                        (Occur::Should, phrase(f.text_folded)),
+                    ])),
+                ))
             }
         }
     }
@@ -855,15 +956,10 @@ impl SearchIndex {
 }
 
 fn term_query(field: Field, text: &str, boost: f32) -> Box<dyn Query> {
-    let query = Box::new(TermQuery::new(
+    Box::new(WeightedTerm::scored(
         Term::from_field_text(field, text),
-        IndexRecordOption::WithFreqs,
-    ));
-    if (boost - 1.0).abs() > f32::EPSILON {
-        Box::new(BoostQuery::new(query, boost))
-    } else {
-        query
-    }
+        boost,
+    ))
 }
 
 fn number_clause(field: Field, key: &str, score: f32) -> Box<dyn Query> {

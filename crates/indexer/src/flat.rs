@@ -1,0 +1,150 @@
+//! Flattening scored queries into one union of weighted terms, so Tantivy can run block-WAND
+//! (skipping documents that cannot enter the top hits) and count with a single union.
+//!
+//! A tree of `Should` boolean queries over weighted terms scores a document with the sum of
+//! its matching terms' scores, however it is nested; one flat union of the same terms (a term
+//! met twice carries the sum of its weights) scores every document the same and matches the
+//! same documents. Tantivy only uses block-WAND when the top query is such a flat union.
+
+use std::collections::HashMap;
+
+use tantivy::Term;
+use tantivy::query::{BooleanQuery, BoostQuery, EnableScoring, Occur, Query, TermQuery, Weight};
+use tantivy::schema::IndexRecordOption;
+
+/// A term query with a weight, which [`flatten`] can see through (Tantivy's `BoostQuery`
+/// does not expose what it wraps).
+#[derive(Debug, Clone)]
+pub(crate) struct WeightedTerm {
+    term: Term,
+    weight: f32,
+    option: IndexRecordOption,
+}
+
+impl WeightedTerm {
+    /// A term scored with frequencies (BM25), multiplied by `weight`.
+    pub(crate) fn scored(term: Term, weight: f32) -> Self {
+        Self {
+            term,
+            weight,
+            option: IndexRecordOption::WithFreqs,
+        }
+    }
+
+    /// A term used only to match documents.
+    pub(crate) fn matching(term: Term) -> Self {
+        Self {
+            term,
+            weight: 1.0,
+            option: IndexRecordOption::Basic,
+        }
+    }
+
+    fn query(&self) -> Box<dyn Query> {
+        let query = Box::new(TermQuery::new(self.term.clone(), self.option));
+        if (self.weight - 1.0).abs() > f32::EPSILON {
+            Box::new(BoostQuery::new(query, self.weight))
+        } else {
+            query
+        }
+    }
+}
+
+impl Query for WeightedTerm {
+    fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        self.query().weight(enable_scoring)
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        visitor(&self.term, false);
+    }
+}
+
+/// Collects the weighted terms of a pure `Should` tree; false when the tree holds anything
+/// else (a required clause, a phrase, a constant score).
+fn collect(query: &dyn Query, scale: f32, out: &mut Vec<WeightedTerm>) -> bool {
+    if let Some(term) = query.downcast_ref::<WeightedTerm>() {
+        out.push(WeightedTerm {
+            weight: term.weight * scale,
+            ..term.clone()
+        });
+        return true;
+    }
+    if let Some(boolean) = query.downcast_ref::<BooleanQuery>() {
+        return boolean.get_minimum_number_should_match() <= 1
+            && boolean
+                .clauses()
+                .iter()
+                .all(|(occur, sub)| *occur == Occur::Should && collect(sub.as_ref(), scale, out));
+    }
+    false
+}
+
+/// The flat union equivalent to `query`, when `query` is a pure `Should` tree of weighted
+/// terms (at least two distinct ones).
+pub(crate) fn flatten(query: &dyn Query) -> Option<Box<dyn Query>> {
+    let mut terms = Vec::new();
+    if !collect(query, 1.0, &mut terms) {
+        return None;
+    }
+    let mut merged: Vec<WeightedTerm> = Vec::with_capacity(terms.len());
+    let mut seen: HashMap<(Term, bool), usize> = HashMap::new();
+    for term in terms {
+        let key = (term.term.clone(), term.option == IndexRecordOption::Basic);
+        match seen.get(&key) {
+            Some(&at) => merged[at].weight += term.weight,
+            None => {
+                seen.insert(key, merged.len());
+                merged.push(term);
+            }
+        }
+    }
+    if merged.len() < 2 {
+        return None;
+    }
+    Some(Box::new(BooleanQuery::new(
+        merged
+            .into_iter()
+            .map(|t| (Occur::Should, Box::new(t) as Box<dyn Query>))
+            .collect(),
+    )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tantivy::schema::{Schema, TEXT};
+
+    #[test]
+    fn nested_should_trees_flatten_and_merge_repeated_terms() {
+        let mut b = Schema::builder();
+        let field = b.add_text_field("f", TEXT);
+        let term = |t: &str, w: f32| -> Box<dyn Query> {
+            Box::new(WeightedTerm::scored(Term::from_field_text(field, t), w))
+        };
+        let nested = BooleanQuery::new(vec![
+            (Occur::Should, term("a", 1.0)),
+            (
+                Occur::Should,
+                Box::new(BooleanQuery::new(vec![
+                    (Occur::Should, term("b", 2.0)),
+                    (Occur::Should, term("a", 0.5)),
+                ])),
+            ),
+        ]);
+        let flat = flatten(&nested).expect("a pure should tree");
+        let flat = flat.downcast_ref::<BooleanQuery>().expect("a union");
+        let weights: Vec<f32> = flat
+            .clauses()
+            .iter()
+            .map(|(_, q)| q.downcast_ref::<WeightedTerm>().expect("a term").weight)
+            .collect();
+        assert_eq!(weights, [1.5, 2.0]);
+
+        let required = BooleanQuery::new(vec![
+            (Occur::Must, term("a", 1.0)),
+            (Occur::Should, term("b", 1.0)),
+        ]);
+        assert!(flatten(&required).is_none());
+    }
+}
