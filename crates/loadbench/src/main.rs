@@ -156,24 +156,12 @@ fn bench(args: BenchArgs) -> Result<()> {
         );
         runs.push(stats);
     }
-    let memory = service.memory();
-
-    let swap = if args.no_swap {
-        None
-    } else {
-        Some(swap_run(&mut service, &mix, args.connections)?)
-    };
-    let memory_after_swap = service.memory();
+    report(&args, &runs, &probe, service.memory());
+    if !args.no_swap {
+        let swap = swap_run(&mut service, &mix, args.connections)?;
+        report_swap(&swap, service.memory());
+    }
     service.stop();
-
-    report(
-        &args,
-        &runs,
-        &probe,
-        memory,
-        swap.as_ref(),
-        memory_after_swap,
-    );
     Ok(())
 }
 
@@ -397,14 +385,7 @@ fn verdict(ok: bool) -> &'static str {
     if ok { "ok" } else { "MISSED" }
 }
 
-fn report(
-    args: &BenchArgs,
-    runs: &[RunStats],
-    probe: &RunStats,
-    memory: Option<(u64, u64)>,
-    swap: Option<&Swap>,
-    memory_after_swap: Option<(u64, u64)>,
-) {
+fn report(args: &BenchArgs, runs: &[RunStats], probe: &RunStats, memory: Option<(u64, u64)>) {
     let per_run = |q: f64| {
         median(
             runs.iter()
@@ -490,70 +471,71 @@ fn report(
             quantile_ms(&idle, 0.5)
         );
     }
+}
 
-    if let Some(swap) = swap {
-        let all = swap.stats.sorted(None);
-        println!();
+/// Prints what the swap phase measured, and the server's memory after it.
+fn report_swap(swap: &Swap, memory_after_swap: Option<(u64, u64)>) {
+    let all = swap.stats.sorted(None);
+    println!();
+    println!(
+        "-- during a reindex swap (load kept on from before the build to 2 s after the swap) --"
+    );
+    println!(
+        "{:<28} {:>12} {:>10}",
+        "new generation", swap.generation, ""
+    );
+    println!(
+        "{:<28} {:>12.1} {:>10}",
+        "build + swap (s)",
+        swap.build_ms as f64 / 1000.0,
+        ""
+    );
+    println!(
+        "{:<28} {:>12.1} {:>10}",
+        "load duration (s)",
+        swap.stats.elapsed.as_secs_f64(),
+        ""
+    );
+    println!(
+        "{:<28} {:>12.0} {:>10}",
+        "throughput (req/s)",
+        swap.stats.throughput(),
+        ""
+    );
+    println!(
+        "{:<28} {:>12.2} {:>10}",
+        "p50 latency (ms)",
+        quantile_ms(&all, 0.5),
+        ""
+    );
+    println!(
+        "{:<28} {:>12.2} {:>10}",
+        "p99 latency (ms)",
+        quantile_ms(&all, 0.99),
+        ""
+    );
+    println!("{:<28} {:>12} {:>10}", "requests answered", all.len(), "");
+    println!(
+        "{:<28} {:>12} {:>10}",
+        "failed requests",
+        swap.stats.failed(),
+        format!("= 0 {}", verdict(swap.stats.failed() == 0))
+    );
+    for sample in &swap.stats.failure_samples {
+        println!("  failure: {sample}");
+    }
+    if let Some((peak, now)) = memory_after_swap {
         println!(
-            "-- during a reindex swap (load kept on from before the build to 2 s after the swap) --"
-        );
-        println!(
-            "{:<28} {:>12} {:>10}",
-            "new generation", swap.generation, ""
+            "{:<28} {:>12.1} {:>10}",
+            "server peak RSS (MiB)",
+            peak as f64 / 1024.0,
+            ""
         );
         println!(
             "{:<28} {:>12.1} {:>10}",
-            "build + swap (s)",
-            swap.build_ms as f64 / 1000.0,
+            "server RSS now (MiB)",
+            now as f64 / 1024.0,
             ""
         );
-        println!(
-            "{:<28} {:>12.1} {:>10}",
-            "load duration (s)",
-            swap.stats.elapsed.as_secs_f64(),
-            ""
-        );
-        println!(
-            "{:<28} {:>12.0} {:>10}",
-            "throughput (req/s)",
-            swap.stats.throughput(),
-            ""
-        );
-        println!(
-            "{:<28} {:>12.2} {:>10}",
-            "p50 latency (ms)",
-            quantile_ms(&all, 0.5),
-            ""
-        );
-        println!(
-            "{:<28} {:>12.2} {:>10}",
-            "p99 latency (ms)",
-            quantile_ms(&all, 0.99),
-            ""
-        );
-        println!("{:<28} {:>12} {:>10}", "requests answered", all.len(), "");
-        println!(
-            "{:<28} {:>12} {:>10}",
-            "failed requests",
-            swap.stats.failed(),
-            format!("= 0 {}", verdict(swap.stats.failed() == 0))
-        );
-        for sample in &swap.stats.failure_samples {
-            println!("  failure: {sample}");
-        }
-        if let Some((peak, now)) = memory_after_swap {
-            println!(
-                "{:<28} {:>12.1} {:>10}",
-                "server peak RSS (MiB)",
-                peak as f64 / 1024.0,
-                ""
-            );
-            println!(
-                "{:<28} {:>12.1} {:>10}",
-                "server RSS now (MiB)",
-                now as f64 / 1024.0,
-                ""
-            );
-        }
     }
 }
