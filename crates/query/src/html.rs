@@ -42,7 +42,8 @@ pub(crate) fn kind_label(kind: Kind) -> &'static str {
 const CSS: &str = r#"
 *{box-sizing:border-box}
 body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:#1a1a1a;background:#fff}
-a{color:#0b4f9c}
+a{color:#0b4f9c;overflow-wrap:anywhere}
+td,.meta,.citation{overflow-wrap:anywhere}
 a:visited{color:#5b2a86}
 :focus-visible{outline:3px solid #b35900;outline-offset:2px}
 header.top{background:#7a1010;color:#fff;padding:.6rem 1rem}
@@ -53,10 +54,10 @@ main{max-width:60rem;margin:0 auto;padding:1rem}
 form.search{display:flex;flex-wrap:wrap;gap:.5rem;align-items:flex-end}
 form.search .q{flex:1 1 16rem}
 label{display:block;font-weight:600;font-size:.9rem}
-input,select,button{font:inherit;padding:.45rem .6rem;border:1px solid #555;border-radius:4px;background:#fff;color:#1a1a1a;max-width:100%}
+input,select,button,textarea{font:inherit;padding:.45rem .6rem;border:1px solid #555;border-radius:4px;background:#fff;color:#1a1a1a;max-width:100%}
 input[type=search]{width:100%}
 button{background:#0b4f9c;color:#fff;border-color:#0b4f9c;cursor:pointer}
-details.filters{margin:.75rem 0;border:1px solid #ccc;border-radius:4px;padding:.5rem .75rem}
+details.filters{flex:1 1 100%;margin:.75rem 0;border:1px solid #ccc;border-radius:4px;padding:.5rem .75rem}
 details.filters summary{cursor:pointer;font-weight:600}
 .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(13rem,1fr));gap:.6rem;margin-top:.5rem}
 .layout{display:grid;gap:1rem}
@@ -232,34 +233,35 @@ fn subject_of(record: &Record) -> String {
     if source.is_empty() {
         return String::new();
     }
-    // Drop a repeated "Nghị quyết"/"Quyết định" head: "Nghị quyết về ..." -> "về ...".
+    // Drop a repeated type head: "Nghị quyết về X" -> "về X"; "Nghị quyết xác nhận X" ->
+    // "về việc xác nhận X" (the type already opens the citation).
     let lower = source.to_lowercase();
-    if let Some(pos) = lower.find("về ")
-        && pos > 0
-        && pos < 40
-        && record
-            .doc_type
-            .as_deref()
-            .is_some_and(|t| lower.starts_with(&t.to_lowercase()))
-        && let Some(rest) = source.get(pos..)
-        && rest.to_lowercase().starts_with("về ")
+    let mut rest = source;
+    if let Some(doc_type) = record
+        .doc_type
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        && lower.starts_with(&doc_type.to_lowercase())
+        && let Some(after) = source.get(doc_type.len()..)
+        && after.starts_with(' ')
     {
-        return format!("về {}", &rest["về ".len()..]);
+        rest = after.trim_start();
     }
-    if lower.starts_with("về ") || lower.starts_with("v/v") {
-        let mut chars = source.chars();
-        let first = chars
-            .next()
-            .map(|c| c.to_lowercase().to_string())
-            .unwrap_or_default();
-        return format!("{first}{}", chars.as_str());
-    }
-    let mut chars = source.chars();
+    let rest_lower = rest.to_lowercase();
+    let mut chars = rest.chars();
     let first = chars
         .next()
         .map(|c| c.to_lowercase().to_string())
         .unwrap_or_default();
-    format!("về {first}{}", chars.as_str())
+    let lowered = format!("{first}{}", chars.as_str());
+    if rest_lower.starts_with("về ") || rest_lower.starts_with("v/v") {
+        lowered
+    } else if rest.len() < source.len() {
+        format!("về việc {lowered}")
+    } else {
+        format!("về {lowered}")
+    }
 }
 
 #[cfg(test)]
@@ -309,6 +311,20 @@ mod tests {
             "{text}"
         );
         assert!(!text.contains("lưu trữ"));
+    }
+
+    #[test]
+    fn legal_citation_does_not_repeat_the_document_type() {
+        let mut record = legal();
+        record.lead = "Nghị quyết xác nhận kết quả miễn nhiệm Uỷ viên UBND huyện".to_owned();
+        let text = citation(&record, None);
+        assert!(
+            text.starts_with(
+                "Nghị quyết số 140/NQ-HĐND ngày 15/12/2023 của HĐND huyện Than Uyên về việc \
+                 xác nhận kết quả miễn nhiệm Uỷ viên UBND huyện, truy cập"
+            ),
+            "{text}"
+        );
     }
 
     #[test]

@@ -38,8 +38,10 @@ fn selected(on: bool) -> &'static str {
 fn search_form(params: &SearchParams) -> String {
     let text = |value: &Option<String>| escape(value.as_deref().unwrap_or(""));
     let date = |value: Option<chrono::NaiveDate>| value.map(|d| d.to_string()).unwrap_or_default();
-    let open = if params.has_filters() || params.sort != Sort::Relevance {
-        " open"
+    // The panel stays closed so that results come first on a phone; the summary says when
+    // filters or a sort order are in force.
+    let active = if params.has_filters() || params.sort != Sort::Relevance {
+        " (đang áp dụng)"
     } else {
         ""
     };
@@ -48,7 +50,7 @@ fn search_form(params: &SearchParams) -> String {
 <div class="q"><label for="q">Từ khóa</label>
 <input type="search" id="q" name="q" value="{q}" placeholder="Tìm kiếm văn bản, tin tức…" maxlength="512" autocomplete="off"></div>
 <button type="submit">Tìm kiếm</button>
-<details class="filters"{open}><summary>Bộ lọc và sắp xếp</summary>
+<details class="filters"><summary>Bộ lọc và sắp xếp{active}</summary>
 <div class="grid">
 <div><label for="kind">Loại nội dung</label><select id="kind" name="kind">
 <option value="">Tất cả</option><option value="legal"{k_legal}>Văn bản</option><option value="news"{k_news}>Tin tức</option></select></div>
