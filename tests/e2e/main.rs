@@ -6,4 +6,5 @@ mod support;
 mod archive;
 mod browser;
 mod crawl_and_search;
+mod import;
 mod unseen_site;
