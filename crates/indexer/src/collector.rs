@@ -27,7 +27,7 @@ pub(crate) struct SortKey {
 
 impl SortKey {
     /// `Greater` when `self` comes first.
-    fn rank(&self, other: &Self) -> Ordering {
+    pub(crate) fn rank(&self, other: &Self) -> Ordering {
         self.primary
             .total_cmp(&other.primary)
             .then_with(|| other.id_key.cmp(&self.id_key))

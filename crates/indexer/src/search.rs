@@ -10,20 +10,23 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use crawler::{Kind, Record};
 use serde::Deserialize;
+use tantivy::query::EnableScoring;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RangeQuery,
     TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
-use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
+use tantivy::{
+    DocAddress, DocId, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term,
+};
 
 use crate::analyzer::{Form, Syllable, analyze, bigram};
 use crate::api::{Hit, SearchRequest, SearchResults, Sort, Status};
-use crate::collector::{Gather, Gathered, SortKey};
+use crate::collector::{Candidate, Gather, Gathered, SortKey};
 use crate::error::{Error, Result};
 use crate::flat::{WeightedTerm, flatten};
 use crate::reading;
-use crate::schema::{Fields, days, keyword};
+use crate::schema::{Fields, days, keyword, names};
 use crate::snippet::{SCAN_BYTES, prefix, snippet};
 use crate::understand::{self, Item, NumberQuery};
 use vietnamese::abbreviations::{Direction, expand};
@@ -48,6 +51,13 @@ const W_PHRASE: f32 = 2.0;
 const S_NUMBER_FULL: f32 = 20_000.0;
 /// Score added by a number + type or number + issuer match.
 const S_NUMBER_PART: f32 = 10_000.0;
+/// Long queries take their top hits from this many times the page's candidates by syllable
+/// pairs ...
+const CANDIDATE_FACTOR: usize = 4;
+/// ... and at least this many.
+const MIN_CANDIDATES: usize = 64;
+/// Deeper pages than this run the full query instead.
+const MAX_RESCORED_WINDOW: usize = 101;
 /// The largest page window (`offset + limit`) served without a cursor.
 const MAX_WINDOW: usize = 100_000;
 /// Queries with at least this many syllables are treated as long (pasted) queries.
@@ -86,6 +96,9 @@ struct Plan {
     /// The same set of documents with the cheapest query that finds them (folded forms only,
     /// no bigrams, no scoring bonuses): used for the total, facets and date orders.
     matching: Box<dyn Query>,
+    /// For long queries: the union of the query's syllable pairs, which finds the candidates
+    /// for the top hits far faster than the full query (see [`SearchIndex::gather`]).
+    candidates: Option<Box<dyn Query>>,
     /// True when the query required all its words and relaxing that could find more.
     relaxable: bool,
     highlight: HashSet<String>,
@@ -249,6 +262,87 @@ impl SearchIndex {
         Ok((after, window))
     }
 
+    /// The top `k` hits of a long query, found among the best candidates by syllable pairs
+    /// (a pasted sentence shares many pairs with the records worth showing) and ordered by
+    /// their full score. `None` when the plan has no candidate query, the page is deep, or
+    /// the candidates are too few to be sure (the caller then runs the full query).
+    fn rescored_candidates(
+        &self,
+        searcher: &Searcher,
+        plan: &Plan,
+        request: &SearchRequest,
+        after: Option<SortKey>,
+        k: usize,
+    ) -> Result<Option<Vec<Candidate>>> {
+        let Some(candidates) = &plan.candidates else {
+            return Ok(None);
+        };
+        if k > MAX_RESCORED_WINDOW {
+            return Ok(None);
+        }
+        let pool = (k * CANDIDATE_FACTOR).max(MIN_CANDIDATES);
+        let query = self.with_filters(candidates.box_clone(), request)?;
+        let found = searcher
+            .search(
+                query.as_ref(),
+                &Gather {
+                    k: pool,
+                    sort: Sort::Relevance,
+                    after: None,
+                    facets: false,
+                    prune: true,
+                },
+            )?
+            .top;
+        // Full scores of the candidates, segment by segment, in document order.
+        let full = self.with_filters(plan.query.box_clone(), request)?;
+        let weight = full.weight(EnableScoring::enabled_from_searcher(searcher))?;
+        let mut by_segment: Vec<Vec<DocId>> = vec![Vec::new(); searcher.segment_readers().len()];
+        for c in &found {
+            by_segment[c.address.segment_ord as usize].push(c.address.doc_id);
+        }
+        let mut rescored = Vec::with_capacity(found.len());
+        for (ord, mut docs) in by_segment.into_iter().enumerate() {
+            if docs.is_empty() {
+                continue;
+            }
+            docs.sort_unstable();
+            let reader = searcher.segment_reader(ord as u32);
+            let id_keys = reader.fast_fields().u64(names::ID_KEY)?;
+            let mut scorer = weight.scorer(reader, 1.0)?;
+            for doc in docs {
+                let mut at = scorer.doc();
+                if at < doc {
+                    at = scorer.seek(doc);
+                }
+                if at != doc {
+                    continue;
+                }
+                let score = scorer.score();
+                let key = SortKey {
+                    primary: f64::from(score),
+                    id_key: id_keys.first(doc).unwrap_or(u64::MAX),
+                };
+                if after.is_some_and(|a| key.rank(&a) != std::cmp::Ordering::Less) {
+                    continue;
+                }
+                rescored.push(Candidate {
+                    key,
+                    score,
+                    address: DocAddress::new(ord as u32, doc),
+                });
+            }
+        }
+        if rescored.len() < k {
+            // Fewer candidates than the page needs (few records share a pair, or a cursor
+            // went past them): let the full query decide.
+            return Ok(None);
+        }
+        rescored.sort();
+        rescored.truncate(k);
+        Ok(Some(rescored))
+    }
+
     /// Runs one plan with the request's filters, order, cursor and facets: the total and facets
     /// from the cheap matching query, the top hits by relevance from the scored query with
     /// pruning (or, for date orders, everything in the one cheap pass).
@@ -279,7 +373,12 @@ impl SearchIndex {
             prune: false,
         };
         let mut gathered = searcher.search(matching.as_ref(), &counted)?;
-        if k > 0 && gathered.total > 0 {
+        if k > 0
+            && gathered.total > 0
+            && let Some(top) = self.rescored_candidates(searcher, plan, request, after, k)?
+        {
+            gathered.top = top;
+        } else if k > 0 && gathered.total > 0 {
             let query = self.with_filters(plan.query.box_clone(), request)?;
             let top = Gather {
                 k,
@@ -388,6 +487,7 @@ impl SearchIndex {
 
         let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut match_alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut pair_clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for group in &parsed.groups {
             let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
             // The same group for counting: folded forms only. Optional clauses are left out
@@ -466,7 +566,17 @@ impl SearchIndex {
                         .collect();
                     clauses.push((
                         word_occur,
-                        self.syllable_query(&s.text, weight, alternative, own),
+                        if word_occur == Occur::Should
+                            && weight < 1.0
+                            && alternative.is_none_or(|a| a == s.text)
+                            && own.is_empty()
+                        {
+                            // A function word of a long query: its tiers (one huge posting
+                            // list each) collapse into the folded one, carrying their weight.
+                            self.folded_only_query(&s.text, weight)
+                        } else {
+                            self.syllable_query(&s.text, weight, alternative, own)
+                        },
                     ));
                     match_clauses.push((
                         word_occur,
@@ -488,14 +598,15 @@ impl SearchIndex {
                     }
                 }
                 for (i, pair) in syllables.windows(2).enumerate() {
-                    clauses.push((
-                        Occur::Should,
-                        self.bigram_query(&pair[0].text, &pair[1].text),
-                    ));
+                    let query = self.bigram_query(&pair[0].text, &pair[1].text);
+                    pair_clauses.push((Occur::Should, query.box_clone()));
+                    clauses.push((Occur::Should, query));
                     if let Some(read) = &read
                         && (read[i] != pair[0].text || read[i + 1] != pair[1].text)
                     {
-                        clauses.push((Occur::Should, self.bigram_query(&read[i], &read[i + 1])));
+                        let query = self.bigram_query(&read[i], &read[i + 1]);
+                        pair_clauses.push((Occur::Should, query.box_clone()));
+                        clauses.push((Occur::Should, query));
                     }
                 }
             }
@@ -558,7 +669,20 @@ impl SearchIndex {
             }
             Box::new(BooleanQuery::new(top))
         };
+        let candidates = (word_occur == Occur::Should
+            && syllable_count > ALL_WORDS_MAX
+            && numbers.full.is_empty()
+            && numbers.num_type.is_empty()
+            && numbers.num_issuer.is_empty()
+            && pair_clauses.len() >= 3)
+            .then(|| {
+                finish(vec![(
+                    Occur::Must,
+                    Box::new(BooleanQuery::new(pair_clauses)),
+                )])
+            });
         Ok(Plan {
+            candidates,
             query: finish(top),
             matching: finish(match_top),
             relaxable: relaxable && syllable_count > 1,
@@ -627,6 +751,29 @@ impl SearchIndex {
             (Occur::Should, q)
         }));
         Box::new(BooleanQuery::new(clauses))
+    }
+
+    /// A syllable scored on its folded form alone, with the weight every tier would give an
+    /// exact match: for function words of long queries, whose folded and exact spellings
+    /// are the same words in practice.
+    fn folded_only_query(&self, exact: &str, weight: f32) -> Box<dyn Query> {
+        let f = &self.fields;
+        let folded = Form::Folded.apply(exact);
+        let tiers = if folded == exact {
+            W_FOLDED
+        } else {
+            W_EXACT + W_VARIANT + W_FOLDED
+        };
+        Box::new(BooleanQuery::new(vec![
+            (
+                Occur::Should,
+                term_query(f.title_folded, &folded, tiers * W_TITLE * weight),
+            ),
+            (
+                Occur::Should,
+                term_query(f.text_folded, &folded, tiers * weight),
+            ),
+        ]))
     }
 
     /// The documents [`Self::syllable_query`] finds, with the fewest clauses: every tier's term

@@ -397,3 +397,47 @@ fn abbreviations_find_the_spelled_out_form() {
     let results = search(query("ubnd xã"));
     assert!(ids(&results).contains(&"news-3"), "{:?}", ids(&results));
 }
+
+#[test]
+fn long_queries_rank_their_pair_candidates_as_the_full_query_does() {
+    // Enough records sharing a long sentence's pairs that the first page is taken from the
+    // candidates by pairs (and rescored), while a deep window runs the full query: both must
+    // agree on the order and the scores.
+    let sentences = [
+        "Ủy ban nhân dân huyện chỉ đạo các xã tổ chức thực hiện chương trình xây dựng nông thôn mới",
+        "Hội đồng nhân dân huyện giám sát việc thực hiện chương trình mục tiêu quốc gia giảm nghèo",
+        "Các xã tổ chức tuyên truyền về bảo vệ rừng và phòng cháy chữa cháy rừng mùa khô",
+    ];
+    let records = (0..150).map(|i| {
+        let mut r = crawler::Record::new(
+            format!("news-{i}"),
+            Kind::News,
+            format!("https://example.test/{i}"),
+        );
+        r.title = format!("Tin số {i}");
+        let a = sentences[i % 3];
+        let b = sentences[(i / 3) % 3];
+        r.body = format!("{a}. {}. {b}.", "Nội dung khác ".repeat(i % 7));
+        r
+    });
+    let index = SearchIndex::from_records(records).expect("index");
+    let text = "các xã tổ chức thực hiện chương trình xây dựng nông thôn mới và giảm nghèo";
+    let page = index.search(&query_with_limit(text, 10)).expect("page");
+    let deep = index.search(&query_with_limit(text, 150)).expect("deep");
+    assert_eq!(page.total, deep.total);
+    assert_eq!(page.hits.len(), 10);
+    let top: Vec<(&str, f32)> = page.hits.iter().map(|h| (h.id.as_str(), h.score)).collect();
+    let full: Vec<(&str, f32)> = deep.hits[..10]
+        .iter()
+        .map(|h| (h.id.as_str(), h.score))
+        .collect();
+    assert_eq!(top, full);
+}
+
+fn query_with_limit(text: &str, limit: usize) -> SearchRequest {
+    SearchRequest {
+        query: text.into(),
+        limit,
+        ..SearchRequest::default()
+    }
+}
