@@ -110,6 +110,8 @@ async fn walk_through(client: &Client, base: &str, artifacts: &Path) -> TestResu
         .await?
         .click()
         .await?;
+    // The home page lists documents too: wait for the new page before looking at it.
+    wait_for_search_page(client).await?;
     let landed = wait_for(client, "ol.hits > li, table.meta-table").await?;
     if landed.tag_name().await?.eq_ignore_ascii_case("table") {
         let rows = metadata_rows(&landed).await?;
@@ -136,6 +138,7 @@ async fn walk_through(client: &Client, base: &str, artifacts: &Path) -> TestResu
     let search_box = wait_for(client, "input#q").await?;
     search_box.send_keys(WORDS_QUERY).await?;
     search_box.send_keys(&Key::Enter.to_string()).await?;
+    wait_for_search_page(client).await?;
     let first = wait_for(client, "ol.hits > li").await?;
     let first_text = first.text().await?;
     check(
@@ -448,6 +451,15 @@ async fn wait_for(client: &Client, css: &str) -> TestResult<Element> {
 async fn wait_all(client: &Client, css: &str) -> TestResult<Vec<Element>> {
     wait_for(client, css).await?;
     Ok(client.find_all(Locator::Css(css)).await?)
+}
+
+/// Waits until the browser has left the home page for a search or a document page.
+async fn wait_for_search_page(client: &Client) -> TestResult {
+    wait_until(client, "the search to load a new page", |c| async move {
+        let url = c.current_url().await?;
+        Ok(url.path().starts_with("/van-ban/") || url.query().unwrap_or_default().contains("q="))
+    })
+    .await
 }
 
 /// Polls `ready` every 50 ms until it says yes, for at most [`WAIT`].
