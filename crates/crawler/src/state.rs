@@ -96,6 +96,20 @@ pub struct PriorCapture {
     pub last_modified: Option<String>,
 }
 
+/// Reads a [`PriorCapture`] from a row selected as `record_id, url, warc_date, digest,
+/// content_hash, etag, last_modified`.
+fn prior_capture(r: &rusqlite::Row<'_>) -> rusqlite::Result<PriorCapture> {
+    Ok(PriorCapture {
+        record_id: r.get(0)?,
+        url: r.get(1)?,
+        warc_date: r.get(2)?,
+        digest: r.get(3)?,
+        content_hash: r.get(4)?,
+        etag: r.get(5)?,
+        last_modified: r.get(6)?,
+    })
+}
+
 /// One capture row.
 #[derive(Debug, Clone, Default)]
 pub struct CaptureRow<'a> {
@@ -313,17 +327,7 @@ impl State {
                 "SELECT record_id, url, warc_date, digest, content_hash, etag, last_modified FROM captures
                  WHERE key = ?1 AND status = 200 ORDER BY id DESC LIMIT 1",
                 params![key],
-                |r| {
-                    Ok(PriorCapture {
-                        record_id: r.get(0)?,
-                        url: r.get(1)?,
-                        warc_date: r.get(2)?,
-                        digest: r.get(3)?,
-                        content_hash: r.get(4)?,
-                        etag: r.get(5)?,
-                        last_modified: r.get(6)?,
-                    })
-                },
+                prior_capture,
             )
             .optional()?)
     }
@@ -336,17 +340,7 @@ impl State {
                 "SELECT record_id, url, warc_date, digest, content_hash, etag, last_modified FROM captures
                  WHERE digest = ?1 AND warc_type = 'response' ORDER BY id LIMIT 1",
                 params![digest],
-                |r| {
-                    Ok(PriorCapture {
-                        record_id: r.get(0)?,
-                        url: r.get(1)?,
-                        warc_date: r.get(2)?,
-                        digest: r.get(3)?,
-                        content_hash: r.get(4)?,
-                        etag: r.get(5)?,
-                        last_modified: r.get(6)?,
-                    })
-                },
+                prior_capture,
             )
             .optional()?)
     }

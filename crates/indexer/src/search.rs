@@ -806,32 +806,38 @@ impl SearchIndex {
         Box::new(BooleanQuery::new(clauses))
     }
 
+    /// A phrase of several syllables on the folded title and text fields, guarded by its
+    /// bigram terms so that positions are read only for likely documents.
+    fn folded_phrase(&self, syllables: &[Syllable]) -> Box<dyn Query> {
+        let f = &self.fields;
+        let folded: Vec<String> = syllables
+            .iter()
+            .map(|s| Form::Folded.apply(&s.text))
+            .collect();
+        let phrase = |field: Field| -> Box<dyn Query> {
+            Box::new(PhraseQuery::new(
+                folded
+                    .iter()
+                    .map(|w| Term::from_field_text(field, w))
+                    .collect(),
+            ))
+        };
+        self.guarded(
+            &folded,
+            Box::new(BooleanQuery::new(vec![
+                (Occur::Should, phrase(f.title_folded)),
+                (Occur::Should, phrase(f.text_folded)),
+            ])),
+        )
+    }
+
     /// The documents [`Self::phrase_query`] finds: the folded phrase (an exact-form phrase
     /// match is also a folded one).
     fn phrase_match(&self, syllables: &[Syllable]) -> Option<Box<dyn Query>> {
-        let f = &self.fields;
         match syllables {
             [] => None,
             [single] => Some(self.syllable_match(&single.text, None, Vec::new())),
-            many => {
-                let folded: Vec<String> =
-                    many.iter().map(|s| Form::Folded.apply(&s.text)).collect();
-                let phrase = |field: Field| -> Box<dyn Query> {
-                    Box::new(PhraseQuery::new(
-                        folded
-                            .iter()
-                            .map(|w| Term::from_field_text(field, w))
-                            .collect(),
-                    ))
-                };
-                Some(self.guarded(
-                    &folded,
-                    Box::new(BooleanQuery::new(vec![
-                        (Occur::Should, phrase(f.title_folded)),
-                        (Occur::Should, phrase(f.text_folded)),
-                    ])),
-                ))
-            }
+            many => Some(self.folded_phrase(many)),
         }
     }
 
@@ -1004,25 +1010,7 @@ impl SearchIndex {
                     (Occur::Should, term_query(text, &term, 1.0)),
                 ])))
             }
-            many => {
-                let folded: Vec<String> =
-                    many.iter().map(|s| Form::Folded.apply(&s.text)).collect();
-                let phrase = |field: Field| -> Box<dyn Query> {
-                    Box::new(PhraseQuery::new(
-                        folded
-                            .iter()
-                            .map(|w| Term::from_field_text(field, w))
-                            .collect(),
-                    ))
-                };
-                Some(self.guarded(
-                    &folded,
-                    Box::new(BooleanQuery::new(vec![
-                        (Occur::Should, phrase(f.title_folded)),
-                        (Occur::Should, phrase(f.text_folded)),
-                    ])),
-                ))
-            }
+            many => Some(self.folded_phrase(many)),
         }
     }
 
