@@ -60,7 +60,7 @@ pub struct SearchRequest {
 
 /// Whether a legal document is in force, computed as NukeViet's laws module does: "Còn hiệu
 /// lực" when the expiry date is empty or in the future, otherwise "Hết hiệu lực".
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
     /// Còn hiệu lực: no expiry date, or an expiry date after today.
@@ -94,7 +94,7 @@ impl Status {
 }
 
 /// Result order.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Sort {
     /// Best match first (ties broken by a stable per-id key).

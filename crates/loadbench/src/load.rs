@@ -22,6 +22,8 @@ pub(crate) struct RunStats {
     pub(crate) elapsed: Duration,
     /// Latencies of the successful requests, in microseconds, by query kind.
     pub(crate) latencies: Vec<(QueryKind, u32)>,
+    /// Latencies (µs) of the long-tail queries (also counted in `latencies` by kind).
+    pub(crate) unseen: Vec<u32>,
     /// Answers with a status other than 200.
     pub(crate) bad_status: u64,
     /// Connection or protocol errors (the connection is reopened after one).
@@ -55,6 +57,7 @@ impl RunStats {
 
     fn merge(&mut self, other: RunStats) {
         self.latencies.extend(other.latencies);
+        self.unseen.extend(other.unseen);
         self.bad_status += other.bad_status;
         self.transport_errors += other.transport_errors;
         for sample in other.failure_samples {
@@ -83,11 +86,55 @@ pub(crate) enum Until {
     Flag(Arc<AtomicBool>),
 }
 
+/// What the connections send: the popular mix in turn, with every `every`-th request (when
+/// `every > 0`) replaced by the next query of the long tail, each asked once.
+#[derive(Debug)]
+pub(crate) struct Workload {
+    popular: Vec<Query>,
+    tail: Vec<Query>,
+    every: usize,
+    next: AtomicUsize,
+    next_tail: Arc<AtomicUsize>,
+}
+
+impl Workload {
+    /// The popular mix alone.
+    pub(crate) fn popular(popular: &[Query]) -> Self {
+        Self::with_tail(popular, Vec::new(), 0, Arc::default())
+    }
+
+    /// The popular mix with one request in `every` from `tail`; `next_tail` is shared by the
+    /// workloads of successive runs so no tail query is asked twice (until they run out).
+    pub(crate) fn with_tail(
+        popular: &[Query],
+        tail: Vec<Query>,
+        every: usize,
+        next_tail: Arc<AtomicUsize>,
+    ) -> Self {
+        Self {
+            popular: popular.to_vec(),
+            every: if tail.is_empty() { 0 } else { every },
+            tail,
+            next: AtomicUsize::new(0),
+            next_tail,
+        }
+    }
+
+    fn next(&self) -> &Query {
+        let n = self.next.fetch_add(1, Ordering::Relaxed);
+        if self.every > 0 && n % self.every == self.every - 1 {
+            let t = self.next_tail.fetch_add(1, Ordering::Relaxed);
+            return &self.tail[t % self.tail.len()];
+        }
+        &self.popular[n % self.popular.len()]
+    }
+}
+
 /// Runs the load on a single-threaded runtime of its own (the calling thread) and returns
 /// what it measured.
 pub(crate) fn run(
     addr: SocketAddr,
-    mix: &[Query],
+    workload: Arc<Workload>,
     connections: usize,
     until: Until,
 ) -> Result<RunStats> {
@@ -95,15 +142,13 @@ pub(crate) fn run(
         .enable_all()
         .build()?;
     runtime.block_on(async {
-        let mix: Arc<[Query]> = mix.into();
-        let next = Arc::new(AtomicUsize::new(0));
         let started = Instant::now();
         let stop = Arc::new(AtomicBool::new(false));
         let mut tasks = Vec::new();
         for _ in 0..connections {
-            let (mix, next, stop) = (mix.clone(), next.clone(), stop.clone());
+            let (workload, stop) = (workload.clone(), stop.clone());
             tasks.push(tokio::spawn(async move {
-                connection(addr, &mix, &next, &stop).await
+                connection(addr, &workload, &stop).await
             }));
         }
         match until {
@@ -158,17 +203,12 @@ pub(crate) fn probe(addr: SocketAddr, mix: &[Query], rounds: usize) -> Result<Ru
     })
 }
 
-async fn connection(
-    addr: SocketAddr,
-    mix: &[Query],
-    next: &AtomicUsize,
-    stop: &AtomicBool,
-) -> RunStats {
+async fn connection(addr: SocketAddr, workload: &Workload, stop: &AtomicBool) -> RunStats {
     let mut stats = RunStats::default();
     let mut sender: Option<SendRequest<Empty<Bytes>>> = None;
     let host = addr.to_string();
     while !stop.load(Ordering::Relaxed) {
-        let query = &mix[next.fetch_add(1, Ordering::Relaxed) % mix.len()];
+        let query = workload.next();
         if sender.is_none() {
             match open(addr).await {
                 Ok(s) => sender = Some(s),
@@ -188,6 +228,9 @@ async fn connection(
             Ok(200) => {
                 let micros = u32::try_from(started.elapsed().as_micros()).unwrap_or(u32::MAX);
                 stats.latencies.push((query.kind, micros));
+                if query.unseen {
+                    stats.unseen.push(micros);
+                }
             }
             Ok(status) => {
                 stats.bad_status += 1;
@@ -228,4 +271,33 @@ async fn request(sender: &mut SendRequest<Empty<Bytes>>, host: &str, path: &str)
     let status = response.status().as_u16();
     response.into_body().collect().await?;
     Ok(status)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn query(path: &str, unseen: bool) -> Query {
+        Query {
+            kind: QueryKind::Short,
+            path: path.to_owned(),
+            unseen,
+        }
+    }
+
+    #[test]
+    fn one_request_in_n_comes_from_the_tail_and_none_twice() {
+        let popular = [query("/a", false), query("/b", false)];
+        let tail: Vec<Query> = (0..100).map(|i| query(&format!("/t{i}"), true)).collect();
+        let shared = Arc::new(AtomicUsize::new(0));
+        let first = Workload::with_tail(&popular, tail.clone(), 4, shared.clone());
+        let sent: Vec<String> = (0..8).map(|_| first.next().path.clone()).collect();
+        assert_eq!(sent, ["/a", "/b", "/a", "/t0", "/a", "/b", "/a", "/t1"]);
+        // The next run goes on with the tail where the last one stopped.
+        let second = Workload::with_tail(&popular, tail, 4, shared);
+        let sent: Vec<String> = (0..4).map(|_| second.next().path.clone()).collect();
+        assert_eq!(sent[3], "/t2");
+        let alone = Workload::popular(&popular);
+        assert!((0..10).all(|_| !alone.next().unseen));
+    }
 }

@@ -80,6 +80,16 @@ struct BenchArgs {
     /// Skip the reindex-swap phase.
     #[arg(long)]
     no_swap: bool,
+    /// The service's result cache, in MiB (`search_cache_mb`; the default is the service's).
+    /// `--cache-mb 0` makes every request search the index.
+    #[arg(long, default_value_t = query::ServerConfig::default().search_cache_mb)]
+    cache_mb: usize,
+    /// One request in N is a query never asked before (a title fragment, document number or
+    /// sentence from the corpus), so it cannot come from the result cache; 0 sends only the
+    /// popular mix (whose queries repeat, so all but their first answers come from the
+    /// cache when it is on).
+    #[arg(long, default_value_t = 0)]
+    unseen_every: usize,
 }
 
 fn main() -> Result<()> {
@@ -124,24 +134,47 @@ fn bench(args: BenchArgs) -> Result<()> {
     };
     prepare_index(&index_dir, &corpus, args.docs)?;
     let mix = mix::build(&corpus.records);
+    let tail = if args.unseen_every > 0 {
+        mix::long_tail(&corpus.records, &mix, 40_000)
+    } else {
+        Vec::new()
+    };
     drop(corpus);
+    let next_tail = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let workload = || {
+        Arc::new(load::Workload::with_tail(
+            &mix,
+            tail.clone(),
+            args.unseen_every,
+            next_tail.clone(),
+        ))
+    };
 
-    let mut service = Service::start(&index_dir, &corpus_dir, args.docs)?;
-    println!("service: pid {} on http://{}", service.pid(), service.addr);
+    let mut service = Service::start(&index_dir, &corpus_dir, args.docs, args.cache_mb)?;
+    println!(
+        "service: pid {} on http://{} (result cache {} MiB)",
+        service.pid(),
+        service.addr,
+        args.cache_mb
+    );
 
-    let probe = probe(service.addr, &mix, 3)?;
+    // Idle latency: each query once on a cold cache (searched), then twice more (served from
+    // the cache when it is on).
+    let cold = probe(service.addr, &mix, 1)?;
+    let warm = probe(service.addr, &mix, 2)?;
     load::run(
         service.addr,
-        &mix,
+        Arc::new(load::Workload::popular(&mix)),
         args.connections,
         Until::Elapsed(Duration::from_secs(args.warmup)),
     )?;
 
+    let cache_before = cache_counts(service.addr);
     let mut runs = Vec::new();
     for n in 1..=args.runs {
         let stats = load::run(
             service.addr,
-            &mix,
+            workload(),
             args.connections,
             Until::Elapsed(Duration::from_secs(args.duration)),
         )?;
@@ -156,9 +189,20 @@ fn bench(args: BenchArgs) -> Result<()> {
         );
         runs.push(stats);
     }
-    report(&args, &runs, &probe, service.memory());
+    let cache = match (cache_before, cache_counts(service.addr)) {
+        (Some((h0, m0)), Some((h1, m1))) => Some((h1 - h0, m1 - m0)),
+        _ => None,
+    };
+    let unseen = next_tail.load(Ordering::Relaxed);
+    if unseen > tail.len() {
+        println!(
+            "note: the runs needed {unseen} unseen queries but the tail has {}; some were repeated",
+            tail.len()
+        );
+    }
+    report(&args, &runs, (&cold, &warm), cache, service.memory());
     if !args.no_swap {
-        let swap = swap_run(&mut service, &mix, args.connections)?;
+        let swap = swap_run(&mut service, &mix, workload(), args.connections)?;
         report_swap(&swap, service.memory());
     }
     service.stop();
@@ -208,7 +252,7 @@ struct Service {
 }
 
 impl Service {
-    fn start(index: &Path, corpus: &Path, docs: usize) -> Result<Self> {
+    fn start(index: &Path, corpus: &Path, docs: usize, cache_mb: usize) -> Result<Self> {
         let mut command = Command::new(std::env::current_exe()?);
         command
             .arg("serve")
@@ -218,6 +262,8 @@ impl Service {
             .arg(corpus)
             .arg("--docs")
             .arg(docs.to_string())
+            .arg("--cache-mb")
+            .arg(cache_mb.to_string())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit());
@@ -341,12 +387,17 @@ struct Swap {
 }
 
 /// Runs the load while the service builds a new generation and swaps it in.
-fn swap_run(service: &mut Service, mix: &[Query], connections: usize) -> Result<Swap> {
+fn swap_run(
+    service: &mut Service,
+    mix: &[Query],
+    workload: Arc<load::Workload>,
+    connections: usize,
+) -> Result<Swap> {
     println!("swap: rebuilding the index inside the service while it is under load…");
     let done = Arc::new(AtomicBool::new(false));
-    let (addr, owned_mix, flag) = (service.addr, mix.to_vec(), done.clone());
+    let (addr, flag) = (service.addr, done.clone());
     let loader =
-        std::thread::spawn(move || load::run(addr, &owned_mix, connections, Until::Flag(flag)));
+        std::thread::spawn(move || load::run(addr, workload, connections, Until::Flag(flag)));
     std::thread::sleep(Duration::from_secs(1));
     service.send("rebuild")?;
     let line = service.wait_line(server::REBUILT, Duration::from_secs(3600));
@@ -385,7 +436,33 @@ fn verdict(ok: bool) -> &'static str {
     if ok { "ok" } else { "MISSED" }
 }
 
-fn report(args: &BenchArgs, runs: &[RunStats], probe: &RunStats, memory: Option<(u64, u64)>) {
+/// (hits, misses) of the service's result cache, read from `/metrics`.
+fn cache_counts(addr: SocketAddr) -> Option<(u64, u64)> {
+    use std::io::Read as _;
+    let mut stream = std::net::TcpStream::connect(addr).ok()?;
+    stream
+        .write_all(b"GET /metrics HTTP/1.0\r\nHost: loadbench\r\n\r\n")
+        .ok()?;
+    let mut text = String::new();
+    stream.read_to_string(&mut text).ok()?;
+    let value = |name: &str| {
+        text.lines()
+            .find_map(|line| line.strip_prefix(name))
+            .and_then(|rest| rest.trim().parse::<u64>().ok())
+    };
+    Some((
+        value("tracuu_search_cache_hits_total ")?,
+        value("tracuu_search_cache_misses_total ")?,
+    ))
+}
+
+fn report(
+    args: &BenchArgs,
+    runs: &[RunStats],
+    (cold, warm): (&RunStats, &RunStats),
+    cache: Option<(u64, u64)>,
+    memory: Option<(u64, u64)>,
+) {
     let per_run = |q: f64| {
         median(
             runs.iter()
@@ -402,6 +479,14 @@ fn report(args: &BenchArgs, runs: &[RunStats], probe: &RunStats, memory: Option<
     println!(
         "== tracuu load benchmark: {} documents, {} connections, {} × {} s runs (medians) ==",
         args.docs, args.connections, args.runs, args.duration
+    );
+    let unseen = match args.unseen_every {
+        0 => "none (the mix repeats; see --unseen-every)".to_owned(),
+        n => format!("1 request in {n}"),
+    };
+    println!(
+        "   result cache {} MiB; queries never asked before: {unseen}",
+        args.cache_mb
     );
     println!("{:<28} {:>12} {:>10}", "measure", "value", "target");
     println!(
@@ -423,6 +508,15 @@ fn report(args: &BenchArgs, runs: &[RunStats], probe: &RunStats, memory: Option<
     );
     println!("{:<28} {:>12} {:>10}", "requests answered", requests, "");
     println!("{:<28} {:>12} {:>10}", "failed requests", failed, "");
+    if let Some((hits, misses)) = cache {
+        println!(
+            "{:<28} {:>11.1}% {:>10}",
+            "served from result cache",
+            100.0 * hits as f64 / (hits + misses).max(1) as f64,
+            ""
+        );
+        println!("{:<28} {:>12} {:>10}", "searched on the index", misses, "");
+    }
     if let Some((peak, now)) = memory {
         println!(
             "{:<28} {:>12.1} {:>10}",
@@ -444,31 +538,49 @@ fn report(args: &BenchArgs, runs: &[RunStats], probe: &RunStats, memory: Option<
     }
 
     println!();
-    println!("-- by query kind (all runs under load; idle = one request at a time) --");
     println!(
-        "{:<14} {:>8} {:>9} {:>9} {:>9} {:>9} {:>11}",
-        "kind", "requests", "p50 ms", "p90 ms", "p99 ms", "max ms", "idle p50 ms"
+        "-- by query kind (all runs under load; idle = one request at a time, searched on a \
+         cold cache / answered again) --"
+    );
+    println!(
+        "{:<14} {:>8} {:>9} {:>9} {:>9} {:>9} {:>11} {:>11}",
+        "kind", "requests", "p50 ms", "p90 ms", "p99 ms", "max ms", "idle cold", "idle again"
     );
     let merged: Vec<(QueryKind, u32)> = runs
         .iter()
         .flat_map(|r| r.latencies.iter().copied())
         .collect();
+    let mut unseen: Vec<u32> = runs.iter().flat_map(|r| r.unseen.iter().copied()).collect();
+    unseen.sort_unstable();
     let merged = RunStats {
         latencies: merged,
         ..RunStats::default()
     };
     for kind in QueryKind::ALL {
         let values = merged.sorted(Some(kind));
-        let idle = probe.sorted(Some(kind));
+        let idle_cold = cold.sorted(Some(kind));
+        let idle_warm = warm.sorted(Some(kind));
         println!(
-            "{:<14} {:>8} {:>9.2} {:>9.2} {:>9.2} {:>9.2} {:>11.2}",
+            "{:<14} {:>8} {:>9.2} {:>9.2} {:>9.2} {:>9.2} {:>11.2} {:>11.2}",
             kind.name(),
             values.len(),
             quantile_ms(&values, 0.5),
             quantile_ms(&values, 0.9),
             quantile_ms(&values, 0.99),
             quantile_ms(&values, 1.0),
-            quantile_ms(&idle, 0.5)
+            quantile_ms(&idle_cold, 0.5),
+            quantile_ms(&idle_warm, 0.5)
+        );
+    }
+    if !unseen.is_empty() {
+        println!(
+            "{:<14} {:>8} {:>9.2} {:>9.2} {:>9.2} {:>9.2}",
+            "unseen (any)",
+            unseen.len(),
+            quantile_ms(&unseen, 0.5),
+            quantile_ms(&unseen, 0.9),
+            quantile_ms(&unseen, 0.99),
+            quantile_ms(&unseen, 1.0),
         );
     }
 }

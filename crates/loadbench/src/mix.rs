@@ -1,6 +1,8 @@
 //! The query mix: what citizens, journalists and admins type, as `/api/search` request paths,
 //! each tagged with its kind so latencies can be reported per kind.
 
+use std::collections::HashSet;
+
 use crawler::{Kind, Record};
 
 /// The kinds of query in the mix.
@@ -51,6 +53,8 @@ pub(crate) struct Query {
     pub(crate) kind: QueryKind,
     /// Path and query string (`/api/search?q=…`).
     pub(crate) path: String,
+    /// A query of the long tail, asked once (never answered from the result cache).
+    pub(crate) unseen: bool,
 }
 
 const SHORT: &[&str] = &[
@@ -114,24 +118,28 @@ pub(crate) fn build(records: &[Record]) -> Vec<Query> {
         queries.push(Query {
             kind: QueryKind::Short,
             path: search(q),
+            unseen: false,
         });
     }
     for q in TONELESS {
         queries.push(Query {
             kind: QueryKind::Toneless,
             path: search(q),
+            unseen: false,
         });
     }
     for q in PHRASE {
         queries.push(Query {
             kind: QueryKind::Phrase,
             path: search(q),
+            unseen: false,
         });
     }
     for q in FILTERED {
         queries.push(Query {
             kind: QueryKind::Filtered,
             path: format!("/api/search?{q}"),
+            unseen: false,
         });
     }
     let mut numbers: Vec<&str> = records
@@ -144,6 +152,7 @@ pub(crate) fn build(records: &[Record]) -> Vec<Query> {
         queries.push(Query {
             kind: QueryKind::DocNumber,
             path: search(number),
+            unseen: false,
         });
     }
     let sentences = long_sentences(records);
@@ -151,9 +160,92 @@ pub(crate) fn build(records: &[Record]) -> Vec<Query> {
         queries.push(Query {
             kind: QueryKind::Long,
             path: search(sentence),
+            unseen: false,
         });
     }
     queries
+}
+
+/// Up to `count` distinct queries nobody asked before, for the share of the load that misses
+/// the result cache: title fragments (accented, toneless, quoted, filtered), document numbers
+/// and pasted sentences, taken in turn from records spread over the corpus (so they exist in
+/// the index), none equal to a query of the popular mix.
+pub(crate) fn long_tail(records: &[Record], popular: &[Query], count: usize) -> Vec<Query> {
+    let mut seen: HashSet<String> = popular.iter().map(|q| q.path.clone()).collect();
+    let mut out = Vec::with_capacity(count);
+    let search = |q: &str| format!("/api/search?q={}", encode(q));
+    let mut push = |kind: QueryKind, path: String, out: &mut Vec<Query>| {
+        if seen.insert(path.clone()) {
+            out.push(Query {
+                kind,
+                path,
+                unseen: true,
+            });
+        }
+    };
+    let mut numbers = records
+        .iter()
+        .filter_map(|r| r.doc_number.as_deref())
+        .step_by(3);
+    let sentences = sentences(records, count / 6 + 1, 5);
+    let mut sentences = sentences.iter();
+    // A stride prime to the corpus size walks every record once before repeating.
+    let stride = 7919;
+    let mut position = 0usize;
+    let mut round = 0usize;
+    while out.len() < count && round < count * 4 {
+        round += 1;
+        position = (position + stride) % records.len().max(1);
+        let Some(record) = records.get(position) else {
+            break;
+        };
+        let words: Vec<&str> = record.title.split_whitespace().collect();
+        let fragment = |len: usize| -> Option<String> {
+            (words.len() >= len).then(|| {
+                let start = round % (words.len() - len + 1);
+                words[start..start + len].join(" ")
+            })
+        };
+        match round % 6 {
+            0 => {
+                if let Some(f) = fragment(2) {
+                    push(QueryKind::Short, search(&f), &mut out);
+                }
+            }
+            1 => {
+                if let Some(f) = fragment(3) {
+                    push(QueryKind::Toneless, search(&vietnamese::fold(&f)), &mut out);
+                }
+            }
+            2 => {
+                if let Some(f) = fragment(3) {
+                    push(QueryKind::Phrase, search(&format!("\"{f}\"")), &mut out);
+                }
+            }
+            3 => {
+                if let Some(f) = fragment(2) {
+                    let kind = if record.kind == Kind::Legal {
+                        "legal"
+                    } else {
+                        "news"
+                    };
+                    let path = format!("{}&kind={kind}&sort=newest", search(&f));
+                    push(QueryKind::Filtered, path, &mut out);
+                }
+            }
+            4 => {
+                if let Some(number) = numbers.next() {
+                    push(QueryKind::DocNumber, search(number), &mut out);
+                }
+            }
+            _ => {
+                if let Some(sentence) = sentences.next() {
+                    push(QueryKind::Long, search(sentence), &mut out);
+                }
+            }
+        }
+    }
+    out
 }
 
 /// `count` items spread evenly over `items`.
@@ -167,9 +259,15 @@ fn spread<T: Copy>(items: &[T], count: usize) -> Vec<T> {
 
 /// Sentences of 25 to 40 syllables from legal and news bodies, as a user would paste them.
 fn long_sentences(records: &[Record]) -> Vec<&str> {
+    sentences(records, 200, 97)
+}
+
+/// Up to `limit` legal and `limit` news sentences of 25 to 40 syllables, one from every
+/// `step`-th record.
+fn sentences(records: &[Record], limit: usize, step: usize) -> Vec<&str> {
     let mut out = Vec::new();
     for kind in [Kind::Legal, Kind::News] {
-        let bodies = records.iter().filter(|r| r.kind == kind).step_by(97);
+        let bodies = records.iter().filter(|r| r.kind == kind).step_by(step);
         for record in bodies {
             for sentence in record.body.split(['.', '\n', ';']) {
                 let syllables = sentence.split_whitespace().count();
@@ -178,7 +276,7 @@ fn long_sentences(records: &[Record]) -> Vec<&str> {
                     break;
                 }
             }
-            if out.len() >= 200 * (1 + usize::from(kind == Kind::News)) {
+            if out.len() >= limit * (1 + usize::from(kind == Kind::News)) {
                 break;
             }
         }
@@ -208,5 +306,30 @@ mod tests {
             mix.iter()
                 .any(|q| q.path.contains("113%2F2013%2FN%C4%90-CP"))
         );
+    }
+
+    #[test]
+    fn the_long_tail_is_distinct_and_new() {
+        let mut records = Vec::new();
+        for i in 0..50 {
+            let mut r = Record::new(format!("laws-{i}"), Kind::Legal, "u");
+            r.title = format!(
+                "Nghị quyết số {i} về dự toán ngân sách địa phương năm {}",
+                2000 + i
+            );
+            r.doc_number = Some(format!("{i}/NQ-HĐND"));
+            r.body = "một hai ba bốn năm sáu bảy tám chín mười một hai ba bốn năm sáu bảy tám chín mười một hai ba bốn năm sáu bảy tám".to_owned();
+            records.push(r);
+        }
+        let popular = build(&records);
+        let tail = long_tail(&records, &popular, 60);
+        assert!(tail.len() >= 30, "{}", tail.len());
+        assert!(tail.iter().all(|q| q.unseen));
+        let paths: HashSet<&str> = tail.iter().map(|q| q.path.as_str()).collect();
+        assert_eq!(paths.len(), tail.len(), "every tail query is asked once");
+        assert!(popular.iter().all(|q| !paths.contains(q.path.as_str())));
+        for kind in [QueryKind::Short, QueryKind::Toneless, QueryKind::DocNumber] {
+            assert!(tail.iter().any(|q| q.kind == kind), "{kind:?} missing");
+        }
     }
 }

@@ -24,6 +24,9 @@ pub(crate) struct ServeArgs {
     /// How many documents a `rebuild` indexes.
     #[arg(long)]
     pub(crate) docs: usize,
+    /// The result cache's size in MiB (`search_cache_mb`; 0 disables it).
+    #[arg(long)]
+    pub(crate) cache_mb: usize,
 }
 
 /// Line printed once the service listens.
@@ -37,7 +40,10 @@ pub(crate) fn run(args: ServeArgs) -> Result<()> {
         indexer::IndexStore::open(&args.index)
             .with_context(|| format!("cannot open the index in {}", args.index.display()))?,
     );
-    let config = query::ServerConfig::default();
+    let config = query::ServerConfig {
+        search_cache_mb: args.cache_mb,
+        ..query::ServerConfig::default()
+    };
     let state = query::AppState::builder(config, store.clone()).build();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

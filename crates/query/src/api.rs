@@ -82,9 +82,12 @@ pub(crate) async fn metrics(State(state): State<AppState>) -> Response {
                 .parse()
                 .ok()
         });
-    let text = state
-        .metrics()
-        .render(documents, generation, &state.jobs().running());
+    let text = state.metrics().render(
+        documents,
+        generation,
+        &state.jobs().running(),
+        state.cache().stats(),
+    );
     (
         StatusCode::OK,
         [(CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],

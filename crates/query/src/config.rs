@@ -37,6 +37,10 @@ pub struct ServerConfig {
     pub rss_items: usize,
     /// Most rows a CSV / JSON-lines export streams before it stops.
     pub export_max_rows: usize,
+    /// Memory for cached pages of search results, in MiB (0 disables the cache). A
+    /// generation never changes once built, so a cached page stays right until the next
+    /// reindex or rollback, which empties the cache.
+    pub search_cache_mb: usize,
 }
 
 impl Default for ServerConfig {
@@ -53,6 +57,7 @@ impl Default for ServerConfig {
             concurrency_limit: 256,
             rss_items: 50,
             export_max_rows: 100_000,
+            search_cache_mb: 64,
         }
     }
 }

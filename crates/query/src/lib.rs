@@ -9,6 +9,7 @@ mod api;
 mod archive;
 mod audit;
 mod auth;
+mod cache;
 mod config;
 mod documents;
 mod error;
@@ -27,6 +28,7 @@ mod server;
 mod state;
 
 pub use audit::{AuditEntry, AuditLog};
+pub use cache::CacheStats;
 pub use config::ServerConfig;
 pub use error::{AppError, Error, Result};
 pub use extract::{ApiJson, ApiPath, ApiQuery};

@@ -7,6 +7,8 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
+use crate::cache::CacheStats;
+
 /// Upper bounds of the latency histogram buckets, in seconds.
 const BUCKETS: [f64; 12] = [
     0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0,
@@ -90,6 +92,7 @@ impl Metrics {
         documents: u64,
         generation: Option<u64>,
         jobs_running: &[(&str, u64)],
+        cache: CacheStats,
     ) -> String {
         let tables = self.tables.lock().unwrap_or_else(|e| e.into_inner());
         let mut out = String::new();
@@ -153,6 +156,24 @@ impl Metrics {
             "tracuu_last_reindex_timestamp_seconds {}",
             self.last_reindex.load(Ordering::Relaxed)
         );
+        out.push_str(
+            "# HELP tracuu_search_cache_hits_total Search pages served from the result cache.\n",
+        );
+        out.push_str("# TYPE tracuu_search_cache_hits_total counter\n");
+        let _ = writeln!(out, "tracuu_search_cache_hits_total {}", cache.hits);
+        out.push_str(
+            "# HELP tracuu_search_cache_misses_total Search pages computed on the index.\n",
+        );
+        out.push_str("# TYPE tracuu_search_cache_misses_total counter\n");
+        let _ = writeln!(out, "tracuu_search_cache_misses_total {}", cache.misses);
+        out.push_str("# HELP tracuu_search_cache_entries Search pages held by the result cache.\n");
+        out.push_str("# TYPE tracuu_search_cache_entries gauge\n");
+        let _ = writeln!(out, "tracuu_search_cache_entries {}", cache.entries);
+        out.push_str(
+            "# HELP tracuu_search_cache_bytes Approximate memory held by the result cache.\n",
+        );
+        out.push_str("# TYPE tracuu_search_cache_bytes gauge\n");
+        let _ = writeln!(out, "tracuu_search_cache_bytes {}", cache.bytes);
         out.push_str("# HELP tracuu_jobs_running Admin jobs running now, by kind.\n");
         out.push_str("# TYPE tracuu_jobs_running gauge\n");
         for (kind, running) in jobs_running {
@@ -180,7 +201,13 @@ mod tests {
         metrics.observe("/api/search", "GET", 200, Duration::from_micros(700));
         metrics.observe("/api/search", "GET", 200, Duration::from_millis(30));
         metrics.observe("/api/search", "GET", 400, Duration::from_millis(30));
-        let text = metrics.render(7, Some(2), &[("reindex", 1)]);
+        let cache = CacheStats {
+            hits: 5,
+            misses: 3,
+            entries: 2,
+            bytes: 4096,
+        };
+        let text = metrics.render(7, Some(2), &[("reindex", 1)], cache);
         assert!(text.contains(
             "tracuu_http_requests_total{route=\"/api/search\",method=\"GET\",status=\"200\"} 2"
         ));
@@ -196,6 +223,9 @@ mod tests {
         assert!(text.contains("tracuu_documents_indexed 7"));
         assert!(text.contains("tracuu_index_generation 2"));
         assert!(text.contains("tracuu_jobs_running{kind=\"reindex\"} 1"));
+        assert!(text.contains("tracuu_search_cache_hits_total 5"));
+        assert!(text.contains("tracuu_search_cache_misses_total 3"));
+        assert!(text.contains("tracuu_search_cache_entries 2"));
     }
 
     #[test]

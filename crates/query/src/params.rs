@@ -31,7 +31,7 @@ pub(crate) fn status_name(status: Status) -> &'static str {
 }
 
 /// Response format of `/api/search`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Format {
     /// One page of hits with facets (default).
     #[default]
@@ -45,7 +45,7 @@ pub enum Format {
 }
 
 /// A checked search.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct SearchParams {
     /// The query text as typed (trimmed; may be empty to browse with filters only).
     pub q: String,

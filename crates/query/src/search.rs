@@ -3,35 +3,55 @@
 //! service's own [`SearchResponse`].
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::Instant;
 
 use crawler::Kind;
 use indexer::{SearchIndex, SearchRequest, SearchResults};
 
+use crate::cache::{CacheKey, Lookup};
 use crate::error::AppError;
 use crate::model::{FacetValue, HitView, SearchResponse};
 use crate::params::SearchParams;
 use crate::state::AppState;
 
-/// Runs the page of `params` on the live index (on a blocking thread).
+/// The page of `params` on the live index: from the result cache when this generation has
+/// answered the same request today, else searched on a blocking thread (and cached).
 pub(crate) async fn page(
     state: &AppState,
     params: SearchParams,
 ) -> Result<SearchResponse, AppError> {
+    let started = Instant::now();
     let index = state.index()?;
-    tokio::task::spawn_blocking(move || {
-        let started = Instant::now();
-        let request = request(
+    let key = CacheKey {
+        generation: index.generation().unwrap_or_default().to_owned(),
+        today: chrono::Local::now().date_naive(),
+        params,
+    };
+    let slot = match state.cache().lookup(&key).await {
+        Lookup::Hit(page) => {
+            let mut page = SearchResponse::clone(&page);
+            page.took_ms = elapsed_ms(started);
+            return Ok(page);
+        }
+        Lookup::Miss(slot) => slot,
+    };
+    let CacheKey { today, params, .. } = key;
+    let page = tokio::task::spawn_blocking(move || {
+        let mut request = request(
             &params,
             params.offset(),
             params.per_page,
             params.cursor.clone(),
             true,
         );
+        request.today = Some(today);
         let results = run(&index, &request)?;
-        Ok(response(&params, results, started))
+        Ok::<_, AppError>(response(&params, results, started))
     })
-    .await?
+    .await??;
+    slot.fill(Arc::new(page.clone()));
+    Ok(page)
 }
 
 /// One batch of hits (no facets), for exports.
@@ -121,7 +141,7 @@ fn hit_view(hit: indexer::Hit) -> HitView {
 }
 
 fn response(params: &SearchParams, results: SearchResults, started: Instant) -> SearchResponse {
-    let took_ms = (started.elapsed().as_secs_f64() * 1000.0 * 1000.0).round() / 1000.0;
+    let took_ms = elapsed_ms(started);
     let hits: Vec<HitView> = results.hits.into_iter().map(hit_view).collect();
     let mut matches = hits.iter().filter(|hit| hit.number_match);
     let jump_to = match (matches.next(), matches.next()) {
@@ -139,6 +159,11 @@ fn response(params: &SearchParams, results: SearchResults, started: Instant) -> 
         next_cursor: results.next_cursor,
         jump_to,
     }
+}
+
+/// Milliseconds since `started`, rounded to the microsecond.
+fn elapsed_ms(started: Instant) -> f64 {
+    (started.elapsed().as_secs_f64() * 1000.0 * 1000.0).round() / 1000.0
 }
 
 fn facets(facets: indexer::Facets) -> BTreeMap<String, Vec<FacetValue>> {

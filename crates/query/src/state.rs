@@ -10,6 +10,7 @@ use crawler::Capture;
 use indexer::{IndexStore, SearchIndex};
 
 use crate::audit::AuditLog;
+use crate::cache::ResultCache;
 use crate::config::ServerConfig;
 use crate::error::AppError;
 use crate::jobs::JobRegistry;
@@ -39,6 +40,8 @@ struct Shared {
     jobs: JobRegistry,
     metrics: Metrics,
     audit: AuditLog,
+    /// Pages of results already computed on the live generation.
+    cache: ResultCache,
 }
 
 /// The service's shared state: small and cheap to clone (one `Arc`).
@@ -100,6 +103,7 @@ impl AppStateBuilder {
     pub fn build(self) -> AppState {
         AppState {
             shared: Arc::new(Shared {
+                cache: ResultCache::new(self.config.search_cache_mb),
                 config: self.config,
                 store: self.store,
                 inputs: self.inputs,
@@ -211,5 +215,10 @@ impl AppState {
     /// The audit log.
     pub fn audit(&self) -> &AuditLog {
         &self.shared.audit
+    }
+
+    /// The cache of search result pages.
+    pub(crate) fn cache(&self) -> &ResultCache {
+        &self.shared.cache
     }
 }

@@ -450,3 +450,57 @@ async fn nasty_queries_never_cause_a_500() {
         }
     }
 }
+
+/// The value of an unlabelled metric in `/metrics`.
+async fn metric(app: &crate::support::TestApp, name: &str) -> u64 {
+    let text = get(&app.router, "/metrics").await.body;
+    text.lines()
+        .find_map(|line| line.strip_prefix(&format!("{name} ")))
+        .unwrap_or_else(|| panic!("{name} missing from /metrics:\n{text}"))
+        .trim()
+        .parse()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn repeated_searches_are_served_from_the_result_cache() {
+    let app = app(config(None));
+    let uri = "/api/search?q=ngan%20sach&per_page=2";
+    let first = get_json(&app.router, uri).await;
+    assert_eq!(metric(&app, "tracuu_search_cache_misses_total").await, 1);
+    assert_eq!(metric(&app, "tracuu_search_cache_hits_total").await, 0);
+
+    let second = get_json(&app.router, uri).await;
+    assert_eq!(metric(&app, "tracuu_search_cache_hits_total").await, 1);
+    assert_eq!(ids(&first), ids(&second));
+    assert_eq!(first["total"], second["total"]);
+    assert_eq!(first["facets"], second["facets"]);
+    assert!(!ids(&first).is_empty());
+
+    // Another page, filter or order is another entry.
+    get_json(&app.router, "/api/search?q=ngan%20sach&per_page=2&page=2").await;
+    get_json(
+        &app.router,
+        "/api/search?q=ngan%20sach&per_page=2&kind=legal",
+    )
+    .await;
+    assert_eq!(metric(&app, "tracuu_search_cache_misses_total").await, 3);
+    assert_eq!(metric(&app, "tracuu_search_cache_entries").await, 3);
+    // The web page shares the cache with the API.
+    let page = get(&app.router, "/?q=ngan%20sach").await;
+    assert_eq!(page.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_zero_sized_result_cache_searches_every_time() {
+    let mut settings = config(None);
+    settings.search_cache_mb = 0;
+    let app = app(settings);
+    let uri = "/api/search?q=ngan%20sach";
+    let first = get_json(&app.router, uri).await;
+    let second = get_json(&app.router, uri).await;
+    assert_eq!(ids(&first), ids(&second));
+    assert_eq!(metric(&app, "tracuu_search_cache_hits_total").await, 0);
+    assert_eq!(metric(&app, "tracuu_search_cache_misses_total").await, 2);
+    assert_eq!(metric(&app, "tracuu_search_cache_entries").await, 0);
+}
