@@ -90,6 +90,9 @@ struct BenchArgs {
     /// cache when it is on).
     #[arg(long, default_value_t = 0)]
     unseen_every: usize,
+    /// Searches the service runs at once (`search_threads`; 0 = one per core, its default).
+    #[arg(long, default_value_t = 0)]
+    search_threads: usize,
 }
 
 fn main() -> Result<()> {
@@ -150,7 +153,7 @@ fn bench(args: BenchArgs) -> Result<()> {
         ))
     };
 
-    let mut service = Service::start(&index_dir, &corpus_dir, args.docs, args.cache_mb)?;
+    let mut service = Service::start(&index_dir, &corpus_dir, &args)?;
     println!(
         "service: pid {} on http://{} (result cache {} MiB)",
         service.pid(),
@@ -252,7 +255,7 @@ struct Service {
 }
 
 impl Service {
-    fn start(index: &Path, corpus: &Path, docs: usize, cache_mb: usize) -> Result<Self> {
+    fn start(index: &Path, corpus: &Path, args: &BenchArgs) -> Result<Self> {
         let mut command = Command::new(std::env::current_exe()?);
         command
             .arg("serve")
@@ -261,9 +264,11 @@ impl Service {
             .arg("--corpus")
             .arg(corpus)
             .arg("--docs")
-            .arg(docs.to_string())
+            .arg(args.docs.to_string())
             .arg("--cache-mb")
-            .arg(cache_mb.to_string())
+            .arg(args.cache_mb.to_string())
+            .arg("--search-threads")
+            .arg(args.search_threads.to_string())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit());

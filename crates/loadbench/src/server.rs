@@ -27,6 +27,9 @@ pub(crate) struct ServeArgs {
     /// The result cache's size in MiB (`search_cache_mb`; 0 disables it).
     #[arg(long)]
     pub(crate) cache_mb: usize,
+    /// Searches run at once (`search_threads`; 0 = one per core).
+    #[arg(long)]
+    pub(crate) search_threads: usize,
 }
 
 /// Line printed once the service listens.
@@ -42,6 +45,7 @@ pub(crate) fn run(args: ServeArgs) -> Result<()> {
     );
     let config = query::ServerConfig {
         search_cache_mb: args.cache_mb,
+        search_threads: args.search_threads,
         ..query::ServerConfig::default()
     };
     let state = query::AppState::builder(config, store.clone()).build();

@@ -41,6 +41,9 @@ pub struct ServerConfig {
     /// generation never changes once built, so a cached page stays right until the next
     /// reindex or rollback, which empties the cache.
     pub search_cache_mb: usize,
+    /// How many searches run on the index at once (0: one per CPU core). Further searches
+    /// wait their turn, so cached answers and other requests keep a share of the CPU.
+    pub search_threads: usize,
 }
 
 impl Default for ServerConfig {
@@ -58,11 +61,20 @@ impl Default for ServerConfig {
             rss_items: 50,
             export_max_rows: 100_000,
             search_cache_mb: 64,
+            search_threads: 0,
         }
     }
 }
 
 impl ServerConfig {
+    /// How many searches may run at once: `search_threads`, or the number of CPU cores.
+    pub(crate) fn search_permits(&self) -> usize {
+        match self.search_threads {
+            0 => std::thread::available_parallelism().map_or(1, usize::from),
+            n => n,
+        }
+    }
+
     /// The admin token, if one is set and not blank.
     pub(crate) fn admin_token(&self) -> Option<&str> {
         self.admin_token.as_deref().filter(|t| !t.trim().is_empty())
@@ -91,6 +103,14 @@ mod tests {
     fn blank_admin_token_counts_as_unset() {
         let config = toml_like(r#"{"admin_token": "  "}"#).unwrap();
         assert_eq!(config.admin_token(), None);
+    }
+
+    #[test]
+    fn search_threads_default_to_one_per_core() {
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        assert_eq!(ServerConfig::default().search_permits(), cores);
+        let config = toml_like(r#"{"search_threads": 3}"#).unwrap();
+        assert_eq!(config.search_permits(), 3);
     }
 
     fn toml_like(json: &str) -> serde_json::Result<ServerConfig> {

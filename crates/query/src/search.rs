@@ -37,7 +37,9 @@ pub(crate) async fn page(
         Lookup::Miss(slot) => slot,
     };
     let CacheKey { today, params, .. } = key;
+    let permit = state.search_permit().await;
     let page = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
         let mut request = request(
             &params,
             params.offset(),

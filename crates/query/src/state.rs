@@ -42,6 +42,8 @@ struct Shared {
     audit: AuditLog,
     /// Pages of results already computed on the live generation.
     cache: ResultCache,
+    /// Permits to search the index (`search_threads`).
+    searches: Arc<tokio::sync::Semaphore>,
 }
 
 /// The service's shared state: small and cheap to clone (one `Arc`).
@@ -104,6 +106,7 @@ impl AppStateBuilder {
         AppState {
             shared: Arc::new(Shared {
                 cache: ResultCache::new(self.config.search_cache_mb),
+                searches: Arc::new(tokio::sync::Semaphore::new(self.config.search_permits())),
                 config: self.config,
                 store: self.store,
                 inputs: self.inputs,
@@ -215,6 +218,16 @@ impl AppState {
     /// The audit log.
     pub fn audit(&self) -> &AuditLog {
         &self.shared.audit
+    }
+
+    /// Waits for a permit to search the index (held until the search ends).
+    pub(crate) async fn search_permit(&self) -> tokio::sync::OwnedSemaphorePermit {
+        self.shared
+            .searches
+            .clone()
+            .acquire_owned()
+            .await
+            .expect("the search semaphore is never closed")
     }
 
     /// The cache of search result pages.

@@ -504,3 +504,29 @@ async fn a_zero_sized_result_cache_searches_every_time() {
     assert_eq!(metric(&app, "tracuu_search_cache_misses_total").await, 2);
     assert_eq!(metric(&app, "tracuu_search_cache_entries").await, 0);
 }
+
+#[tokio::test]
+async fn concurrent_searches_wait_for_one_search_thread_and_all_succeed() {
+    let mut settings = config(None);
+    settings.search_threads = 1;
+    settings.search_cache_mb = 0;
+    let app = app(settings);
+    let queries = [
+        "ngan%20sach",
+        "nghi%20quyet%20140",
+        "than%20uyen",
+        "%22k%E1%BA%BF%20ho%E1%BA%A1ch%22",
+        "dau%20tu%20cong",
+        "chuyen%20doi%20so",
+    ];
+    let requests = queries.iter().map(|q| {
+        let router = app.router.clone();
+        let uri = format!("/api/search?q={q}");
+        tokio::spawn(async move { (uri.clone(), get(&router, &uri).await) })
+    });
+    for handle in futures_util::future::join_all(requests).await {
+        let (uri, answer) = handle.unwrap();
+        assert_eq!(answer.status, StatusCode::OK, "{uri}: {}", answer.body);
+    }
+    assert_eq!(metric(&app, "tracuu_search_cache_misses_total").await, 6);
+}
