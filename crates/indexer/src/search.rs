@@ -1,5 +1,6 @@
 //! Searching one index generation: query planning (tiers R14, document numbers R10, phrases,
-//! exclusions, `OR`, long queries), filters, sorting, cursors, facets, hits and snippets.
+//! exclusions, `OR`, long queries matched by their syllable pairs), filters, sorting, cursors,
+//! facets, hits and snippets.
 
 use std::borrow::Cow;
 use std::collections::HashSet;
@@ -10,14 +11,14 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use crawler::{Kind, Record};
 use serde::Deserialize;
-use tantivy::query::EnableScoring;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RangeQuery,
-    TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EnableScoring, Explanation, Occur,
+    PhraseQuery, Query, RangeQuery, Scorer, TermQuery, Weight,
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{
-    DocAddress, DocId, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term,
+    DocAddress, DocId, DocSet, Index, IndexReader, ReloadPolicy, Score, Searcher, SegmentReader,
+    TERMINATED, TantivyDocument, Term,
 };
 
 use crate::analyzer::{Form, Syllable, analyze, bigram};
@@ -94,16 +95,31 @@ struct Plan {
     /// The scored query (every tier, bigrams, phrases on exact fields).
     query: Box<dyn Query>,
     /// The same set of documents with the cheapest query that finds them (folded forms only,
-    /// no bigrams, no scoring bonuses): used for the total, facets and date orders.
+    /// no bigrams, no scoring bonuses): used for the total, facets and date orders (for a long
+    /// query, only when no record shares a pair with it: see `candidates`).
     matching: Box<dyn Query>,
-    /// For long queries: the union of the query's syllable pairs, which finds the candidates
-    /// for the top hits far faster than the full query (see [`SearchIndex::gather`]).
-    candidates: Option<Box<dyn Query>>,
+    /// For long queries: the records sharing a syllable pair with the query (see
+    /// [`SearchIndex::gather`]).
+    candidates: Option<Candidates>,
     /// True when the query required all its words and relaxing that could find more.
     relaxable: bool,
     highlight: HashSet<String>,
     numbers: NumberQuery,
     interpreted: Option<String>,
+}
+
+/// The candidates of a long query: the records sharing at least one adjacent pair of its
+/// syllables. When there are any, they are the query's matching set (a pasted sentence's
+/// records share pairs with it; the records that only share words are noise); otherwise the
+/// plan's `matching` query is.
+struct Candidates {
+    /// The union of the pairs, scored (exact and folded bigrams): finds the best candidates
+    /// for the top hits far faster than the full query.
+    scored: Box<dyn Query>,
+    /// The same records, restricted to those the full query finds (each OR alternative's
+    /// phrases, the exclusions), with the cheapest query: folded bigram terms, meant to run
+    /// without scoring. Used for the total, facets, date orders and deep pages.
+    matching: Box<dyn Query>,
 }
 
 impl SearchIndex {
@@ -262,26 +278,26 @@ impl SearchIndex {
         Ok((after, window))
     }
 
-    /// The top `k` hits of a long query, found among the best candidates by syllable pairs
-    /// (a pasted sentence shares many pairs with the records worth showing) and ordered by
-    /// their full score. `None` when the plan has no candidate query, the page is deep, or
-    /// the candidates are too few to be sure (the caller then runs the full query).
+    /// The top `k` hits of a long query after `after`, found among the best candidates by
+    /// syllable pairs (a pasted sentence shares many pairs with the records worth showing) and
+    /// ordered by their full score (`restricted`: the full query within the counted
+    /// candidates). When the best candidates are all the candidates, they are the whole
+    /// result set. `None` when the page is deep, or the candidates looked at are too few to
+    /// be sure (the caller then uses [`Self::rescanned`]).
     fn rescored_candidates(
         &self,
         searcher: &Searcher,
-        plan: &Plan,
+        candidates: &Candidates,
+        restricted: &dyn Query,
         request: &SearchRequest,
         after: Option<SortKey>,
         k: usize,
     ) -> Result<Option<Vec<Candidate>>> {
-        let Some(candidates) = &plan.candidates else {
-            return Ok(None);
-        };
         if k > MAX_RESCORED_WINDOW {
             return Ok(None);
         }
         let pool = (k * CANDIDATE_FACTOR).max(MIN_CANDIDATES);
-        let query = self.with_filters(candidates.box_clone(), request)?;
+        let query = self.with_filters(candidates.scored.box_clone(), request)?;
         let found = searcher
             .search(
                 query.as_ref(),
@@ -294,11 +310,74 @@ impl SearchIndex {
                 },
             )?
             .top;
-        // Full scores of the candidates, segment by segment, in document order.
-        let full = self.with_filters(plan.query.box_clone(), request)?;
-        let weight = full.weight(EnableScoring::enabled_from_searcher(searcher))?;
+        // Pruning only skips records once `pool` are kept: fewer means every record sharing
+        // a pair (with the filters) was seen.
+        let complete = found.len() < pool;
+        let mut rescored = self.rescore(searcher, restricted, &found, after)?;
+        if rescored.len() < k && !complete {
+            // Fewer candidates than the page needs after the cursor, and more beyond the
+            // ones looked at: let the full query within the candidates decide.
+            return Ok(None);
+        }
+        rescored.truncate(k);
+        Ok(Some(rescored))
+    }
+
+    /// The top `k` hits of `restricted` after `after`, for pages beyond
+    /// [`Self::rescored_candidates`]: found by `scan` (the same query with Tantivy's union
+    /// scorers, fast over many records), then rescored by `restricted`, so that every page of
+    /// the query ranks by the same scores. The two can differ in a score's last bits (sums in
+    /// another order): the scan starts a little before the cursor and keeps a few more.
+    fn rescanned(
+        &self,
+        searcher: &Searcher,
+        scan: &dyn Query,
+        restricted: &dyn Query,
+        after: Option<SortKey>,
+        k: usize,
+    ) -> Result<Vec<Candidate>> {
+        let before = after.map(|a| SortKey {
+            primary: a.primary + a.primary.abs() * 1e-5,
+            id_key: 0,
+        });
+        let mut slack = 16;
+        loop {
+            let found = searcher
+                .search(
+                    scan,
+                    &Gather {
+                        k: k + slack,
+                        sort: Sort::Relevance,
+                        after: before,
+                        facets: false,
+                        prune: true,
+                    },
+                )?
+                .top;
+            let mut rescored = self.rescore(searcher, restricted, &found, after)?;
+            if rescored.len() >= k || found.len() < k + slack {
+                rescored.truncate(k);
+                return Ok(rescored);
+            }
+            // Many records tie with the cursor: look further.
+            slack *= 4;
+        }
+    }
+
+    /// The records of `found` that `restricted` finds, with its scores, after `after`, best
+    /// first. A record outside the counted set (an alternative's phrase missing, an exclusion)
+    /// is dropped.
+    fn rescore(
+        &self,
+        searcher: &Searcher,
+        restricted: &dyn Query,
+        found: &[Candidate],
+        after: Option<SortKey>,
+    ) -> Result<Vec<Candidate>> {
+        // Segment by segment, in document order.
+        let weight = restricted.weight(EnableScoring::enabled_from_searcher(searcher))?;
         let mut by_segment: Vec<Vec<DocId>> = vec![Vec::new(); searcher.segment_readers().len()];
-        for c in &found {
+        for c in found {
             by_segment[c.address.segment_ord as usize].push(c.address.doc_id);
         }
         let mut rescored = Vec::with_capacity(found.len());
@@ -333,28 +412,46 @@ impl SearchIndex {
                 });
             }
         }
-        if rescored.len() < k {
-            // Fewer candidates than the page needs (few records share a pair, or a cursor
-            // went past them): let the full query decide.
-            return Ok(None);
-        }
         rescored.sort();
-        rescored.truncate(k);
-        Ok(Some(rescored))
+        Ok(rescored)
     }
 
-    /// Runs one plan with the request's filters, order, cursor and facets: the total and facets
-    /// from the cheap matching query, the top hits by relevance from the scored query with
-    /// pruning (or, for date orders, everything in the one cheap pass).
+    /// Runs one plan with the request's filters, order, cursor and facets. The matching set is
+    /// a long query's candidates when there are any (counted without scoring, then the top
+    /// hits rescored from the best of them, or the full query within them for deep pages),
+    /// else the plan's cheap matching query (total and facets), with the top hits by
+    /// relevance from the scored query with pruning. Date orders take everything in the one
+    /// cheap pass.
     fn gather(
         &self,
         searcher: &Searcher,
         plan: &Plan,
         request: &SearchRequest,
     ) -> Result<Gathered> {
+        if let Some(candidates) = &plan.candidates {
+            let matching = self.with_filters(candidates.matching.box_clone(), request)?;
+            let gathered = self.gather_in(searcher, plan, request, matching, Some(candidates))?;
+            if gathered.total > 0 {
+                return Ok(gathered);
+            }
+            // No record shares a pair: the sentence's words still find records.
+        }
+        let matching = self.with_filters(plan.matching.box_clone(), request)?;
+        self.gather_in(searcher, plan, request, matching, None)
+    }
+
+    /// [`Self::gather`] with one matching set (`matching`, filters applied): `candidates` when
+    /// it is a long query's candidates.
+    fn gather_in(
+        &self,
+        searcher: &Searcher,
+        plan: &Plan,
+        request: &SearchRequest,
+        matching: Box<dyn Query>,
+        candidates: Option<&Candidates>,
+    ) -> Result<Gathered> {
         let (after, window) = self.window(request)?;
         let k = if request.limit == 0 { 0 } else { window + 1 };
-        let matching = self.with_filters(plan.matching.box_clone(), request)?;
         if request.sort != Sort::Relevance {
             let collector = Gather {
                 k,
@@ -373,22 +470,43 @@ impl SearchIndex {
             prune: false,
         };
         let mut gathered = searcher.search(matching.as_ref(), &counted)?;
-        if k > 0
-            && gathered.total > 0
-            && let Some(top) = self.rescored_candidates(searcher, plan, request, after, k)?
-        {
-            gathered.top = top;
-        } else if k > 0 && gathered.total > 0 {
-            let query = self.with_filters(plan.query.box_clone(), request)?;
-            let top = Gather {
-                k,
-                sort: request.sort,
-                after,
-                facets: false,
-                prune: true,
-            };
-            gathered.top = searcher.search(query.as_ref(), &top)?.top;
+        if k == 0 || gathered.total == 0 {
+            return Ok(gathered);
         }
+        if let Some(candidates) = candidates {
+            // The full scores, within the counted set (the constant adds nothing).
+            let within = |full: Box<dyn Query>, matching: Box<dyn Query>| -> Box<dyn Query> {
+                Box::new(BooleanQuery::new(vec![
+                    (Occur::Must, full),
+                    (Occur::Must, Box::new(ConstScoreQuery::new(matching, 0.0))),
+                ]))
+            };
+            let restricted = within(seeking(plan.query.as_ref()), seeking(matching.as_ref()));
+            gathered.top = match self.rescored_candidates(
+                searcher,
+                candidates,
+                restricted.as_ref(),
+                request,
+                after,
+                k,
+            )? {
+                Some(top) => top,
+                None => {
+                    let scan = within(plan.query.box_clone(), matching);
+                    self.rescanned(searcher, scan.as_ref(), restricted.as_ref(), after, k)?
+                }
+            };
+            return Ok(gathered);
+        }
+        let query = self.with_filters(plan.query.box_clone(), request)?;
+        let top = Gather {
+            k,
+            sort: request.sort,
+            after,
+            facets: false,
+            prune: true,
+        };
+        gathered.top = searcher.search(query.as_ref(), &top)?.top;
         Ok(gathered)
     }
 }
@@ -488,12 +606,17 @@ impl SearchIndex {
         let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut match_alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut pair_clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        // The records sharing a pair with the query that the full query finds: per `OR`
+        // alternative, any of its pairs and all of its phrases.
+        let mut candidate_alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for group in &parsed.groups {
             let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
             // The same group for counting: folded forms only. Optional clauses are left out
             // when a clause is required (they change scores, not the matching set), and
             // bigrams always (a bigram match implies both syllables match).
             let mut match_clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            let mut group_pairs: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            let mut group_phrases: Vec<(Occur, Box<dyn Query>)> = Vec::new();
             // Consecutive bare words form one run (for bigrams, Telex and restoration).
             let mut run: Vec<&str> = Vec::new();
             let mut runs: Vec<String> = Vec::new();
@@ -513,6 +636,7 @@ impl SearchIndex {
                             clauses.push((Occur::Must, query));
                         }
                         if let Some(query) = self.phrase_match(&syllables) {
+                            group_phrases.push((Occur::Must, query.box_clone()));
                             match_clauses.push((Occur::Must, query));
                         }
                     }
@@ -601,16 +725,34 @@ impl SearchIndex {
                     let query = self.bigram_query(&pair[0].text, &pair[1].text);
                     pair_clauses.push((Occur::Should, query.box_clone()));
                     clauses.push((Occur::Should, query));
+                    group_pairs.push((
+                        Occur::Should,
+                        self.bigram_match(&pair[0].text, &pair[1].text),
+                    ));
                     if let Some(read) = &read
                         && (read[i] != pair[0].text || read[i + 1] != pair[1].text)
                     {
                         let query = self.bigram_query(&read[i], &read[i + 1]);
                         pair_clauses.push((Occur::Should, query.box_clone()));
                         clauses.push((Occur::Should, query));
+                        group_pairs
+                            .push((Occur::Should, self.bigram_match(&read[i], &read[i + 1])));
                     }
                 }
             }
             shown.push("OR".to_owned());
+            if !group_pairs.is_empty() {
+                let pairs: Box<dyn Query> = Box::new(BooleanQuery::new(group_pairs));
+                candidate_alternatives.push((
+                    Occur::Should,
+                    if group_phrases.is_empty() {
+                        pairs
+                    } else {
+                        group_phrases.push((Occur::Must, pairs));
+                        Box::new(BooleanQuery::new(group_phrases))
+                    },
+                ));
+            }
             if !clauses.is_empty() {
                 alternatives.push((Occur::Should, Box::new(BooleanQuery::new(clauses))));
             }
@@ -649,6 +791,10 @@ impl SearchIndex {
         } else {
             match_top.push((Occur::Must, Box::new(BooleanQuery::new(match_alternatives))));
         }
+        let mut candidate_top: Vec<(Occur, Box<dyn Query>)> = vec![(
+            Occur::Must,
+            Box::new(BooleanQuery::new(candidate_alternatives)),
+        )];
         for item in &parsed.excluded {
             let text = match item {
                 Item::Word(w) | Item::Phrase(w) => w,
@@ -656,6 +802,7 @@ impl SearchIndex {
             let syllables = analyze(text, Form::Exact);
             if let Some(query) = self.exclusion_query(&syllables) {
                 match_top.push((Occur::MustNot, query.box_clone()));
+                candidate_top.push((Occur::MustNot, query.box_clone()));
                 top.push((Occur::MustNot, query));
             }
         }
@@ -675,11 +822,12 @@ impl SearchIndex {
             && numbers.num_type.is_empty()
             && numbers.num_issuer.is_empty()
             && pair_clauses.len() >= 3)
-            .then(|| {
-                finish(vec![(
+            .then(|| Candidates {
+                scored: finish(vec![(
                     Occur::Must,
                     Box::new(BooleanQuery::new(pair_clauses)),
-                )])
+                )]),
+                matching: finish(candidate_top),
             });
         Ok(Plan {
             candidates,
@@ -910,6 +1058,16 @@ impl SearchIndex {
         })
     }
 
+    /// The records [`Self::bigram_query`] finds: the folded bigram alone (an exact bigram
+    /// folds to it).
+    fn bigram_match(&self, first: &str, second: &str) -> Box<dyn Query> {
+        let folded = bigram(&Form::Folded.apply(first), &Form::Folded.apply(second));
+        Box::new(WeightedTerm::matching(Term::from_field_text(
+            self.fields.bigram_folded,
+            &folded,
+        )))
+    }
+
     fn bigram_query(&self, first: &str, second: &str) -> Box<dyn Query> {
         let f = &self.fields;
         let folded = bigram(&Form::Folded.apply(first), &Form::Folded.apply(second));
@@ -1090,6 +1248,164 @@ impl SearchIndex {
     }
 }
 
+/// `query` with its unions (the `Should` clauses of each boolean query) turned into
+/// [`SeekingUnion`]s: the same documents and scores, cheap to seek.
+fn seeking(query: &dyn Query) -> Box<dyn Query> {
+    let Some(boolean) = query.downcast_ref::<BooleanQuery>() else {
+        return query.box_clone();
+    };
+    let minimum = boolean.get_minimum_number_should_match();
+    if minimum > 1 {
+        return query.box_clone();
+    }
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let mut should: Vec<Box<dyn Query>> = Vec::new();
+    for (occur, clause) in boolean.clauses() {
+        match occur {
+            Occur::Should => should.push(seeking(clause.as_ref())),
+            _ => clauses.push((*occur, seeking(clause.as_ref()))),
+        }
+    }
+    let union: Option<Box<dyn Query>> = match should.len() {
+        0 => None,
+        1 => should.pop(),
+        _ => Some(Box::new(SeekingUnion { clauses: should })),
+    };
+    match union {
+        Some(union) if clauses.is_empty() => union,
+        union => {
+            clauses.extend(union.map(|u| (Occur::Should, u)));
+            Box::new(BooleanQuery::with_minimum_required_clauses(
+                clauses, minimum,
+            ))
+        }
+    }
+}
+
+/// A union that finds and scores a document by seeking each clause to it: the same documents
+/// and scores as the `Should` boolean query of its clauses (summed in clause order), for
+/// checking a few scattered documents. Tantivy's union scorer reads every clause's postings
+/// over a window of 4,096 documents at each seek, which for a long query's common words costs
+/// nearly a full pass.
+#[derive(Debug)]
+struct SeekingUnion {
+    clauses: Vec<Box<dyn Query>>,
+}
+
+impl Clone for SeekingUnion {
+    fn clone(&self) -> Self {
+        Self {
+            clauses: self.clauses.iter().map(|q| q.box_clone()).collect(),
+        }
+    }
+}
+
+impl Query for SeekingUnion {
+    fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        Ok(Box::new(SeekingUnionWeight {
+            weights: self
+                .clauses
+                .iter()
+                .map(|q| q.weight(enable_scoring))
+                .collect::<tantivy::Result<_>>()?,
+        }))
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        for clause in &self.clauses {
+            clause.query_terms(visitor);
+        }
+    }
+}
+
+struct SeekingUnionWeight {
+    weights: Vec<Box<dyn Weight>>,
+}
+
+impl Weight for SeekingUnionWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        let scorers: Vec<Box<dyn Scorer>> = self
+            .weights
+            .iter()
+            .map(|w| w.scorer(reader, boost))
+            .collect::<tantivy::Result<_>>()?;
+        let doc = scorers.iter().map(|s| s.doc()).min().unwrap_or(TERMINATED);
+        Ok(Box::new(SeekingUnionScorer { scorers, doc }))
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        let mut scorer = self.scorer(reader, 1.0)?;
+        if scorer.seek(doc) != doc {
+            return Err(tantivy::TantivyError::InvalidArgument(format!(
+                "document {doc} does not match"
+            )));
+        }
+        Ok(Explanation::new(
+            "sum of the matching clauses",
+            scorer.score(),
+        ))
+    }
+}
+
+struct SeekingUnionScorer {
+    scorers: Vec<Box<dyn Scorer>>,
+    doc: DocId,
+}
+
+impl SeekingUnionScorer {
+    fn settle(&mut self) -> DocId {
+        self.doc = self
+            .scorers
+            .iter()
+            .map(|s| s.doc())
+            .min()
+            .unwrap_or(TERMINATED);
+        self.doc
+    }
+}
+
+impl DocSet for SeekingUnionScorer {
+    fn advance(&mut self) -> DocId {
+        let doc = self.doc;
+        for scorer in &mut self.scorers {
+            if scorer.doc() == doc {
+                scorer.advance();
+            }
+        }
+        self.settle()
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        for scorer in &mut self.scorers {
+            if scorer.doc() < target {
+                scorer.seek(target);
+            }
+        }
+        self.settle()
+    }
+
+    fn doc(&self) -> DocId {
+        self.doc
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.scorers
+            .iter()
+            .fold(0u32, |sum, s| sum.saturating_add(s.size_hint()))
+    }
+}
+
+impl Scorer for SeekingUnionScorer {
+    fn score(&mut self) -> Score {
+        let doc = self.doc;
+        self.scorers
+            .iter_mut()
+            .filter(|s| s.doc() == doc)
+            .map(|s| s.score())
+            .sum()
+    }
+}
+
 fn term_query(field: Field, text: &str, boost: f32) -> Box<dyn Query> {
     Box::new(WeightedTerm::scored(
         Term::from_field_text(field, text),
@@ -1114,4 +1430,83 @@ fn i64_range(field: Field, (lower, upper): (Bound<i64>, Bound<i64>)) -> Box<dyn 
         Bound::Unbounded => Bound::Unbounded,
     };
     Box::new(RangeQuery::new(map(lower), map(upper)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tantivy::collector::TopDocs;
+
+    fn index() -> SearchIndex {
+        let sentences = [
+            "Ủy ban nhân dân huyện chỉ đạo các xã xây dựng nông thôn mới",
+            "Hội đồng nhân dân huyện giám sát chương trình giảm nghèo",
+            "các xã tổ chức tuyên truyền bảo vệ rừng mùa khô",
+        ];
+        SearchIndex::from_records((0..40).map(|i| {
+            let mut r = Record::new(
+                format!("news-{i}"),
+                Kind::News,
+                format!("https://x.test/{i}"),
+            );
+            r.title = format!("Tin {i} {}", sentences[(i + 1) % 3]);
+            r.body = format!("{} {}", sentences[i % 3], "nội dung ".repeat(i % 6));
+            r
+        }))
+        .expect("index")
+    }
+
+    /// Every document the query finds, with its score, in document order.
+    fn run(searcher: &Searcher, query: &dyn Query) -> Vec<(DocAddress, f32)> {
+        let mut found: Vec<(DocAddress, f32)> = searcher
+            .search(query, &TopDocs::with_limit(1_000))
+            .expect("search")
+            .into_iter()
+            .map(|(score, address)| (address, score))
+            .collect();
+        found.sort_by_key(|(address, _)| *address);
+        found
+    }
+
+    #[test]
+    fn seeking_unions_find_and_score_as_the_boolean_query() {
+        let index = index();
+        let searcher = index.reader.searcher();
+        for text in [
+            // A flat union, one with an exclusion and a phrase, and `OR` alternatives.
+            "các xã tổ chức xây dựng nông thôn mới và giảm nghèo",
+            "các xã tổ chức xây dựng \"nông thôn mới\" và giảm nghèo -rừng",
+            "ủy ban nhân dân huyện chỉ đạo OR hội đồng nhân dân huyện giám sát",
+        ] {
+            let request = SearchRequest {
+                query: text.into(),
+                limit: 10,
+                ..SearchRequest::default()
+            };
+            let plan = index.plan(&request, true).expect("plan");
+            let expected = run(&searcher, plan.query.as_ref());
+            let seeking = seeking(plan.query.as_ref());
+            let got = run(&searcher, seeking.as_ref());
+            assert!(!expected.is_empty(), "{text}");
+            assert_eq!(got.len(), expected.len(), "{text}");
+            for ((a, x), (b, y)) in expected.iter().zip(&got) {
+                assert_eq!(a, b, "{text}");
+                assert!(
+                    (x - y).abs() <= 1e-4 * x.abs().max(1.0),
+                    "{text}: {x} vs {y}"
+                );
+            }
+            // Seeking straight to each document finds it with the same score.
+            let weight = seeking
+                .weight(EnableScoring::enabled_from_searcher(&searcher))
+                .expect("weight");
+            let reader = searcher.segment_reader(0);
+            let mut scorer = weight.scorer(reader, 1.0).expect("scorer");
+            let first = expected.iter().filter(|(a, _)| a.segment_ord == 0);
+            for (address, score) in first.step_by(3) {
+                assert_eq!(scorer.seek(address.doc_id), address.doc_id, "{text}");
+                assert!((scorer.score() - score).abs() <= 1e-4 * score.abs().max(1.0));
+            }
+        }
+    }
 }

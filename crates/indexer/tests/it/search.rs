@@ -441,3 +441,120 @@ fn query_with_limit(text: &str, limit: usize) -> SearchRequest {
         ..SearchRequest::default()
     }
 }
+
+/// Records for the long-query tests: `pairs` records share syllable pairs with
+/// [`LONG_SENTENCE`] (every other one also holds `đạo`), `words` records hold only its words,
+/// in an order that shares no pair with it.
+fn pair_and_word_records(pairs: usize, words: usize) -> SearchIndex {
+    let records = (0..pairs + words).map(|i| {
+        let (prefix, body) = if i < pairs {
+            let verb = if i % 2 == 0 {
+                "chỉ đạo"
+            } else {
+                "triển khai"
+            };
+            ("pair", format!("Huyện {verb} xây dựng nông thôn mới"))
+        } else {
+            (
+                "word",
+                "mới thôn nông dựng xây trình chương hiện thực chức tổ xã các".to_owned(),
+            )
+        };
+        let mut r = crawler::Record::new(
+            format!("{prefix}-{i}"),
+            Kind::News,
+            format!("https://example.test/{i}"),
+        );
+        r.title = format!("Bản tin {i}");
+        r.body = format!("{body}. {}", "Nội dung khác. ".repeat(i % 5));
+        r.date = Some(date(2024, 1, 1) + chrono::Days::new(i as u64));
+        r
+    });
+    SearchIndex::from_records(records).expect("index")
+}
+
+const LONG_SENTENCE: &str = "các xã tổ chức thực hiện chương trình xây dựng nông thôn mới";
+
+#[test]
+fn long_query_counts_only_records_sharing_a_pair() {
+    let index = pair_and_word_records(6, 5);
+    let results = index.search(&query(LONG_SENTENCE)).expect("search");
+    assert_eq!(results.total, 6);
+    let mut found = ids(&results);
+    found.sort_unstable();
+    assert!(found.iter().all(|id| id.starts_with("pair-")), "{found:?}");
+    assert_eq!(found.len(), 6);
+
+    // Exclusions apply to the counted candidates too.
+    let excluded = index
+        .search(&query(&format!("{LONG_SENTENCE} -đạo")))
+        .expect("search");
+    assert_eq!(excluded.total, 3, "{:?}", ids(&excluded));
+    assert!(
+        ids(&excluded)
+            .iter()
+            .all(|id| id.starts_with("pair-") && id[5..].parse::<usize>().unwrap() % 2 == 1),
+        "{:?}",
+        ids(&excluded)
+    );
+
+    // Facets count the same records.
+    let faceted = index
+        .search(&SearchRequest {
+            facets: true,
+            ..query(LONG_SENTENCE)
+        })
+        .expect("search");
+    let kinds = faceted.facets.expect("facets").kind;
+    assert_eq!(kinds.iter().map(|f| f.count).sum::<u64>(), 6);
+}
+
+#[test]
+fn long_query_sharing_no_pair_falls_back_to_its_words() {
+    let index = pair_and_word_records(6, 5);
+    // Seven of the sentence's words, in an order no record has any adjacent pair of.
+    let results = index
+        .search(&query("thôn xây mới chương dựng trình nông"))
+        .expect("search");
+    assert_eq!(results.total, 11, "{:?}", ids(&results));
+    assert_eq!(results.hits.len(), 11);
+}
+
+#[test]
+fn deep_and_cursor_pages_of_a_long_query_stay_within_the_counted_records() {
+    let index = pair_and_word_records(150, 60);
+    let is_pair = |id: &str| id.starts_with("pair-");
+
+    // A window beyond the rescored candidates runs the full query within them.
+    let deep = index
+        .search(&query_with_limit(LONG_SENTENCE, 200))
+        .expect("deep");
+    assert_eq!(deep.total, 150);
+    assert_eq!(deep.hits.len(), 150);
+    assert!(deep.hits.iter().all(|h| is_pair(&h.id)));
+
+    // Cursor pages past the candidates looked at for the first pages.
+    for sort in [Sort::Relevance, Sort::Newest, Sort::Oldest] {
+        let mut seen = std::collections::HashSet::new();
+        let mut cursor = None;
+        loop {
+            let page = index
+                .search(&SearchRequest {
+                    cursor: cursor.take(),
+                    sort,
+                    ..query_with_limit(LONG_SENTENCE, 10)
+                })
+                .expect("page");
+            assert_eq!(page.total, 150);
+            for hit in &page.hits {
+                assert!(is_pair(&hit.id), "{sort:?}: {}", hit.id);
+                assert!(seen.insert(hit.id.clone()), "{sort:?}: {} twice", hit.id);
+            }
+            match page.next_cursor {
+                Some(next) => cursor = Some(next),
+                None => break,
+            }
+        }
+        assert_eq!(seen.len(), 150, "{sort:?}");
+    }
+}
