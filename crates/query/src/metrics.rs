@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::time::Duration;
 
 use crate::cache::CacheStats;
@@ -47,6 +47,10 @@ pub struct Metrics {
     tables: Mutex<Tables>,
     last_crawl: AtomicI64,
     last_reindex: AtomicI64,
+    /// Pages of search results answered (API, web page, RSS).
+    searches: AtomicU64,
+    /// Of those, the ones that found nothing.
+    zero_results: AtomicU64,
 }
 
 impl Default for Metrics {
@@ -55,6 +59,8 @@ impl Default for Metrics {
             tables: Mutex::default(),
             last_crawl: AtomicI64::new(0),
             last_reindex: AtomicI64::new(0),
+            searches: AtomicU64::new(0),
+            zero_results: AtomicU64::new(0),
         }
     }
 }
@@ -72,6 +78,15 @@ impl Metrics {
             .entry(route.to_owned())
             .or_default()
             .observe(elapsed.as_secs_f64());
+    }
+
+    /// Notes one answered page of search results and whether it found nothing (admins watch
+    /// the zero-result rate to find missing synonyms and spellings).
+    pub fn search_answered(&self, found_nothing: bool) {
+        self.searches.fetch_add(1, Ordering::Relaxed);
+        if found_nothing {
+            self.zero_results.fetch_add(1, Ordering::Relaxed);
+        }
     }
 
     /// Notes that a crawl finished successfully now.
@@ -156,6 +171,20 @@ impl Metrics {
             "tracuu_last_reindex_timestamp_seconds {}",
             self.last_reindex.load(Ordering::Relaxed)
         );
+        out.push_str("# HELP tracuu_searches_total Pages of search results answered.\n");
+        out.push_str("# TYPE tracuu_searches_total counter\n");
+        let _ = writeln!(
+            out,
+            "tracuu_searches_total {}",
+            self.searches.load(Ordering::Relaxed)
+        );
+        out.push_str("# HELP tracuu_search_zero_results_total Searches that found nothing.\n");
+        out.push_str("# TYPE tracuu_search_zero_results_total counter\n");
+        let _ = writeln!(
+            out,
+            "tracuu_search_zero_results_total {}",
+            self.zero_results.load(Ordering::Relaxed)
+        );
         out.push_str(
             "# HELP tracuu_search_cache_hits_total Search pages served from the result cache.\n",
         );
@@ -198,6 +227,8 @@ mod tests {
     #[test]
     fn histogram_buckets_are_cumulative() {
         let metrics = Metrics::default();
+        metrics.search_answered(false);
+        metrics.search_answered(true);
         metrics.observe("/api/search", "GET", 200, Duration::from_micros(700));
         metrics.observe("/api/search", "GET", 200, Duration::from_millis(30));
         metrics.observe("/api/search", "GET", 400, Duration::from_millis(30));
@@ -224,6 +255,8 @@ mod tests {
         assert!(text.contains("tracuu_index_generation 2"));
         assert!(text.contains("tracuu_jobs_running{kind=\"reindex\"} 1"));
         assert!(text.contains("tracuu_search_cache_hits_total 5"));
+        assert!(text.contains("tracuu_searches_total 2"));
+        assert!(text.contains("tracuu_search_zero_results_total 1"));
         assert!(text.contains("tracuu_search_cache_misses_total 3"));
         assert!(text.contains("tracuu_search_cache_entries 2"));
     }

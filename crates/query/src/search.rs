@@ -32,6 +32,7 @@ pub(crate) async fn page(
         Lookup::Hit(page) => {
             let mut page = SearchResponse::clone(&page);
             page.took_ms = elapsed_ms(started);
+            state.metrics().search_answered(page.total == 0);
             return Ok(page);
         }
         Lookup::Miss(slot) => slot,
@@ -53,6 +54,7 @@ pub(crate) async fn page(
     })
     .await??;
     slot.fill(Arc::new(page.clone()));
+    state.metrics().search_answered(page.total == 0);
     Ok(page)
 }
 

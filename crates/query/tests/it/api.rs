@@ -489,6 +489,12 @@ async fn repeated_searches_are_served_from_the_result_cache() {
     // The web page shares the cache with the API.
     let page = get(&app.router, "/?q=ngan%20sach").await;
     assert_eq!(page.status, StatusCode::OK);
+    // Hits and misses both count as answered searches; none found nothing so far.
+    assert_eq!(metric(&app, "tracuu_searches_total").await, 5);
+    assert_eq!(metric(&app, "tracuu_search_zero_results_total").await, 0);
+    get_json(&app.router, "/api/search?q=xyzzyqwv").await;
+    get_json(&app.router, "/api/search?q=xyzzyqwv").await;
+    assert_eq!(metric(&app, "tracuu_search_zero_results_total").await, 2);
 }
 
 #[tokio::test]
