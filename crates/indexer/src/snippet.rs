@@ -4,7 +4,7 @@
 //! Matching is done on folded forms (so `nghi quyet` highlights `Nghị quyết`); all text that
 //! came from the crawl is escaped, so a crawled `<script>` stays visible text.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::OnceLock;
 
 use crate::analyzer::{Form, MAX_TOKEN_BYTES};
@@ -169,7 +169,7 @@ fn coarse_key(token: &str, key: &mut String) -> bool {
             key.push(if c == 'y' { 'i' } else { c });
         } else if is_invisible(c) || vietnamese_combining(c) {
             continue;
-        } else if let Some(folded) = fold_table().get(&c) {
+        } else if let Some(folded) = coarse_fold(c) {
             key.push_str(folded);
         } else {
             return false;
@@ -190,32 +190,53 @@ fn vietnamese_combining(c: char) -> bool {
 }
 
 fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    // Latin letters with marks (all of Vietnamese): letters but for × and ÷. Answered here
+    // because `char::is_alphanumeric` takes a slow table lookup outside ASCII.
+    if matches!(c, '\u{00C0}'..='\u{024F}' | '\u{1E00}'..='\u{1EFF}') {
+        return c != '\u{00D7}' && c != '\u{00F7}';
+    }
     c.is_alphanumeric()
         || matches!(c, '\u{0300}'..='\u{036F}' | '\u{1AB0}'..='\u{1AFF}' | '\u{1DC0}'..='\u{1DFF}' | '\u{20D0}'..='\u{20FF}' | '\u{FE20}'..='\u{FE2F}')
 }
 
-/// The coarse fold of every Latin letter with marks (Vietnamese included) and of full-width
-/// ASCII, computed once with the analyzer's own fold.
-fn fold_table() -> &'static HashMap<char, String> {
-    static TABLE: OnceLock<HashMap<char, String>> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        let ranges = [
-            '\u{00C0}'..='\u{024F}',
-            '\u{1E00}'..='\u{1EFF}',
-            '\u{FF01}'..='\u{FF5E}',
-        ];
-        let mut table = HashMap::new();
-        for c in ranges.into_iter().flatten() {
-            let folded: String = vietnamese::fold(c.encode_utf8(&mut [0; 4]))
-                .chars()
-                .map(|f| if f == 'y' { 'i' } else { f })
-                .collect();
-            if folded.chars().all(|f| f.is_ascii_alphanumeric()) && !folded.is_empty() {
-                table.insert(c, folded);
-            }
-        }
-        table
-    })
+/// Characters with a coarse fold: Latin letters with marks (Vietnamese included) and
+/// full-width ASCII.
+const FOLDED_RANGES: [std::ops::RangeInclusive<char>; 3] = [
+    '\u{00C0}'..='\u{024F}',
+    '\u{1E00}'..='\u{1EFF}',
+    '\u{FF01}'..='\u{FF5E}',
+];
+
+/// The coarse fold of `c` (one of [`FOLDED_RANGES`]), computed once with the analyzer's own
+/// fold and looked up by position in its range.
+fn coarse_fold(c: char) -> Option<&'static str> {
+    static TABLES: OnceLock<Vec<Vec<Option<Box<str>>>>> = OnceLock::new();
+    let tables = TABLES.get_or_init(|| {
+        FOLDED_RANGES
+            .iter()
+            .map(|range| {
+                range
+                    .clone()
+                    .map(|c| {
+                        let folded: String = vietnamese::fold(c.encode_utf8(&mut [0; 4]))
+                            .chars()
+                            .map(|f| if f == 'y' { 'i' } else { f })
+                            .collect();
+                        (folded.chars().all(|f| f.is_ascii_alphanumeric()) && !folded.is_empty())
+                            .then(|| folded.into_boxed_str())
+                    })
+                    .collect()
+            })
+            .collect()
+    });
+    FOLDED_RANGES
+        .iter()
+        .zip(tables)
+        .find(|(range, _)| range.contains(&c))
+        .and_then(|(range, table)| table[(c as u32 - *range.start() as u32) as usize].as_deref())
 }
 
 /// Splits text into syllables as [`crate::analyzer::analyze`] does (maximal runs of letters,
@@ -272,6 +293,26 @@ fn push_collapsed(out: &mut String, between: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fast_word_chars_agree_with_unicode() {
+        let slow = |c: char| {
+            c.is_alphanumeric()
+                || matches!(c, '\u{0300}'..='\u{036F}' | '\u{1AB0}'..='\u{1AFF}' | '\u{1DC0}'..='\u{1DFF}' | '\u{20D0}'..='\u{20FF}' | '\u{FE20}'..='\u{FE2F}')
+        };
+        for c in ('\0'..='\u{2FFF}').chain('\u{FE00}'..='\u{FFFF}') {
+            assert_eq!(is_word_char(c), slow(c), "{c:?} (U+{:04X})", c as u32);
+        }
+    }
+
+    #[test]
+    fn coarse_folds_of_vietnamese_letters() {
+        for (c, folded) in [('ệ', "e"), ('Đ', "d"), ('ữ', "u"), ('ỳ', "i"), ('Ａ', "a")] {
+            assert_eq!(coarse_fold(c), Some(folded), "{c}");
+        }
+        assert_eq!(coarse_fold('×'), None);
+        assert_eq!(coarse_fold('中'), None);
+    }
 
     fn terms(words: &[&str]) -> HashSet<String> {
         words.iter().map(|w| (*w).to_owned()).collect()
