@@ -15,6 +15,7 @@ mod import;
 mod reading;
 mod schema;
 mod search;
+mod seeking;
 mod snippet;
 mod store;
 mod understand;

@@ -12,13 +12,12 @@ use chrono::NaiveDate;
 use crawler::{Kind, Record};
 use serde::Deserialize;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EnableScoring, Explanation, Occur,
-    PhraseQuery, Query, RangeQuery, Scorer, TermQuery, Weight,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EnableScoring, Occur, PhraseQuery, Query,
+    RangeQuery, Scorer, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{
-    DocAddress, DocId, DocSet, Index, IndexReader, ReloadPolicy, Score, Searcher, SegmentReader,
-    TERMINATED, TantivyDocument, Term,
+    DocAddress, DocId, DocSet, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term,
 };
 
 use crate::analyzer::{Form, Syllable, analyze, bigram};
@@ -28,6 +27,7 @@ use crate::error::{Error, Result};
 use crate::flat::{WeightedTerm, flatten};
 use crate::reading;
 use crate::schema::{Fields, days, keyword, names};
+use crate::seeking::seeking;
 use crate::snippet::{SCAN_BYTES, prefix, snippet};
 use crate::understand::{self, Item, NumberQuery};
 use vietnamese::abbreviations::{Direction, expand};
@@ -1245,164 +1245,6 @@ impl SearchIndex {
             )
         }));
         Ok(Box::new(BooleanQuery::new(clauses)))
-    }
-}
-
-/// `query` with its unions (the `Should` clauses of each boolean query) turned into
-/// [`SeekingUnion`]s: the same documents and scores, cheap to seek.
-fn seeking(query: &dyn Query) -> Box<dyn Query> {
-    let Some(boolean) = query.downcast_ref::<BooleanQuery>() else {
-        return query.box_clone();
-    };
-    let minimum = boolean.get_minimum_number_should_match();
-    if minimum > 1 {
-        return query.box_clone();
-    }
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    let mut should: Vec<Box<dyn Query>> = Vec::new();
-    for (occur, clause) in boolean.clauses() {
-        match occur {
-            Occur::Should => should.push(seeking(clause.as_ref())),
-            _ => clauses.push((*occur, seeking(clause.as_ref()))),
-        }
-    }
-    let union: Option<Box<dyn Query>> = match should.len() {
-        0 => None,
-        1 => should.pop(),
-        _ => Some(Box::new(SeekingUnion { clauses: should })),
-    };
-    match union {
-        Some(union) if clauses.is_empty() => union,
-        union => {
-            clauses.extend(union.map(|u| (Occur::Should, u)));
-            Box::new(BooleanQuery::with_minimum_required_clauses(
-                clauses, minimum,
-            ))
-        }
-    }
-}
-
-/// A union that finds and scores a document by seeking each clause to it: the same documents
-/// and scores as the `Should` boolean query of its clauses (summed in clause order), for
-/// checking a few scattered documents. Tantivy's union scorer reads every clause's postings
-/// over a window of 4,096 documents at each seek, which for a long query's common words costs
-/// nearly a full pass.
-#[derive(Debug)]
-struct SeekingUnion {
-    clauses: Vec<Box<dyn Query>>,
-}
-
-impl Clone for SeekingUnion {
-    fn clone(&self) -> Self {
-        Self {
-            clauses: self.clauses.iter().map(|q| q.box_clone()).collect(),
-        }
-    }
-}
-
-impl Query for SeekingUnion {
-    fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
-        Ok(Box::new(SeekingUnionWeight {
-            weights: self
-                .clauses
-                .iter()
-                .map(|q| q.weight(enable_scoring))
-                .collect::<tantivy::Result<_>>()?,
-        }))
-    }
-
-    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
-        for clause in &self.clauses {
-            clause.query_terms(visitor);
-        }
-    }
-}
-
-struct SeekingUnionWeight {
-    weights: Vec<Box<dyn Weight>>,
-}
-
-impl Weight for SeekingUnionWeight {
-    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        let scorers: Vec<Box<dyn Scorer>> = self
-            .weights
-            .iter()
-            .map(|w| w.scorer(reader, boost))
-            .collect::<tantivy::Result<_>>()?;
-        let doc = scorers.iter().map(|s| s.doc()).min().unwrap_or(TERMINATED);
-        Ok(Box::new(SeekingUnionScorer { scorers, doc }))
-    }
-
-    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
-        let mut scorer = self.scorer(reader, 1.0)?;
-        if scorer.seek(doc) != doc {
-            return Err(tantivy::TantivyError::InvalidArgument(format!(
-                "document {doc} does not match"
-            )));
-        }
-        Ok(Explanation::new(
-            "sum of the matching clauses",
-            scorer.score(),
-        ))
-    }
-}
-
-struct SeekingUnionScorer {
-    scorers: Vec<Box<dyn Scorer>>,
-    doc: DocId,
-}
-
-impl SeekingUnionScorer {
-    fn settle(&mut self) -> DocId {
-        self.doc = self
-            .scorers
-            .iter()
-            .map(|s| s.doc())
-            .min()
-            .unwrap_or(TERMINATED);
-        self.doc
-    }
-}
-
-impl DocSet for SeekingUnionScorer {
-    fn advance(&mut self) -> DocId {
-        let doc = self.doc;
-        for scorer in &mut self.scorers {
-            if scorer.doc() == doc {
-                scorer.advance();
-            }
-        }
-        self.settle()
-    }
-
-    fn seek(&mut self, target: DocId) -> DocId {
-        for scorer in &mut self.scorers {
-            if scorer.doc() < target {
-                scorer.seek(target);
-            }
-        }
-        self.settle()
-    }
-
-    fn doc(&self) -> DocId {
-        self.doc
-    }
-
-    fn size_hint(&self) -> u32 {
-        self.scorers
-            .iter()
-            .fold(0u32, |sum, s| sum.saturating_add(s.size_hint()))
-    }
-}
-
-impl Scorer for SeekingUnionScorer {
-    fn score(&mut self) -> Score {
-        let doc = self.doc;
-        self.scorers
-            .iter_mut()
-            .filter(|s| s.doc() == doc)
-            .map(|s| s.score())
-            .sum()
     }
 }
 
