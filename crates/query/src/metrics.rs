@@ -149,60 +149,80 @@ impl Metrics {
                 histogram.count
             );
         }
-        out.push_str("# HELP tracuu_documents_indexed Records in the live index generation.\n");
-        out.push_str("# TYPE tracuu_documents_indexed gauge\n");
-        let _ = writeln!(out, "tracuu_documents_indexed {documents}");
-        if let Some(generation) = generation {
-            out.push_str("# HELP tracuu_index_generation The live index generation.\n");
-            out.push_str("# TYPE tracuu_index_generation gauge\n");
-            let _ = writeln!(out, "tracuu_index_generation {generation}");
+        let searches = self.searches.load(Ordering::Relaxed);
+        let zero_results = self.zero_results.load(Ordering::Relaxed);
+        let last_crawl = self.last_crawl.load(Ordering::Relaxed);
+        let last_reindex = self.last_reindex.load(Ordering::Relaxed);
+        let scalars: [(&str, &str, &str, Option<&dyn std::fmt::Display>); 10] = [
+            (
+                "tracuu_documents_indexed",
+                "gauge",
+                "Records in the live index generation.",
+                Some(&documents),
+            ),
+            (
+                "tracuu_index_generation",
+                "gauge",
+                "The live index generation.",
+                generation.as_ref().map(|g| g as &dyn std::fmt::Display),
+            ),
+            (
+                "tracuu_last_crawl_timestamp_seconds",
+                "gauge",
+                "End of the last successful crawl (0 = none since start).",
+                Some(&last_crawl),
+            ),
+            (
+                "tracuu_last_reindex_timestamp_seconds",
+                "gauge",
+                "End of the last successful reindex (0 = none since start).",
+                Some(&last_reindex),
+            ),
+            (
+                "tracuu_searches_total",
+                "counter",
+                "Pages of search results answered.",
+                Some(&searches),
+            ),
+            (
+                "tracuu_search_zero_results_total",
+                "counter",
+                "Searches that found nothing.",
+                Some(&zero_results),
+            ),
+            (
+                "tracuu_search_cache_hits_total",
+                "counter",
+                "Search pages served from the result cache.",
+                Some(&cache.hits),
+            ),
+            (
+                "tracuu_search_cache_misses_total",
+                "counter",
+                "Search pages computed on the index.",
+                Some(&cache.misses),
+            ),
+            (
+                "tracuu_search_cache_entries",
+                "gauge",
+                "Search pages held by the result cache.",
+                Some(&cache.entries),
+            ),
+            (
+                "tracuu_search_cache_bytes",
+                "gauge",
+                "Approximate memory held by the result cache.",
+                Some(&cache.bytes),
+            ),
+        ];
+        for (name, kind, help, value) in scalars {
+            if let Some(value) = value {
+                let _ = writeln!(
+                    out,
+                    "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}"
+                );
+            }
         }
-        out.push_str("# HELP tracuu_last_crawl_timestamp_seconds End of the last successful crawl (0 = none since start).\n");
-        out.push_str("# TYPE tracuu_last_crawl_timestamp_seconds gauge\n");
-        let _ = writeln!(
-            out,
-            "tracuu_last_crawl_timestamp_seconds {}",
-            self.last_crawl.load(Ordering::Relaxed)
-        );
-        out.push_str("# HELP tracuu_last_reindex_timestamp_seconds End of the last successful reindex (0 = none since start).\n");
-        out.push_str("# TYPE tracuu_last_reindex_timestamp_seconds gauge\n");
-        let _ = writeln!(
-            out,
-            "tracuu_last_reindex_timestamp_seconds {}",
-            self.last_reindex.load(Ordering::Relaxed)
-        );
-        out.push_str("# HELP tracuu_searches_total Pages of search results answered.\n");
-        out.push_str("# TYPE tracuu_searches_total counter\n");
-        let _ = writeln!(
-            out,
-            "tracuu_searches_total {}",
-            self.searches.load(Ordering::Relaxed)
-        );
-        out.push_str("# HELP tracuu_search_zero_results_total Searches that found nothing.\n");
-        out.push_str("# TYPE tracuu_search_zero_results_total counter\n");
-        let _ = writeln!(
-            out,
-            "tracuu_search_zero_results_total {}",
-            self.zero_results.load(Ordering::Relaxed)
-        );
-        out.push_str(
-            "# HELP tracuu_search_cache_hits_total Search pages served from the result cache.\n",
-        );
-        out.push_str("# TYPE tracuu_search_cache_hits_total counter\n");
-        let _ = writeln!(out, "tracuu_search_cache_hits_total {}", cache.hits);
-        out.push_str(
-            "# HELP tracuu_search_cache_misses_total Search pages computed on the index.\n",
-        );
-        out.push_str("# TYPE tracuu_search_cache_misses_total counter\n");
-        let _ = writeln!(out, "tracuu_search_cache_misses_total {}", cache.misses);
-        out.push_str("# HELP tracuu_search_cache_entries Search pages held by the result cache.\n");
-        out.push_str("# TYPE tracuu_search_cache_entries gauge\n");
-        let _ = writeln!(out, "tracuu_search_cache_entries {}", cache.entries);
-        out.push_str(
-            "# HELP tracuu_search_cache_bytes Approximate memory held by the result cache.\n",
-        );
-        out.push_str("# TYPE tracuu_search_cache_bytes gauge\n");
-        let _ = writeln!(out, "tracuu_search_cache_bytes {}", cache.bytes);
         out.push_str("# HELP tracuu_jobs_running Admin jobs running now, by kind.\n");
         out.push_str("# TYPE tracuu_jobs_running gauge\n");
         for (kind, running) in jobs_running {
