@@ -8,21 +8,9 @@
 use chrono::NaiveDate;
 use crawler::{Kind, Record};
 
-/// Escapes text for use in HTML element content and in double-quoted attribute values.
-pub(crate) fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
+/// Escapes text for use in HTML element content and in double-quoted attribute values: the
+/// indexer's escaping, the one its snippets went through.
+pub(crate) use indexer::escape_html as escape;
 
 /// Formats a date the Vietnamese way (`15/12/2023`).
 pub(crate) fn vn_date(date: NaiveDate) -> String {
