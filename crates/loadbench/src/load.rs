@@ -55,6 +55,31 @@ impl RunStats {
         values
     }
 
+    /// Notes the outcome of `query`, sent at `sent`; false when the connection broke (the
+    /// caller reopens it).
+    fn record(&mut self, query: &Query, sent: Instant, outcome: Result<u16>) -> bool {
+        match outcome {
+            Ok(200) => {
+                let micros = u32::try_from(sent.elapsed().as_micros()).unwrap_or(u32::MAX);
+                self.latencies.push((query.kind, micros));
+                if query.unseen {
+                    self.unseen.push(micros);
+                }
+                true
+            }
+            Ok(status) => {
+                self.bad_status += 1;
+                sample(self, format!("{status} for {}", query.path));
+                true
+            }
+            Err(err) => {
+                self.transport_errors += 1;
+                sample(self, format!("{err:#} for {}", query.path));
+                false
+            }
+        }
+    }
+
     fn merge(&mut self, other: RunStats) {
         self.latencies.extend(other.latencies);
         self.unseen.extend(other.unseen);
@@ -181,20 +206,9 @@ pub(crate) fn probe(addr: SocketAddr, mix: &[Query], rounds: usize) -> Result<Ru
         for query in mix {
             for _ in 0..rounds {
                 let sent = Instant::now();
-                match request(&mut sender, &addr.to_string(), &query.path).await {
-                    Ok(200) => {
-                        let micros = u32::try_from(sent.elapsed().as_micros()).unwrap_or(u32::MAX);
-                        stats.latencies.push((query.kind, micros));
-                    }
-                    Ok(status) => {
-                        stats.bad_status += 1;
-                        sample(&mut stats, format!("{status} for {}", query.path));
-                    }
-                    Err(err) => {
-                        stats.transport_errors += 1;
-                        sample(&mut stats, format!("{err:#} for {}", query.path));
-                        sender = open(addr).await?;
-                    }
+                let outcome = request(&mut sender, &addr.to_string(), &query.path).await;
+                if !stats.record(query, sent, outcome) {
+                    sender = open(addr).await?;
                 }
             }
         }
@@ -224,23 +238,9 @@ async fn connection(addr: SocketAddr, workload: &Workload, stop: &AtomicBool) ->
             continue;
         };
         let started = Instant::now();
-        match request(open_sender, &host, &query.path).await {
-            Ok(200) => {
-                let micros = u32::try_from(started.elapsed().as_micros()).unwrap_or(u32::MAX);
-                stats.latencies.push((query.kind, micros));
-                if query.unseen {
-                    stats.unseen.push(micros);
-                }
-            }
-            Ok(status) => {
-                stats.bad_status += 1;
-                sample(&mut stats, format!("{status} for {}", query.path));
-            }
-            Err(err) => {
-                stats.transport_errors += 1;
-                sample(&mut stats, format!("{err:#} for {}", query.path));
-                sender = None;
-            }
+        let outcome = request(open_sender, &host, &query.path).await;
+        if !stats.record(query, started, outcome) {
+            sender = None;
         }
     }
     stats

@@ -522,20 +522,7 @@ fn report(
         );
         println!("{:<28} {:>12} {:>10}", "searched on the index", misses, "");
     }
-    if let Some((peak, now)) = memory {
-        println!(
-            "{:<28} {:>12.1} {:>10}",
-            "server peak RSS (MiB)",
-            peak as f64 / 1024.0,
-            ""
-        );
-        println!(
-            "{:<28} {:>12.1} {:>10}",
-            "server RSS now (MiB)",
-            now as f64 / 1024.0,
-            ""
-        );
-    }
+    print_memory(memory);
     for run in runs {
         for sample in &run.failure_samples {
             println!("  failure: {sample}");
@@ -586,6 +573,24 @@ fn report(
             quantile_ms(&unseen, 0.9),
             quantile_ms(&unseen, 0.99),
             quantile_ms(&unseen, 1.0),
+        );
+    }
+}
+
+/// Prints the server's (peak, current) resident memory, in KiB, as MiB rows.
+fn print_memory(memory: Option<(u64, u64)>) {
+    if let Some((peak, now)) = memory {
+        println!(
+            "{:<28} {:>12.1} {:>10}",
+            "server peak RSS (MiB)",
+            peak as f64 / 1024.0,
+            ""
+        );
+        println!(
+            "{:<28} {:>12.1} {:>10}",
+            "server RSS now (MiB)",
+            now as f64 / 1024.0,
+            ""
         );
     }
 }
@@ -641,18 +646,5 @@ fn report_swap(swap: &Swap, memory_after_swap: Option<(u64, u64)>) {
     for sample in &swap.stats.failure_samples {
         println!("  failure: {sample}");
     }
-    if let Some((peak, now)) = memory_after_swap {
-        println!(
-            "{:<28} {:>12.1} {:>10}",
-            "server peak RSS (MiB)",
-            peak as f64 / 1024.0,
-            ""
-        );
-        println!(
-            "{:<28} {:>12.1} {:>10}",
-            "server RSS now (MiB)",
-            now as f64 / 1024.0,
-            ""
-        );
-    }
+    print_memory(memory_after_swap);
 }
