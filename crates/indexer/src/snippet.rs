@@ -167,7 +167,7 @@ fn coarse_key(token: &str, key: &mut String) -> bool {
         if c.is_ascii() {
             let c = c.to_ascii_lowercase();
             key.push(if c == 'y' { 'i' } else { c });
-        } else if is_invisible(c) || vietnamese_combining(c) {
+        } else if vietnamese::is_invisible(c) || vietnamese_combining(c) {
             continue;
         } else if let Some(folded) = coarse_fold(c) {
             key.push_str(folded);
@@ -178,28 +178,8 @@ fn coarse_key(token: &str, key: &mut String) -> bool {
     true
 }
 
-fn is_invisible(c: char) -> bool {
-    matches!(
-        c,
-        '\u{00AD}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}'
-    )
-}
-
 fn vietnamese_combining(c: char) -> bool {
     matches!(c, '\u{0300}'..='\u{036F}')
-}
-
-fn is_word_char(c: char) -> bool {
-    if c.is_ascii() {
-        return c.is_ascii_alphanumeric();
-    }
-    // Latin letters with marks (all of Vietnamese): letters but for × and ÷. Answered here
-    // because `char::is_alphanumeric` takes a slow table lookup outside ASCII.
-    if matches!(c, '\u{00C0}'..='\u{024F}' | '\u{1E00}'..='\u{1EFF}') {
-        return c != '\u{00D7}' && c != '\u{00F7}';
-    }
-    c.is_alphanumeric()
-        || matches!(c, '\u{0300}'..='\u{036F}' | '\u{1AB0}'..='\u{1AFF}' | '\u{1DC0}'..='\u{1DFF}' | '\u{20D0}'..='\u{20FF}' | '\u{FE20}'..='\u{FE2F}')
 }
 
 /// Characters with a coarse fold: Latin letters with marks (Vietnamese included) and
@@ -243,33 +223,15 @@ fn coarse_fold(c: char) -> Option<&'static str> {
 /// digits and combining marks, invisible joiners inside; over-long tokens left out), marking
 /// the ones that match.
 fn scan(text: &str, matcher: &Matcher<'_>) -> Vec<Scanned> {
-    let mut out = Vec::with_capacity(text.len() / 5 + 1);
     let mut key = String::new();
-    let mut push = |start: usize, end: usize, out: &mut Vec<Scanned>| {
-        if end - start >= MAX_TOKEN_BYTES {
-            return;
-        }
-        let term = matcher.find(&text[start..end], &mut key);
-        out.push(Scanned { start, end, term });
-    };
-    let mut start: Option<usize> = None;
-    let mut last_end = 0;
-    for (i, c) in text.char_indices() {
-        if is_word_char(c) {
-            if start.is_none() {
-                start = Some(i);
-            }
-            last_end = i + c.len_utf8();
-        } else if is_invisible(c) && start.is_some() {
-            // A joiner: part of the token if a word character follows.
-        } else if let Some(s) = start.take() {
-            push(s, last_end, &mut out);
-        }
-    }
-    if let Some(s) = start {
-        push(s, last_end, &mut out);
-    }
-    out
+    vietnamese::token_spans(text)
+        .filter(|(start, end)| end - start < MAX_TOKEN_BYTES)
+        .map(|(start, end)| Scanned {
+            start,
+            end,
+            term: matcher.find(&text[start..end], &mut key),
+        })
+        .collect()
 }
 
 fn push_collapsed(out: &mut String, between: &str) {
@@ -293,17 +255,6 @@ fn push_collapsed(out: &mut String, between: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn fast_word_chars_agree_with_unicode() {
-        let slow = |c: char| {
-            c.is_alphanumeric()
-                || matches!(c, '\u{0300}'..='\u{036F}' | '\u{1AB0}'..='\u{1AFF}' | '\u{1DC0}'..='\u{1DFF}' | '\u{20D0}'..='\u{20FF}' | '\u{FE20}'..='\u{FE2F}')
-        };
-        for c in ('\0'..='\u{2FFF}').chain('\u{FE00}'..='\u{FFFF}') {
-            assert_eq!(is_word_char(c), slow(c), "{c:?} (U+{:04X})", c as u32);
-        }
-    }
 
     #[test]
     fn coarse_folds_of_vietnamese_letters() {

@@ -34,6 +34,6 @@ pub use docnumber::{DocNumber, DocNumberQuery, find_doc_numbers};
 pub use doctype::{DOC_TYPES, doc_type_abbr, doc_type_name};
 pub use error::{Error, Result};
 pub use legacy::{LEGACY_ENCODINGS, Legacy, detect_legacy, repair_mojibake, valid_syllable_ratio};
-pub use normalize::{Forms, fold, forms, normalize, variant};
+pub use normalize::{Forms, fold, forms, is_invisible, normalize, variant};
 pub use syllable::is_valid_syllable;
-pub use tokenize::{Token, bigrams, tokenize};
+pub use tokenize::{Token, bigrams, token_spans, tokenize};

@@ -28,7 +28,7 @@ pub struct Forms {
 
 /// Characters removed by R2.3: soft hyphen, zero-width space/joiners, word joiner, BOM.
 #[inline]
-pub(crate) fn is_invisible(c: char) -> bool {
+pub fn is_invisible(c: char) -> bool {
     matches!(
         c,
         '\u{00AD}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}'
@@ -44,6 +44,14 @@ pub(crate) fn is_combining(c: char) -> bool {
 /// Characters that belong to a word: letters, digits and combining marks.
 #[inline]
 pub(crate) fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    // Latin letters with marks (all of Vietnamese): letters but for × and ÷. Answered here
+    // because `char::is_alphanumeric` takes a slow table lookup outside ASCII.
+    if matches!(c, '\u{00C0}'..='\u{024F}' | '\u{1E00}'..='\u{1EFF}') {
+        return c != '\u{00D7}' && c != '\u{00F7}';
+    }
     c.is_alphanumeric() || is_combining(c)
 }
 
@@ -239,6 +247,17 @@ pub fn forms(token: &str) -> Forms {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fast_word_chars_agree_with_unicode() {
+        let slow = |c: char| {
+            c.is_alphanumeric()
+                || matches!(c, '\u{0300}'..='\u{036F}' | '\u{1AB0}'..='\u{1AFF}' | '\u{1DC0}'..='\u{1DFF}' | '\u{20D0}'..='\u{20FF}' | '\u{FE20}'..='\u{FE2F}')
+        };
+        for c in ('\0'..='\u{2FFF}').chain('\u{FE00}'..='\u{FFFF}') {
+            assert_eq!(is_word_char(c), slow(c), "{c:?} (U+{:04X})", c as u32);
+        }
+    }
 
     #[test]
     fn r2_nfd_input_is_composed() {

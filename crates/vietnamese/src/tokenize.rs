@@ -23,25 +23,37 @@ pub struct Token {
 /// Splits text into syllable tokens in their exact form, with byte offsets into `text`.
 pub fn tokenize(text: &str) -> Vec<Token> {
     let mut tokens = Vec::with_capacity(text.len() / 5 + 1);
-    let mut start: Option<usize> = None;
-    // End of the last word character seen in the current token (joiners are not ends).
-    let mut last_end = 0;
-    for (i, c) in text.char_indices() {
-        if is_word_char(c) {
-            if start.is_none() {
-                start = Some(i);
-            }
-            last_end = i + c.len_utf8();
-        } else if is_invisible(c) && start.is_some() {
-            // Joiner: kept only if a word character follows (checked when the token ends).
-        } else if let Some(s) = start.take() {
-            tokens.push(make(text, s, last_end));
-        }
-    }
-    if let Some(s) = start {
-        tokens.push(make(text, s, last_end));
-    }
+    tokens.extend(token_spans(text).map(|(start, end)| make(text, start, end)));
     tokens
+}
+
+/// The byte ranges [`tokenize`] cuts `text` into, before normalising: for callers that only
+/// need to look at some tokens (snippets).
+pub fn token_spans(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let mut chars = text.char_indices();
+    let mut finished = false;
+    std::iter::from_fn(move || {
+        if finished {
+            return None;
+        }
+        let mut start: Option<usize> = None;
+        // End of the last word character seen in the current token (joiners are not ends).
+        let mut last_end = 0;
+        for (i, c) in chars.by_ref() {
+            if is_word_char(c) {
+                if start.is_none() {
+                    start = Some(i);
+                }
+                last_end = i + c.len_utf8();
+            } else if is_invisible(c) && start.is_some() {
+                // Joiner: kept only if a word character follows (checked when the token ends).
+            } else if let Some(s) = start {
+                return Some((s, last_end));
+            }
+        }
+        finished = true;
+        start.map(|s| (s, last_end))
+    })
 }
 
 fn make(text: &str, start: usize, end: usize) -> Token {
