@@ -759,48 +759,34 @@ impl Crawler<'_> {
             truncated: f.truncated,
         };
         let digest = warc::sha1_digest(&f.body);
-        let (written, ty) = if f.status == 304 {
-            match self
-                .state
+        // A 304 revisits the capture the conditional request came from; an identical
+        // payload revisits the first capture of that digest.
+        let original = if f.status == 304 {
+            self.state
                 .prior_capture(key)?
                 .and_then(|p| self.state.original_for_digest(&p.digest).ok().flatten())
-            {
-                Some(orig) => (
-                    self.warc.write_revisit(
-                        &ex,
-                        &RefersTo {
-                            record_id: &orig.record_id,
-                            target_uri: &orig.url,
-                            date: &orig.warc_date,
-                            payload_digest: &orig.digest,
-                            profile: PROFILE_NOT_MODIFIED,
-                        },
-                    )?,
-                    "revisit",
-                ),
-                None => (self.warc.write_response(&ex)?, "response"),
-            }
+                .map(|orig| (orig, PROFILE_NOT_MODIFIED))
         } else {
-            match self
-                .state
+            self.state
                 .original_for_digest(&digest)?
                 .filter(|_| !f.truncated && !f.body.is_empty())
-            {
-                Some(orig) => (
-                    self.warc.write_revisit(
-                        &ex,
-                        &RefersTo {
-                            record_id: &orig.record_id,
-                            target_uri: &orig.url,
-                            date: &orig.warc_date,
-                            payload_digest: &orig.digest,
-                            profile: PROFILE_IDENTICAL,
-                        },
-                    )?,
-                    "revisit",
-                ),
-                None => (self.warc.write_response(&ex)?, "response"),
-            }
+                .map(|orig| (orig, PROFILE_IDENTICAL))
+        };
+        let (written, ty) = match original {
+            Some((orig, profile)) => (
+                self.warc.write_revisit(
+                    &ex,
+                    &RefersTo {
+                        record_id: &orig.record_id,
+                        target_uri: &orig.url,
+                        date: &orig.warc_date,
+                        payload_digest: &orig.digest,
+                        profile,
+                    },
+                )?,
+                "revisit",
+            ),
+            None => (self.warc.write_response(&ex)?, "response"),
         };
         if ty == "revisit" {
             self.report.revisits += 1;
@@ -816,14 +802,7 @@ impl Crawler<'_> {
                 .write_metadata(url.as_str(), &written.record_id, &written.date, &fields)?;
         }
         self.warc.sync()?;
-        let mime = f
-            .header("Content-Type")
-            .unwrap_or("")
-            .split(';')
-            .next()
-            .unwrap_or("")
-            .trim()
-            .to_string();
+        let mime = warc::media_type(f.header("Content-Type").unwrap_or("")).to_string();
         let status = if f.status == 304 { 200 } else { f.status };
         self.state.add_capture(
             self.run_id,
@@ -1184,14 +1163,12 @@ impl Crawler<'_> {
             };
             let http = warc::parse_http_response(&rec.block);
             let status = http.as_ref().map(|h| h.status).unwrap_or(0);
-            let mime = http
-                .as_ref()
-                .and_then(|h| h.header("Content-Type"))
-                .unwrap_or("")
-                .split(';')
-                .next()
-                .unwrap_or("")
-                .to_string();
+            let mime = warc::media_type(
+                http.as_ref()
+                    .and_then(|h| h.header("Content-Type"))
+                    .unwrap_or(""),
+            )
+            .to_string();
             let digest = rec.header("WARC-Payload-Digest").unwrap_or("").to_string();
             let date = rec.date().unwrap_or("").to_string();
             let mut found = Vec::new();

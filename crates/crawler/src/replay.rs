@@ -176,13 +176,7 @@ pub fn replay_archive(dirs: &[PathBuf]) -> Result<Replay> {
                 url: url.clone(),
                 date: date.clone(),
                 status: http.status,
-                mime: http
-                    .header("Content-Type")
-                    .unwrap_or("")
-                    .split(';')
-                    .next()
-                    .unwrap_or("")
-                    .trim()
+                mime: crate::warc::media_type(http.header("Content-Type").unwrap_or(""))
                     .to_string(),
                 warc_type: ty.clone(),
                 file: file.clone(),

@@ -812,6 +812,12 @@ fn dechunk(body: &[u8]) -> Option<Vec<u8>> {
     }
 }
 
+/// The media type of a `Content-Type` value, without its parameters:
+/// `text/html; charset=utf-8` gives `text/html`.
+pub(crate) fn media_type(content_type: &str) -> &str {
+    content_type.split(';').next().unwrap_or("").trim()
+}
+
 /// Parses an `application/http;msgtype=response` block.
 pub fn parse_http_response(block: &[u8]) -> Option<HttpResponse> {
     let end = find(block, b"\r\n\r\n")
@@ -884,13 +890,7 @@ pub fn write_cdxj(warc: &Path) -> Result<PathBuf> {
         let mime = if ty == "revisit" {
             "warc/revisit".to_string()
         } else if let Some(h) = &http {
-            h.header("Content-Type")
-                .unwrap_or("unk")
-                .split(';')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .to_string()
+            media_type(h.header("Content-Type").unwrap_or("unk")).to_string()
         } else {
             rec.header("Content-Type").unwrap_or("unk").to_string()
         };
