@@ -9,7 +9,7 @@ use super::text::{change_alias, esc, meta_description, nv_title, strip_tags, to_
 use super::theme::{Page, layout};
 use super::{LawDoc, Out, Site, pdf, render_paragraphs};
 use crate::error::Result;
-use crate::manifest::{Route, RouteKind};
+use crate::manifest::RouteKind;
 
 pub(crate) fn render_all(site: &Site, out: &mut Out) -> Result<()> {
     for d in &site.docs {
@@ -31,27 +31,7 @@ pub(crate) fn render_all(site: &Site, out: &mut Out) -> Result<()> {
                 pdf::text_pdf(&d.title, &lines)
             };
             let rel = format!("uploads/laws/{}", f.name);
-            out.write(&rel, &bytes)?;
-            let download = Route {
-                kind: RouteKind::Download,
-                file: rel.clone(),
-                status: 200,
-                content_type: "application/pdf".to_string(),
-                location: None,
-                last_modified: None,
-                download_name: Some(f.name.clone()),
-            };
-            out.manifest
-                .routes
-                .insert(format!("{url}?download=1&id={n}"), download.clone());
-            out.manifest.routes.insert(
-                format!("/{rel}"),
-                Route {
-                    kind: RouteKind::Static,
-                    download_name: None,
-                    ..download
-                },
-            );
+            out.attachment(&url, n, &rel, &f.name, &bytes)?;
         }
     }
     // Module home: all documents by issue date, path pagination.

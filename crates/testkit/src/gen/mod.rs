@@ -327,6 +327,41 @@ impl Out {
         Ok(())
     }
 
+    /// Writes a PDF attachment to `file` and registers the two ways NukeViet serves it: the
+    /// module's download link (`{page}?download=1&id={n}`, sent as `name`) and the static
+    /// upload path.
+    pub(crate) fn attachment(
+        &mut self,
+        page: &str,
+        n: usize,
+        file: &str,
+        name: &str,
+        body: &[u8],
+    ) -> Result<()> {
+        self.write(file, body)?;
+        let download = Route {
+            kind: RouteKind::Download,
+            file: file.to_string(),
+            status: 200,
+            content_type: "application/pdf".to_string(),
+            location: None,
+            last_modified: None,
+            download_name: Some(name.to_string()),
+        };
+        self.manifest
+            .routes
+            .insert(format!("{page}?download=1&id={n}"), download.clone());
+        self.manifest.routes.insert(
+            format!("/{file}"),
+            Route {
+                kind: RouteKind::Static,
+                download_name: None,
+                ..download
+            },
+        );
+        Ok(())
+    }
+
     /// Registers a redirect route.
     pub(crate) fn redirect(&mut self, key: &str, status: u16, location: &str) {
         self.manifest.routes.insert(

@@ -11,7 +11,7 @@ use super::text::{
 use super::theme::{Page, layout};
 use super::{Article, Out, Site, pdf, render_paragraphs};
 use crate::error::{Error, Result};
-use crate::manifest::{Route, RouteKind};
+use crate::manifest::RouteKind;
 
 /// Rendering flavour of a detail page.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -72,27 +72,7 @@ pub(crate) fn render_all(site: &Site, out: &mut Out) -> Result<()> {
                 pdf::text_pdf(&a.title, &lines)
             };
             let rel = format!("uploads/news/{}/{}", upload_dir(a), file.name);
-            out.write(&rel, &bytes)?;
-            let download = Route {
-                kind: RouteKind::Download,
-                file: rel.clone(),
-                status: 200,
-                content_type: "application/pdf".to_string(),
-                location: None,
-                last_modified: None,
-                download_name: Some(file.name.clone()),
-            };
-            out.manifest
-                .routes
-                .insert(format!("{url}?download=1&id={n}"), download.clone());
-            out.manifest.routes.insert(
-                format!("/{rel}"),
-                Route {
-                    kind: RouteKind::Static,
-                    download_name: None,
-                    ..download
-                },
-            );
+            out.attachment(&url, n, &rel, &file.name, &bytes)?;
         }
     }
     for cat in &site.cfg.categories {
