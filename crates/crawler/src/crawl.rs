@@ -572,7 +572,7 @@ impl Crawler<'_> {
                 }
                 Err(reason) => {
                     self.report.fetched += 1;
-                    self.note_error(None);
+                    self.note_error(None)?;
                     if let Some(cb) = progress {
                         cb(self.progress(&url, 0)?);
                     }
@@ -650,9 +650,9 @@ impl Crawler<'_> {
                             .save_robots(&canon::origin(&self.base), None, status)?;
                         return Ok(());
                     }
-                    self.note_error(retry_after(f.header("Retry-After")));
+                    self.note_error(retry_after(f.header("Retry-After")))?;
                 }
-                Err(_) => self.note_error(None),
+                Err(_) => self.note_error(None)?,
             }
             attempts += 1;
             if attempts > self.cfg.max_retries {
@@ -666,7 +666,7 @@ impl Crawler<'_> {
     }
 
     /// Sets the host back-off after a throttle or error.
-    fn note_error(&mut self, hint: Option<Duration>) {
+    fn note_error(&mut self, hint: Option<Duration>) -> Result<()> {
         let cap = Duration::from_millis(self.cfg.max_backoff_ms);
         let wait = match hint {
             Some(d) => d.min(cap),
@@ -682,11 +682,11 @@ impl Crawler<'_> {
         let until = Instant::now() + wait;
         self.backoff_until = Some(self.backoff_until.map_or(until, |b| b.max(until)));
         let deadline = Utc::now() + chrono::Duration::milliseconds(wait.as_millis() as i64);
-        let _ = self.state.save_backoff(
+        self.state.save_backoff(
             &canon::origin(&self.base),
             &deadline.to_rfc3339(),
             self.backoff_errors,
-        );
+        )
     }
 
     async fn wait_turn(&mut self) {
@@ -934,12 +934,12 @@ impl Crawler<'_> {
                     None
                 }
             });
-            self.note_error(hint);
+            self.note_error(hint)?;
             return Ok(Outcome::Retry(format!("http {status}")));
         }
         if status >= 500 {
             self.archive(url, &f, &item.key, None, &[])?;
-            self.note_error(None);
+            self.note_error(None)?;
             return Ok(Outcome::Retry(format!("http {status}")));
         }
         self.backoff_errors = 0;

@@ -13,7 +13,7 @@ use crate::extract::{self, Extracted};
 use crate::office;
 use crate::pdf;
 use crate::record::Record;
-use crate::warc::{self, WarcReader};
+use crate::warc::{self, Damage, Scan};
 
 /// One archived capture (response or revisit) of an HTTP URL.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,6 +47,8 @@ pub struct Replay {
     pub records: Vec<Record>,
     /// Problems met (unreadable files, unresolved revisits); replay continues past them.
     pub warnings: Vec<String>,
+    /// Damaged records skipped (bad gzip member, bad length, bad digest); replay reads on.
+    pub damage: Vec<Damage>,
     /// Every HTTP capture, in archive order.
     pub captures: Vec<Capture>,
 }
@@ -140,19 +142,19 @@ pub fn replay_archive(dirs: &[PathBuf]) -> Result<Replay> {
     let mut latest: HashMap<String, (DateTime<Utc>, Record)> = HashMap::new();
     let mut attachment_text: HashMap<String, (DateTime<Utc>, String)> = HashMap::new();
     for file in &files {
-        let reader = match WarcReader::open(file) {
+        let scan = match Scan::open(file) {
             Ok(r) => r,
             Err(e) => {
                 out.warnings.push(e.to_string());
                 continue;
             }
         };
-        for rec in reader {
+        for rec in scan {
             let rec = match rec {
                 Ok(r) => r,
-                Err(e) => {
-                    out.warnings.push(e.to_string());
-                    break;
+                Err(damage) => {
+                    out.damage.push(damage);
+                    continue;
                 }
             };
             let ty = rec.warc_type().to_string();
