@@ -1,16 +1,23 @@
 //! A real browser on the real service: headless Chromium, driven over WebDriver by
-//! chromedriver, searches without diacritics, filters, opens a document, copies its citation,
-//! and saves screenshots (desktop and a 390×844 phone) under `target/e2e-artifacts/browser/`.
+//! chromedriver, searches without diacritics, filters, opens a document, copies its citation;
+//! on a 412-pixel phone finds the first result on the first screen; at 320 pixels nothing
+//! scrolls sideways; uses the search box, its suggestions and the filters by keyboard alone
+//! (focus visible, in document order); runs the axe-core audit (WCAG 2.1 A and AA rules: no
+//! serious or critical violation) on the home page, a result page with its filters open, a
+//! document page and the archive's 404 page, at desktop and phone widths; and saves
+//! screenshots (desktop and phone) under `target/e2e-artifacts/browser/`.
 //!
 //! Needs Debian's `chromium` and `chromium-driver` (or `CHROME_BIN` / `CHROMEDRIVER` pointing at
-//! them). Without them the test is skipped with a message, unless `TRACUU_REQUIRE_BROWSER=1`
-//! (set by CI), in which case it fails.
+//! them), and npm's `axe-core` in `.ci/npm/node_modules/axe-core/` (or `AXE_CORE_JS` naming
+//! `axe.min.js`), both installed by `.ci/run`. Without them the test (or its audit) is skipped
+//! with a message, unless `TRACUU_REQUIRE_BROWSER=1` (set by CI), in which case it fails.
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::elements::Element;
 use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
@@ -21,8 +28,17 @@ use crate::support::{Install, Portal, repo_root};
 /// Longest wait for any one element or navigation.
 const WAIT: Duration = Duration::from_secs(15);
 
-/// The phone viewport of the mobile screenshots.
-const PHONE: (u32, u32) = (390, 844);
+/// The phone viewport of the mobile screenshots (a common Android phone).
+const PHONE: (u32, u32) = (412, 915);
+
+/// The narrowest phone the page must fit without sideways scrolling.
+const NARROW: (u32, u32) = (320, 640);
+
+/// The desktop window.
+const DESKTOP: (u32, u32) = (1280, 900);
+
+/// What a citizen starts typing for the suggestions: a document number's beginning, no marks.
+const PREFIX: &str = "nghi quyet 14";
 
 /// A document number as a citizen types it on a phone: no diacritics.
 const QUERY: &str = "nghi quyet 140";
@@ -49,6 +65,7 @@ fn headless_chromium_searches_filters_opens_a_document_and_copies_its_citation()
     let service = install.serve();
     let driver = ChromeDriver::start(&browser.chromedriver);
     let artifacts = artifacts_dir();
+    let axe = axe_source();
 
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -56,7 +73,18 @@ fn headless_chromium_searches_filters_opens_a_document_and_copies_its_citation()
         .unwrap();
     let outcome = runtime.block_on(async {
         let client = connect(&driver, &browser.chromium).await?;
-        let outcome = walk_through(&client, &service.base, &artifacts).await;
+        let mut outcome = walk_through(&client, &service.base, &artifacts).await;
+        if outcome.is_ok() {
+            outcome = keyboard_only(&client, &service.base, &artifacts).await;
+        }
+        if outcome.is_ok() {
+            outcome = phone_first(&client, &service.base, &artifacts).await;
+        }
+        if outcome.is_ok()
+            && let Some(axe) = &axe
+        {
+            outcome = audit(&client, &service.base, &artifacts, axe).await;
+        }
         if outcome.is_err() {
             // Keep what the browser showed when it failed.
             if let Ok(png) = client.screenshot().await {
@@ -77,7 +105,7 @@ fn headless_chromium_searches_filters_opens_a_document_and_copies_its_citation()
 
 /// The user journey, step by step; every check returns an error naming what went wrong.
 async fn walk_through(client: &Client, base: &str, artifacts: &Path) -> TestResult {
-    client.set_window_size(1280, 900).await?;
+    client.set_window_size(DESKTOP.0, DESKTOP.1).await?;
     // Layout problems are collected and reported together at the end, after every screenshot.
     let mut problems = Vec::new();
 
@@ -172,10 +200,15 @@ async fn walk_through(client: &Client, base: &str, artifacts: &Path) -> TestResu
     )?;
     save_screenshot(client, artifacts, "03-results-desktop.png").await?;
 
-    // Filter with the "Văn bản" facet (kind = legal).
+    // Filter with the "Văn bản" facet (kind = legal), in the "Bộ lọc" disclosure.
+    client
+        .find(Locator::Css("details.filters > summary"))
+        .await?
+        .click()
+        .await?;
     let facet = client
         .find(Locator::XPath(
-            "//aside//h2[normalize-space()='Loại nội dung']/following-sibling::ul//a[normalize-space()='Văn bản']",
+            "//details[contains(@class,'filters')]//h2[normalize-space()='Loại nội dung']/following-sibling::ul//a[normalize-space()='Văn bản']",
         ))
         .await?;
     facet.click().await?;
@@ -315,6 +348,423 @@ async fn walk_through(client: &Client, base: &str, artifacts: &Path) -> TestResu
         }
     }
     check(problems.is_empty(), problems.join("\n"))
+}
+
+/// Keyboard alone: Tab from the top reaches the search box after the skip link and the site
+/// name; typing a number's beginning opens the suggestions, arrows choose the document, Enter
+/// opens it. On a result page, Tab reaches "Bộ lọc", Enter opens it, Tab walks to the "Văn bản"
+/// facet and Enter applies it. Every focused element shows its focus, in document order.
+async fn keyboard_only(client: &Client, base: &str, artifacts: &Path) -> TestResult {
+    client.set_window_size(DESKTOP.0, DESKTOP.1).await?;
+    client.goto(&format!("{base}/")).await?;
+    wait_for(client, "input#q").await?;
+    let mut order = Vec::new();
+    for _ in 0..5 {
+        press(client, Key::Tab).await?;
+        let focus = focused(client).await?;
+        let is_box = focus.id == "q";
+        order.push(focus);
+        if is_box {
+            break;
+        }
+    }
+    check(
+        order.len() == 3 && order[0].class.contains("skip") && order[2].id == "q",
+        format!(
+            "Tab order from the top: {order:?}, expected the skip link, the site name, the search box"
+        ),
+    )?;
+    check_focus_walk(&order)?;
+
+    // Suggestions by keyboard.
+    type_keys(client, PREFIX).await?;
+    wait_until(client, "the suggestions to open", |c| async move {
+        let open = c
+            .execute(
+                r#"var q = document.getElementById("q"), l = document.getElementById("q-goi-y");
+                   return !!l && !l.hidden && q.getAttribute("aria-expanded") === "true"
+                     && l.querySelectorAll("[role=option]").length > 0;"#,
+                vec![],
+            )
+            .await?;
+        Ok(open == json!(true))
+    })
+    .await?;
+    let options = client
+        .execute(
+            r##"return Array.from(document.querySelectorAll("#q-goi-y [role=option]")).map(o => o.textContent);"##,
+            vec![],
+        )
+        .await?;
+    check(
+        options.as_array().is_some_and(|o| {
+            o.len() <= 8
+                && o.iter()
+                    .any(|t| t.as_str().unwrap_or("").contains(DOC_NUMBER))
+        }),
+        format!("the suggestions for {PREFIX:?} do not offer {DOC_NUMBER}: {options}"),
+    )?;
+    save_screenshot(client, artifacts, "10-suggestions-desktop.png").await?;
+    let mut chosen = String::new();
+    for _ in 0..8 {
+        press(client, Key::Down).await?;
+        let active = client
+            .execute(
+                r#"var q = document.getElementById("q"), id = q.getAttribute("aria-activedescendant");
+                   var o = id && document.getElementById(id);
+                   return [document.activeElement === q, o ? o.getAttribute("aria-selected") : null, o ? o.textContent : ""];"#,
+                vec![],
+            )
+            .await?;
+        check(
+            active[0] == json!(true) && active[1] == json!("true"),
+            format!(
+                "arrow keys: focus must stay in the box with the option marked selected: {active}"
+            ),
+        )?;
+        chosen = active[2].as_str().unwrap_or_default().to_owned();
+        if chosen.contains(DOC_NUMBER) {
+            break;
+        }
+    }
+    check(
+        chosen.contains(DOC_NUMBER),
+        format!("no option for {DOC_NUMBER} reached with the arrows (last: {chosen:?})"),
+    )?;
+    save_screenshot(client, artifacts, "11-suggestion-chosen-desktop.png").await?;
+    press(client, Key::Enter).await?;
+    wait_until(client, "the chosen document's page", |c| async move {
+        Ok(c.current_url().await?.path().starts_with("/van-ban/"))
+    })
+    .await?;
+    let table = wait_for(client, "table.meta-table").await?;
+    let rows = metadata_rows(&table).await?;
+    check(
+        rows.iter()
+            .any(|(label, value)| label == "Số ký hiệu" && value == DOC_NUMBER),
+        format!("the suggestion opened another document: {rows:?}"),
+    )?;
+
+    // Filters by keyboard.
+    client
+        .goto(&format!("{base}/?q={}", WORDS_QUERY.replace(' ', "+")))
+        .await?;
+    wait_for(client, "ol.hits > li").await?;
+    let mut walk = Vec::new();
+    let mut opened = false;
+    for _ in 0..120 {
+        press(client, Key::Tab).await?;
+        let focus = focused(client).await?;
+        let (summary, facet) = (
+            focus.tag == "summary",
+            focus.in_filters && focus.tag == "a" && focus.text == "Văn bản",
+        );
+        walk.push(focus);
+        if summary && !opened {
+            press(client, Key::Enter).await?;
+            opened = true;
+            let open = client
+                .execute(
+                    r#"return document.querySelector("details.filters").open;"#,
+                    vec![],
+                )
+                .await?;
+            check(
+                open == json!(true),
+                "Enter on “Bộ lọc” did not open the filters",
+            )?;
+        }
+        if facet {
+            break;
+        }
+    }
+    check_focus_walk(&walk)?;
+    check(
+        walk.last()
+            .is_some_and(|f| f.in_filters && f.text == "Văn bản"),
+        format!("Tab never reached the “Văn bản” filter: {walk:?}"),
+    )?;
+    save_screenshot(client, artifacts, "12-filters-by-keyboard-desktop.png").await?;
+    press(client, Key::Enter).await?;
+    wait_until(client, "the keyboard filter to apply", |c| async move {
+        Ok(c.current_url()
+            .await?
+            .query()
+            .unwrap_or_default()
+            .contains("kind=legal"))
+    })
+    .await
+}
+
+/// Phone first: at 412 px the first result starts on the first screen (with the filters
+/// folded above it); at 320 px no page scrolls sideways, filters open or not.
+async fn phone_first(client: &Client, base: &str, artifacts: &Path) -> TestResult {
+    let results = format!("{base}/?q={}", WORDS_QUERY.replace(' ', "+"));
+    client.set_window_size(PHONE.0, PHONE.1).await?;
+    client.goto(&results).await?;
+    wait_for(client, "ol.hits > li").await?;
+    save_screenshot(client, artifacts, "13-results-412.png").await?;
+    let found = client
+        .execute(
+            r#"var r = document.querySelector("ol.hits > li").getBoundingClientRect();
+               return [r.top, window.innerHeight, window.innerWidth];"#,
+            vec![],
+        )
+        .await?;
+    let (top, height, width) = (
+        found[0].as_f64().unwrap_or(f64::MAX),
+        found[1].as_f64().unwrap_or(0.0),
+        found[2].as_f64().unwrap_or(0.0),
+    );
+    check(
+        (width - f64::from(PHONE.0)).abs() < 1.0,
+        format!("the phone viewport is {width}px wide, not {}", PHONE.0),
+    )?;
+    check(
+        top >= 0.0 && top + 40.0 <= height,
+        format!(
+            "at {width}px the first result starts at {top:.0}px, below the first screen of {height:.0}px"
+        ),
+    )?;
+    open_filters(client).await?;
+    save_screenshot(client, artifacts, "14-results-filters-open-412.png").await?;
+
+    let mut problems = Vec::new();
+    client.set_window_size(NARROW.0, NARROW.1).await?;
+    let document = format!("{base}/van-ban/laws-88");
+    for (url, ready, filters, page, screenshot) in [
+        (
+            format!("{base}/"),
+            "input#q",
+            false,
+            "home page",
+            "15-home-320.png",
+        ),
+        (
+            results.clone(),
+            "ol.hits > li",
+            true,
+            "results page with filters open",
+            "16-results-filters-open-320.png",
+        ),
+        (
+            document,
+            "h1",
+            false,
+            "document page",
+            "17-document-320.png",
+        ),
+    ] {
+        client.goto(&url).await?;
+        wait_for(client, ready).await?;
+        if filters {
+            open_filters(client).await?;
+        }
+        save_screenshot(client, artifacts, screenshot).await?;
+        if let Err(problem) = check_no_sideways_scroll(client, page).await {
+            problems.push(problem.to_string());
+        }
+    }
+    check(problems.is_empty(), problems.join("\n"))
+}
+
+/// The axe-core audit (WCAG 2.0/2.1 A and AA rules) of each kind of page at desktop and phone
+/// widths: no violation of impact "serious" or "critical".
+async fn audit(client: &Client, base: &str, artifacts: &Path, axe: &str) -> TestResult {
+    let results = format!("{base}/?q={}", WORDS_QUERY.replace(' ', "+"));
+    let pages = [
+        ("home", format!("{base}/"), "input#q", false),
+        ("results-filters-open", results, "ol.hits > li", true),
+        (
+            "document",
+            format!("{base}/van-ban/laws-88"),
+            "table.meta-table",
+            false,
+        ),
+        (
+            "archive-404",
+            format!("{base}/luu-tru/khong-co-ban-nay"),
+            "h1",
+            false,
+        ),
+    ];
+    let mut problems = Vec::new();
+    let mut audited = 0;
+    for (width, height, size) in [(DESKTOP.0, DESKTOP.1, "desktop"), (PHONE.0, PHONE.1, "412")] {
+        client.set_window_size(width, height).await?;
+        for (name, url, ready, filters) in &pages {
+            client.goto(url).await?;
+            wait_for(client, ready).await?;
+            if *filters {
+                open_filters(client).await?;
+            }
+            save_screenshot(client, artifacts, &format!("axe-{name}-{size}.png")).await?;
+            let loaded = client
+                .execute(
+                    &format!("{axe}\n;if (typeof axe !== 'undefined') {{ window.axe = axe; }}\nreturn typeof window.axe;"),
+                    vec![],
+                )
+                .await?;
+            check(
+                loaded == json!("object"),
+                format!("axe-core did not load: {loaded}"),
+            )?;
+            let found = client
+                .execute_async(
+                    r#"var done = arguments[arguments.length - 1];
+                       window.axe.run(document, {
+                         runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
+                         resultTypes: ["violations"]
+                       }).then(function (r) {
+                         done({ rules: r.passes.length + r.violations.length + r.incomplete.length,
+                           violations: r.violations.map(function (v) {
+                             return { id: v.id, impact: v.impact, help: v.help,
+                               nodes: v.nodes.slice(0, 3).map(function (n) { return n.target.join(" "); }) };
+                           }) });
+                       }, function (e) { done({ error: String(e) }); });"#,
+                    vec![],
+                )
+                .await?;
+            check(
+                found.get("error").is_none(),
+                format!("axe-core failed on {name}: {found}"),
+            )?;
+            check(
+                found["rules"].as_u64().unwrap_or(0) > 10,
+                format!("axe-core ran almost no rule on {name}: {found}"),
+            )?;
+            audited += 1;
+            for violation in found["violations"].as_array().into_iter().flatten() {
+                let impact = violation["impact"].as_str().unwrap_or_default();
+                let line = format!(
+                    "{name} at {size}: {impact} {} ({}) on {}",
+                    violation["id"], violation["help"], violation["nodes"]
+                );
+                eprintln!("axe: {line}");
+                if matches!(impact, "serious" | "critical") {
+                    problems.push(line);
+                }
+            }
+        }
+    }
+    eprintln!("axe-core audited {audited} page views");
+    check(
+        problems.is_empty(),
+        format!(
+            "axe-core found serious or critical WCAG 2.1 AA violations:\n{}",
+            problems.join("\n")
+        ),
+    )
+}
+
+/// Opens the "Bộ lọc" disclosure of a result page.
+async fn open_filters(client: &Client) -> TestResult {
+    client
+        .execute(
+            r#"document.querySelector("details.filters").open = true;"#,
+            vec![],
+        )
+        .await?;
+    Ok(())
+}
+
+/// What has the keyboard focus.
+#[derive(Debug)]
+struct Focus {
+    tag: String,
+    id: String,
+    class: String,
+    text: String,
+    /// Comes after the previously focused element in document order.
+    after_previous: bool,
+    /// The focus is drawn (an outline of at least 2 px).
+    visible: bool,
+    in_filters: bool,
+}
+
+async fn focused(client: &Client) -> TestResult<Focus> {
+    let found = client
+        .execute(
+            r#"var e = document.activeElement, p = window.__lastFocus;
+               var after = !p || !document.contains(p) || !!(p.compareDocumentPosition(e) & Node.DOCUMENT_POSITION_FOLLOWING);
+               window.__lastFocus = e;
+               var s = getComputedStyle(e);
+               return [e.tagName.toLowerCase(), e.id || "", String(e.className || ""),
+                 (e.textContent || "").trim().slice(0, 60), after,
+                 s.outlineStyle !== "none" && parseFloat(s.outlineWidth) >= 2,
+                 !!e.closest("details.filters")];"#,
+            vec![],
+        )
+        .await?;
+    let text = |i: usize| found[i].as_str().unwrap_or_default().to_owned();
+    Ok(Focus {
+        tag: text(0),
+        id: text(1),
+        class: text(2),
+        text: text(3),
+        after_previous: found[4] == json!(true),
+        visible: found[5] == json!(true),
+        in_filters: found[6] == json!(true),
+    })
+}
+
+/// Every step of a Tab walk showed its focus and moved forward in the document.
+fn check_focus_walk(walk: &[Focus]) -> TestResult {
+    let hidden: Vec<_> = walk.iter().filter(|f| !f.visible).collect();
+    check(
+        hidden.is_empty(),
+        format!("focus not visible on: {hidden:?}"),
+    )?;
+    let backwards: Vec<_> = walk.iter().filter(|f| !f.after_previous).collect();
+    check(
+        backwards.is_empty(),
+        format!("Tab moved backwards in the page to: {backwards:?}"),
+    )
+}
+
+/// Presses and releases one key (sent to whatever has the focus).
+async fn press(client: &Client, key: Key) -> TestResult {
+    let keys = KeyActions::new("keyboard".to_owned())
+        .then(KeyAction::Down { value: key.into() })
+        .then(KeyAction::Up { value: key.into() });
+    client.perform_actions(keys).await?;
+    Ok(())
+}
+
+/// Types text into whatever has the focus.
+async fn type_keys(client: &Client, text: &str) -> TestResult {
+    let mut keys = KeyActions::new("keyboard".to_owned());
+    for c in text.chars() {
+        keys = keys
+            .then(KeyAction::Down { value: c })
+            .then(KeyAction::Up { value: c });
+    }
+    client.perform_actions(keys).await?;
+    Ok(())
+}
+
+/// The axe-core script (`AXE_CORE_JS`, else `.ci/npm/node_modules/axe-core/axe.min.js`), or
+/// `None` (after saying why) to skip the audit.
+fn axe_source() -> Option<String> {
+    let path = std::env::var_os("AXE_CORE_JS")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo_root().join(".ci/npm/node_modules/axe-core/axe.min.js"));
+    match std::fs::read_to_string(&path) {
+        Ok(source) => Some(source),
+        Err(err) => {
+            let message = format!(
+                "accessibility audit skipped: cannot read axe-core at {} ({err}); \
+                 install it with `npm install --prefix .ci/npm axe-core@4` (as .ci/run does) or set AXE_CORE_JS",
+                path.display()
+            );
+            if std::env::var("TRACUU_REQUIRE_BROWSER").is_ok_and(|v| v == "1") {
+                panic!("{message}; TRACUU_REQUIRE_BROWSER=1 makes it required");
+            }
+            eprintln!("{message}");
+            None
+        }
+    }
 }
 
 fn check(ok: bool, message: impl Into<String>) -> TestResult {

@@ -18,6 +18,7 @@ mod search;
 mod seeking;
 mod snippet;
 mod store;
+mod suggest;
 mod understand;
 
 pub use api::{FacetCount, Facets, Hit, SearchRequest, SearchResults, Sort, Status};
@@ -27,3 +28,4 @@ pub use schema::keyword;
 pub use search::SearchIndex;
 pub use snippet::escape_html;
 pub use store::{BuildStats, IndexStore, Rollback};
+pub use suggest::{Suggester, Suggestion, SuggestionKind};

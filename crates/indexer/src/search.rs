@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use std::collections::HashSet;
 use std::ops::Bound;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use chrono::NaiveDate;
 use crawler::{Kind, Record};
@@ -29,6 +29,7 @@ use crate::reading;
 use crate::schema::{Fields, days, keyword, names};
 use crate::seeking::seeking;
 use crate::snippet::{SCAN_BYTES, prefix, snippet};
+use crate::suggest::{Suggester, Suggestion};
 use crate::understand::{self, Item, NumberQuery};
 use vietnamese::abbreviations::{Direction, expand};
 use vietnamese::restore::Restorer;
@@ -79,6 +80,8 @@ pub struct SearchIndex {
     generation: Option<String>,
     /// Diacritic restoration learnt from this generation's text (R9).
     restorer: Arc<Restorer>,
+    /// The completion table of `/api/suggest`, built on first use.
+    suggester: Arc<OnceLock<Suggester>>,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -152,7 +155,29 @@ impl SearchIndex {
             fields: Arc::new(fields),
             generation,
             restorer: Arc::new(restorer),
+            suggester: Arc::default(),
         })
+    }
+
+    /// Up to `limit` completions of a typed prefix (document numbers, titles, frequent
+    /// terms; see [`Suggester`]). The first call on a generation builds its table from every
+    /// record.
+    pub fn suggest(&self, prefix: &str, limit: usize) -> Result<Vec<Suggestion>> {
+        if let Some(suggester) = self.suggester.get() {
+            return Ok(suggester.suggest(prefix, limit));
+        }
+        let started = std::time::Instant::now();
+        let records = self.records()?;
+        let suggester = self
+            .suggester
+            .get_or_init(|| Suggester::from_records(&records));
+        tracing::info!(
+            generation = ?self.generation,
+            keys = suggester.len(),
+            ms = started.elapsed().as_millis() as u64,
+            "suggestion table built"
+        );
+        Ok(suggester.suggest(prefix, limit))
     }
 
     /// The generation's name (`gen-000003`), when it lives in an [`crate::IndexStore`].

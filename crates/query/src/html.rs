@@ -1,5 +1,6 @@
-//! HTML building blocks: the escaping helper, the page layout with its inline CSS, and small
-//! pieces (the results-per-year SVG timeline, the Vietnamese citation) shared by the pages.
+//! HTML building blocks: the escaping helper, the page layout (with its same-origin stylesheet
+//! and script, and the share tags), and small pieces (the results-per-year timeline and its text
+//! alternative, the Vietnamese citation) shared by the pages.
 //!
 //! No template engine: pages are `format!` strings in which every value that comes from a
 //! record or a request goes through [`escape`]. Snippets are the one exception: the indexer
@@ -25,57 +26,79 @@ pub(crate) fn kind_label(kind: Kind) -> &'static str {
     }
 }
 
-/// Inline stylesheet: mobile-first, visible focus, AA contrast (text #1a1a1a / links #0b4f9c on
-/// white, `<mark>` dark text on yellow).
-const CSS: &str = r#"
-*{box-sizing:border-box}
-body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:#1a1a1a;background:#fff}
-a{color:#0b4f9c;overflow-wrap:anywhere}
-td,.meta,.citation{overflow-wrap:anywhere}
-a:visited{color:#5b2a86}
-:focus-visible{outline:3px solid #b35900;outline-offset:2px}
-header.top{background:#7a1010;color:#fff;padding:.6rem 1rem}
-header.top a{color:#fff;text-decoration:none;font-weight:700}
-main{max-width:60rem;margin:0 auto;padding:1rem}
-.skip{position:absolute;left:-999px}
-.skip:focus{left:1rem;top:1rem;background:#fff;color:#0b4f9c;padding:.5rem;z-index:9}
-form.search{display:flex;flex-wrap:wrap;gap:.5rem;align-items:flex-end}
-form.search .q{flex:1 1 16rem}
-label{display:block;font-weight:600;font-size:.9rem}
-input,select,button,textarea{font:inherit;padding:.45rem .6rem;border:1px solid #555;border-radius:4px;background:#fff;color:#1a1a1a;max-width:100%}
-input[type=search]{width:100%}
-button{background:#0b4f9c;color:#fff;border-color:#0b4f9c;cursor:pointer}
-details.filters{flex:1 1 100%;margin:.75rem 0;border:1px solid #ccc;border-radius:4px;padding:.5rem .75rem}
-details.filters summary{cursor:pointer;font-weight:600}
-.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(13rem,1fr));gap:.6rem;margin-top:.5rem}
-.layout{display:grid;gap:1rem}
-@media(min-width:50rem){.layout{grid-template-columns:15rem 1fr}}
-aside h2{font-size:1rem;margin:1rem 0 .25rem}
-aside ul{list-style:none;margin:0;padding:0}
-aside li{margin:.15rem 0}
-.count{color:#4a4a4a}
-ol.hits{list-style:none;margin:0;padding:0}
-ol.hits li{padding:.75rem 0;border-bottom:1px solid #ddd}
-ol.hits h3{margin:0 0 .25rem;font-size:1.1rem}
-.meta{color:#4a4a4a;font-size:.9rem}
-mark{background:#ffe45c;color:#1a1a1a}
-.notice{background:#eef4fb;border-left:4px solid #0b4f9c;padding:.5rem .75rem}
-.error{background:#fdecea;border-left:4px solid #a4161a;padding:.5rem .75rem}
-nav.pages{display:flex;gap:1rem;margin:1rem 0}
-table.meta-table{border-collapse:collapse;width:100%}
-table.meta-table th,table.meta-table td{border:1px solid #ccc;padding:.4rem .6rem;text-align:left;vertical-align:top}
-table.meta-table th{background:#f3f3f3;width:35%}
-.body{white-space:pre-line}
-.citation{display:block;width:100%;min-height:5rem}
-svg.timeline{width:100%;height:auto;max-height:10rem}
-svg.timeline rect{fill:#0b4f9c}
-svg.timeline text{font-size:10px;fill:#1a1a1a}
-footer{color:#4a4a4a;font-size:.85rem;text-align:center;padding:2rem 1rem}
-"#;
+/// The stylesheet of every page, served at [`CSS_PATH`] (same origin, no inline style).
+pub(crate) const CSS: &str = include_str!("../static/tracuu.css");
+/// The optional script of every page, served at [`JS_PATH`] (same origin, no inline script).
+pub(crate) const JS: &str = include_str!("../static/tracuu.js");
+/// Where the stylesheet is served.
+pub(crate) const CSS_PATH: &str = "/static/tracuu.css";
+/// Where the script is served.
+pub(crate) const JS_PATH: &str = "/static/tracuu.js";
+
+/// What a page puts in its `<head>` besides the stylesheet and script.
+#[derive(Debug, Default)]
+pub(crate) struct Head<'a> {
+    /// The `<title>` (plain text, escaped here).
+    pub(crate) title: &'a str,
+    /// `<meta name="description">` and `og:description` (plain text).
+    pub(crate) description: Option<&'a str>,
+    /// `<link rel="canonical">` and `og:url` (an absolute URL).
+    pub(crate) canonical: Option<&'a str>,
+    /// The Open Graph type (`article` on document pages, `website` elsewhere); no Open Graph
+    /// tags without it.
+    pub(crate) og_type: Option<&'a str>,
+}
+
+/// The site's name, in the page footer and `og:site_name`.
+const SITE_NAME: &str = "Tra cứu văn bản và tin tức huyện Than Uyên";
 
 /// Wraps page content in the shared layout. `title` is plain text (escaped here); `body` is
 /// trusted HTML built by the pages.
 pub(crate) fn layout(title: &str, body: &str) -> String {
+    layout_with(
+        &Head {
+            title,
+            ..Head::default()
+        },
+        body,
+    )
+}
+
+/// [`layout`] with a description, canonical link and Open Graph tags.
+pub(crate) fn layout_with(head: &Head<'_>, body: &str) -> String {
+    let mut meta = String::new();
+    if let Some(description) = head.description {
+        meta.push_str(&format!(
+            "<meta name=\"description\" content=\"{}\">\n",
+            escape(description)
+        ));
+    }
+    if let Some(canonical) = head.canonical {
+        meta.push_str(&format!(
+            "<link rel=\"canonical\" href=\"{}\">\n",
+            escape(canonical)
+        ));
+    }
+    if let Some(og_type) = head.og_type {
+        let mut og = vec![
+            ("og:type", og_type),
+            ("og:title", head.title),
+            ("og:site_name", SITE_NAME),
+            ("og:locale", "vi_VN"),
+        ];
+        if let Some(description) = head.description {
+            og.push(("og:description", description));
+        }
+        if let Some(canonical) = head.canonical {
+            og.push(("og:url", canonical));
+        }
+        for (property, content) in og {
+            meta.push_str(&format!(
+                "<meta property=\"{property}\" content=\"{}\">\n",
+                escape(content)
+            ));
+        }
+    }
     format!(
         r##"<!doctype html>
 <html lang="vi">
@@ -83,11 +106,12 @@ pub(crate) fn layout(title: &str, body: &str) -> String {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
-<style>{CSS}</style>
+{meta}<link rel="stylesheet" href="{CSS_PATH}">
+<script src="{JS_PATH}" defer></script>
 </head>
 <body>
 <a class="skip" href="#noi-dung">Bỏ qua, đến nội dung chính</a>
-<header class="top"><a href="/">Tra cứu văn bản và tin tức huyện Than Uyên</a></header>
+<header class="top"><a href="/">{SITE_NAME}</a></header>
 <main id="noi-dung">
 {body}
 </main>
@@ -95,44 +119,123 @@ pub(crate) fn layout(title: &str, body: &str) -> String {
 </body>
 </html>
 "##,
-        title = escape(title),
+        title = escape(head.title),
     )
 }
 
-/// Draws a results-per-year bar chart as inline SVG, each bar linking to that year's results.
-/// `years` is `(year, count)` in any order; `link` builds the href for a year.
+/// The first `max_chars` characters of `text` on a word boundary, with `…` when cut (for
+/// descriptions).
+pub(crate) fn excerpt(text: &str, max_chars: usize) -> String {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.chars().count() <= max_chars {
+        return text;
+    }
+    let cut: String = text.chars().take(max_chars).collect();
+    let cut = match cut.rfind(' ') {
+        Some(space) if space > cut.len() / 2 => &cut[..space],
+        _ => cut.as_str(),
+    };
+    format!("{}…", cut.trim_end_matches([',', ';', ':', '.', ' ']))
+}
+
+/// Draws results per year as an SVG bar chart on a continuous year axis: every year from the
+/// first to the last is drawn, the empty ones as empty. Each bar links to that year's results.
+///
+/// The chart is a picture (`aria-hidden`, bars out of the tab order): [`year_list`] is its
+/// text alternative, and the way keyboards and screen readers filter by year. `years` is
+/// `(year, count)` in any order; `link` builds the href of a year.
 pub(crate) fn timeline_svg(years: &[(i32, u64)], link: impl Fn(i32) -> String) -> String {
-    if years.is_empty() {
+    let axis = year_axis(years);
+    if axis.is_empty() {
         return String::new();
     }
-    let mut years = years.to_vec();
-    years.sort_unstable();
-    let max = years.iter().map(|(_, c)| *c).max().unwrap_or(1).max(1);
-    let bar = 36;
-    let gap = 8;
+    let max = axis.iter().map(|(_, c)| *c).max().unwrap_or(1).max(1);
+    let bar = 30;
+    let gap = 6;
     let height = 100;
-    let width = years.len() * (bar + gap) + gap;
-    let total: u64 = years.iter().map(|(_, c)| c).sum();
+    let width = axis.len() * (bar + gap) + gap;
     let mut svg = format!(
-        r#"<svg class="timeline" viewBox="0 0 {width} {vb}" role="img" aria-labelledby="timeline-title"><title id="timeline-title">Số kết quả theo năm: {total} kết quả trong {n} năm</title>"#,
+        r#"<svg class="timeline" viewBox="0 0 {width} {vb}" aria-hidden="true" focusable="false"><line x1="0" y1="{base}" x2="{width}" y2="{base}"></line>"#,
         vb = height + 30,
-        n = years.len(),
+        base = height + 12,
     );
-    for (i, (year, count)) in years.iter().enumerate() {
+    for (i, (year, count)) in axis.iter().enumerate() {
         let x = gap + i * (bar + gap);
+        let tx = x + bar / 2;
+        let label = format!(
+            r#"<text x="{tx}" y="{yy}" text-anchor="middle">{short}</text>"#,
+            yy = height + 26,
+            // Two digits keep narrow bars readable ('19 … '25); the list says the full year.
+            short = if axis.len() > 8 {
+                format!("'{:02}", year.rem_euclid(100))
+            } else {
+                year.to_string()
+            },
+        );
+        if *count == 0 {
+            svg.push_str(&label);
+            continue;
+        }
         // Rounded-up share of the height so a count of 1 stays visible.
         let h = usize::try_from((count * height as u64).div_ceil(max)).unwrap_or(height);
         let y = height - h + 12;
         svg.push_str(&format!(
-            r#"<a href="{href}"><title>Năm {year}: {count} kết quả</title><rect x="{x}" y="{y}" width="{bar}" height="{h}"></rect><text x="{tx}" y="{ty}" text-anchor="middle">{count}</text><text x="{tx}" y="{yy}" text-anchor="middle">{year}</text></a>"#,
+            r#"<a href="{href}" tabindex="-1"><rect class="bar" x="{x}" y="{y}" width="{bar}" height="{h}"></rect><text x="{tx}" y="{ty}" text-anchor="middle">{count}</text>{label}</a>"#,
             href = escape(&link(*year)),
-            tx = x + bar / 2,
             ty = y - 2,
-            yy = height + 26,
         ));
     }
     svg.push_str("</svg>");
     svg
+}
+
+/// The text alternative of [`timeline_svg`]: every year of the same axis with its count, a
+/// link for the years that have results.
+pub(crate) fn year_list(years: &[(i32, u64)], link: impl Fn(i32) -> String) -> String {
+    let axis = year_axis(years);
+    if axis.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from(r#"<ul class="years">"#);
+    for (year, count) in axis {
+        if count == 0 {
+            out.push_str(&format!(
+                r#"<li><span class="empty">{year}: 0 kết quả</span></li>"#
+            ));
+        } else {
+            out.push_str(&format!(
+                r#"<li><a href="{}">{year}: {count} kết quả</a></li>"#,
+                escape(&link(year))
+            ));
+        }
+    }
+    out.push_str("</ul>");
+    out
+}
+
+/// Longest year axis drawn; older years are left to the list of the year facet's ends.
+const MAX_YEARS: i32 = 40;
+
+/// Every year from the first to the last of `years` (at most the last [`MAX_YEARS`]), with its
+/// count (0 for the years without results), in ascending order.
+fn year_axis(years: &[(i32, u64)]) -> Vec<(i32, u64)> {
+    let (Some(first), Some(last)) = (
+        years.iter().map(|(y, _)| *y).min(),
+        years.iter().map(|(y, _)| *y).max(),
+    ) else {
+        return Vec::new();
+    };
+    let first = first.max(last - MAX_YEARS + 1);
+    (first..=last)
+        .map(|year| {
+            let count = years
+                .iter()
+                .filter(|(y, _)| *y == year)
+                .map(|(_, c)| c)
+                .sum();
+            (year, count)
+        })
+        .collect()
 }
 
 /// The legal status of a document on `today`, computed as NukeViet's laws module does: from the
@@ -339,7 +442,7 @@ mod tests {
     }
 
     #[test]
-    fn timeline_draws_one_bar_per_year() {
+    fn timeline_draws_one_bar_per_year_with_results() {
         let svg = timeline_svg(&[(2024, 3), (2023, 1)], |y| format!("/?year={y}&q=\"x\""));
         assert_eq!(svg.matches("<rect").count(), 2);
         assert!(svg.find("2023").unwrap() < svg.find("2024").unwrap());
@@ -348,9 +451,72 @@ mod tests {
     }
 
     #[test]
+    fn timeline_axis_is_continuous_with_empty_years_drawn_empty() {
+        let years = [(2019, 2), (2021, 1), (2022, 4), (2024, 1)];
+        let svg = timeline_svg(&years, |y| format!("/?y={y}"));
+        // 2020 and 2023 are on the axis, without a bar or a link.
+        assert_eq!(svg.matches("<rect").count(), 4);
+        assert!(
+            svg.contains(">2020</text>") && svg.contains(">2023</text>"),
+            "{svg}"
+        );
+        assert!(!svg.contains("/?y=2020") && !svg.contains("/?y=2023"));
+        let first = svg.find(">2019<").unwrap();
+        let empty = svg.find(">2020<").unwrap();
+        assert!(first < empty && empty < svg.find(">2021<").unwrap());
+        // A picture: its links are out of the tab order, the list is the text alternative.
+        assert!(svg.contains(r#"aria-hidden="true""#));
+        assert_eq!(svg.matches(r#"tabindex="-1""#).count(), 4);
+        let list = year_list(&years, |y| format!("/?y={y}"));
+        assert_eq!(list.matches("<li>").count(), 6, "{list}");
+        assert!(list.contains(r#"<a href="/?y=2022">2022: 4 kết quả</a>"#));
+        assert!(list.contains("2023: 0 kết quả"));
+        assert!(!list.contains("/?y=2023"));
+    }
+
+    #[test]
+    fn excerpt_cuts_on_a_word_boundary() {
+        assert_eq!(excerpt("Về  kế hoạch\nđầu tư", 100), "Về kế hoạch đầu tư");
+        assert_eq!(
+            excerpt("Về kế hoạch đầu tư công năm 2024", 16),
+            "Về kế hoạch đầu…"
+        );
+    }
+
+    #[test]
     fn layout_declares_vietnamese() {
         let page = layout("<Tìm>", "<p>x</p>");
         assert!(page.contains(r#"<html lang="vi">"#));
         assert!(page.contains("<title>&lt;Tìm&gt;</title>"));
+        assert!(!page.contains("og:title"));
+        // No inline script or style: a strict Content-Security-Policy can apply.
+        assert!(!page.contains("<script>") && !page.contains("<style"));
+        assert!(page.contains(r#"<script src="/static/tracuu.js" defer></script>"#));
+    }
+
+    #[test]
+    fn layout_with_share_tags() {
+        let page = layout_with(
+            &Head {
+                title: "Nghị quyết \"140\"",
+                description: Some("Về kế hoạch đầu tư <công>"),
+                canonical: Some("https://tracuu.example.vn/van-ban/laws-140"),
+                og_type: Some("article"),
+            },
+            "",
+        );
+        assert!(
+            page.contains(r#"<meta name="description" content="Về kế hoạch đầu tư &lt;công&gt;">"#)
+        );
+        assert!(page.contains(
+            r#"<link rel="canonical" href="https://tracuu.example.vn/van-ban/laws-140">"#
+        ));
+        assert!(
+            page.contains(r#"<meta property="og:title" content="Nghị quyết &quot;140&quot;">"#)
+        );
+        assert!(page.contains(
+            r#"<meta property="og:url" content="https://tracuu.example.vn/van-ban/laws-140">"#
+        ));
+        assert!(page.contains(r#"<meta property="og:locale" content="vi_VN">"#));
     }
 }

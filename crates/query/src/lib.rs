@@ -26,6 +26,7 @@ mod params;
 mod search;
 mod server;
 mod state;
+mod suggest;
 
 pub use audit::{AuditEntry, AuditLog};
 pub use cache::CacheStats;

@@ -98,6 +98,21 @@ pub(crate) fn document() -> Value {
                 "parameters": search_parameters,
                 "responses": { "200": { "description": "RSS feed", "content": { "application/rss+xml": { "schema": { "type": "string" } } } }, "400": error }
             } },
+            "/api/suggest": { "get": {
+                "summary": "Up to 8 completions of a typed prefix: document numbers, titles, frequent terms (toneless and Telex typing understood)",
+                "parameters": [
+                    { "name": "q", "in": "query", "schema": { "type": "string", "maxLength": 200 }, "example": "nghi quyet 14" },
+                    { "name": "limit", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": 8, "default": 8 } }
+                ],
+                "responses": { "200": { "description": "Completions, best first", "content": { "application/json": { "schema": { "type": "object", "properties": {
+                    "q": { "type": "string" },
+                    "suggestions": { "type": "array", "items": { "type": "object", "required": ["text", "query", "kind"], "properties": {
+                        "text": { "type": "string" }, "query": { "type": "string" },
+                        "kind": { "type": "string", "enum": ["number", "title", "term"] },
+                        "id": { "type": "string" }, "href": { "type": "string" }
+                    } } }
+                } } } } }, "400": error, "503": error }
+            } },
             "/api/documents/{id}": { "get": {
                 "summary": "One record with every field, its captures and its links to other records",
                 "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "string" }, "example": "laws-140" }],
@@ -165,6 +180,7 @@ mod tests {
         for path in [
             "/api/search",
             "/api/search.rss",
+            "/api/suggest",
             "/api/documents/{id}",
             "/healthz",
             "/readyz",

@@ -1,26 +1,38 @@
 //! The Vietnamese web pages, rendered on the server: the search page (`/`), the document page
-//! (`/van-ban/{id}`) and the error page. They work without JavaScript; the only script is the
-//! optional "copy the citation" button.
+//! (`/van-ban/{id}`) and the error page. They work without JavaScript; the same-origin script
+//! (`/static/tracuu.js`) only adds search suggestions and the "copy the citation" button.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
+use chrono::NaiveDate;
 use crawler::Kind;
 use indexer::{Sort, Status};
 
-use crate::html::{escape, kind_label, layout, timeline_svg, vn_date};
+use crate::html::{
+    Head, escape, excerpt, kind_label, layout, layout_with, timeline_svg, vn_date, year_list,
+};
 use crate::model::{DocumentResponse, FacetValue, LinkView, SearchResponse};
 use crate::params::SearchParams;
 
+/// The date of the latest archived copy of each record that has one, by record id.
+pub(crate) type ArchiveDates = HashMap<String, NaiveDate>;
+
 /// Renders the search page: the form, and when something was asked, the results.
-pub(crate) fn search_page(params: &SearchParams, response: Option<&SearchResponse>) -> String {
+/// `archived` dates the archived copies of the hits (their "Bản lưu trữ" links).
+pub(crate) fn search_page(
+    params: &SearchParams,
+    response: Option<&SearchResponse>,
+    archived: &ArchiveDates,
+) -> String {
     let mut body = String::new();
     body.push_str(r#"<h1>Tra cứu văn bản và tin tức</h1>"#);
-    body.push_str(&search_form(params));
+    body.push_str(&search_form(params, response));
     if let Some(response) = response {
-        body.push_str(&results(params, response));
+        body.push_str(&results(params, response, archived));
     } else {
         body.push_str(
-            r#"<p>Gõ từ khóa có dấu hoặc không dấu, số ký hiệu (ví dụ <code>140/NQ-HĐND</code>), cụm từ trong ngoặc kép, <code>-từ</code> để loại trừ, <code>OR</code> để lấy một trong hai.</p>"#,
+            r#"<p class="hint">Gõ từ khóa có dấu hoặc không dấu, số ký hiệu (ví dụ <code>140/NQ-HĐND</code>), cụm từ trong ngoặc kép, <code>-từ</code> để loại trừ, <code>OR</code> để lấy một trong hai.</p>"#,
         );
     }
     let title = if params.q.is_empty() {
@@ -35,22 +47,30 @@ fn selected(on: bool) -> &'static str {
     if on { " selected" } else { "" }
 }
 
-fn search_form(params: &SearchParams) -> String {
+/// The search box, then the "Bộ lọc" disclosure: the timeline, the facets and the filter
+/// fields. It stays closed (a `<details>`, no script needed) so that on a phone the results
+/// come right after the search box; its summary says when filters are in force.
+fn search_form(params: &SearchParams, response: Option<&SearchResponse>) -> String {
     let text = |value: &Option<String>| escape(value.as_deref().unwrap_or(""));
     let date = |value: Option<chrono::NaiveDate>| value.map(|d| d.to_string()).unwrap_or_default();
-    // The panel stays closed so that results come first on a phone; the summary says when
-    // filters or a sort order are in force.
     let active = if params.has_filters() || params.sort != Sort::Relevance {
-        " (đang áp dụng)"
+        " <span class=\"count\">(đang áp dụng)</span>"
     } else {
         ""
     };
+    let mut panel = String::new();
+    if let Some(response) = response {
+        panel.push_str(&timeline(params, response));
+        panel.push_str(&facets(params, response));
+    }
     format!(
         r#"<form class="search" action="/" method="get" role="search">
-<div class="q"><label for="q">Từ khóa</label>
-<input type="search" id="q" name="q" value="{q}" placeholder="Tìm kiếm văn bản, tin tức…" maxlength="512" autocomplete="off"></div>
-<button type="submit">Tìm kiếm</button>
-<details class="filters"><summary>Bộ lọc và sắp xếp{active}</summary>
+<div class="bar"><div class="q"><label for="q">Từ khóa</label>
+<input type="search" id="q" name="q" value="{q}" placeholder="Tìm kiếm văn bản, tin tức…" maxlength="512" autocomplete="off" enterkeyhint="search"></div>
+<button type="submit">Tìm kiếm</button></div>
+<details class="filters"><summary>Bộ lọc{active}</summary>
+<div class="panel">{panel}
+<fieldset class="wide" id="loc"><legend>Lọc và sắp xếp</legend>
 <div class="grid">
 <div><label for="kind">Loại nội dung</label><select id="kind" name="kind">
 <option value="">Tất cả</option><option value="legal"{k_legal}>Văn bản</option><option value="news"{k_news}>Tin tức</option></select></div>
@@ -65,7 +85,9 @@ fn search_form(params: &SearchParams) -> String {
 <div><label for="sort">Sắp xếp</label><select id="sort" name="sort">
 <option value="relevance"{o_rel}>Phù hợp nhất</option><option value="newest"{o_new}>Mới nhất</option><option value="oldest"{o_old}>Cũ nhất</option></select></div>
 </div>
-<p><button type="submit">Áp dụng bộ lọc</button> <a href="/">Xóa tất cả</a></p>
+<p class="actions"><button type="submit">Áp dụng bộ lọc</button> <a href="/">Xóa tất cả</a></p>
+</fieldset>
+</div>
 </details>
 </form>"#,
         q = escape(&params.q),
@@ -106,6 +128,14 @@ fn link_with(params: &SearchParams, change: impl FnOnce(&mut SearchParams)) -> S
     format!("/?{query}")
 }
 
+/// The search page for `params` narrowed to one year.
+fn year_link(params: &SearchParams, year: i32) -> String {
+    link_with(params, |p| {
+        p.date_from = chrono::NaiveDate::from_ymd_opt(year, 1, 1);
+        p.date_to = chrono::NaiveDate::from_ymd_opt(year, 12, 31);
+    })
+}
+
 fn facet_label(name: &str, value: &str) -> String {
     match (name, value) {
         ("kind", "legal") => "Văn bản".to_owned(),
@@ -131,17 +161,11 @@ fn facet_block(params: &SearchParams, name: &str, title: &str, values: &[FacetVa
             "issuer" => p.issuer = Some(value.value.clone()),
             "signer" => p.signer = Some(value.value.clone()),
             "field" => p.field = Some(value.value.clone()),
-            "year" => {
-                if let Ok(year) = value.value.parse::<i32>() {
-                    p.date_from = chrono::NaiveDate::from_ymd_opt(year, 1, 1);
-                    p.date_to = chrono::NaiveDate::from_ymd_opt(year, 12, 31);
-                }
-            }
             _ => {}
         });
         let _ = write!(
             out,
-            r#"<li><a href="{}">{}</a> <span class="count">({})</span></li>"#,
+            r#"<li><a href="{}">{}</a>&nbsp;<span class="count">({})</span></li>"#,
             escape(&href),
             escape(&facet_label(name, &value.value)),
             value.count
@@ -151,7 +175,63 @@ fn facet_block(params: &SearchParams, name: &str, title: &str, values: &[FacetVa
     out
 }
 
-fn results(params: &SearchParams, response: &SearchResponse) -> String {
+/// The facets of the results, as lists of links that narrow the search.
+fn facets(params: &SearchParams, response: &SearchResponse) -> String {
+    let mut out = String::new();
+    for (name, title) in [
+        ("kind", "Loại nội dung"),
+        ("doc_type", "Loại văn bản"),
+        ("issuer", "Cơ quan ban hành"),
+        ("signer", "Người ký"),
+        ("field", "Lĩnh vực"),
+    ] {
+        let values = response.facets.get(name).map_or(&[][..], Vec::as_slice);
+        out.push_str(&facet_block(params, name, title, values));
+    }
+    out
+}
+
+/// Results per year: the chart on a continuous axis and its text alternative, the list of
+/// years with their counts (each a link to that year's results).
+fn timeline(params: &SearchParams, response: &SearchResponse) -> String {
+    let years: Vec<(i32, u64)> = response
+        .facets
+        .get("year")
+        .map_or(&[][..], Vec::as_slice)
+        .iter()
+        .filter_map(|v| Some((v.value.parse().ok()?, v.count)))
+        .collect();
+    if years.is_empty() {
+        return String::new();
+    }
+    format!(
+        r#"<section class="wide" aria-labelledby="theo-nam"><h2 id="theo-nam">Số kết quả theo năm</h2>{}{}</section>"#,
+        timeline_svg(&years, |year| year_link(params, year)),
+        year_list(&years, |year| year_link(params, year)),
+    )
+}
+
+/// The archived copy first (dated), the original portal address second, marked as possibly
+/// gone (the portal of a district abolished in 2025).
+fn source_links(id: &str, url: &str, archived_on: Option<NaiveDate>, class: &str) -> String {
+    let mut out = format!(r#"<p class="{class}">"#);
+    if let Some(day) = archived_on {
+        let _ = write!(
+            out,
+            r#"<a href="/luu-tru/{}">Bản lưu trữ ({})</a>"#,
+            escape(&crate::params::encode_component(id)),
+            vn_date(day)
+        );
+    }
+    let _ = write!(
+        out,
+        r#"<a href="{}" rel="noopener">Trang gốc <span class="gone">(có thể không còn)</span></a></p>"#,
+        escape(url)
+    );
+    out
+}
+
+fn results(params: &SearchParams, response: &SearchResponse, archived: &ArchiveDates) -> String {
     let mut out = String::new();
     if let Some(reading) = &response.interpreted_query {
         let _ = write!(
@@ -162,46 +242,22 @@ fn results(params: &SearchParams, response: &SearchResponse) -> String {
     }
     let _ = write!(
         out,
-        r#"<p role="status">Tìm thấy <strong>{}</strong> kết quả ({:.0} ms). <a href="/api/search.rss?{}">Theo dõi bằng RSS</a> · <a href="/api/search?{}&amp;format=csv">Tải CSV</a></p>"#,
+        r#"<p class="summary-line" role="status">Tìm thấy <strong>{}</strong> kết quả ({:.0} ms). <a href="/api/search.rss?{}">Theo dõi bằng RSS</a> · <a href="/api/search?{}&amp;format=csv">Tải CSV</a></p>"#,
         response.total,
         response.took_ms,
         escape(&params.to_query_string()),
         escape(&params.to_query_string()),
     );
-    out.push_str(r#"<div class="layout"><aside aria-label="Lọc theo nhóm">"#);
-    let facet = |name: &str| response.facets.get(name).map_or(&[][..], Vec::as_slice);
-    for (name, title) in [
-        ("kind", "Loại nội dung"),
-        ("doc_type", "Loại văn bản"),
-        ("issuer", "Cơ quan ban hành"),
-        ("signer", "Người ký"),
-        ("field", "Lĩnh vực"),
-        ("year", "Năm"),
-    ] {
-        out.push_str(&facet_block(params, name, title, facet(name)));
-    }
-    out.push_str("</aside><div>");
-    let years: Vec<(i32, u64)> = facet("year")
-        .iter()
-        .filter_map(|v| Some((v.value.parse().ok()?, v.count)))
-        .collect();
-    if years.len() > 1 {
-        out.push_str(r#"<section aria-label="Số kết quả theo năm">"#);
-        out.push_str(&timeline_svg(&years, |year| {
-            link_with(params, |p| {
-                p.date_from = chrono::NaiveDate::from_ymd_opt(year, 1, 1);
-                p.date_to = chrono::NaiveDate::from_ymd_opt(year, 12, 31);
-            })
-        }));
-        out.push_str("</section>");
-    }
     if response.hits.is_empty() {
         out.push_str(
             "<p>Không tìm thấy kết quả phù hợp. Hãy thử từ khóa khác hoặc bỏ bớt bộ lọc.</p>",
         );
     } else {
         let start = params.offset() + 1;
-        let _ = write!(out, r#"<ol class="hits" start="{start}">"#);
+        let _ = write!(
+            out,
+            r#"<h2 class="sr-only">Kết quả</h2><ol class="hits" start="{start}">"#
+        );
         for hit in &response.hits {
             let mut meta = vec![kind_label(hit.kind).to_owned()];
             if let Some(number) = &hit.doc_number {
@@ -215,19 +271,18 @@ fn results(params: &SearchParams, response: &SearchResponse) -> String {
             }
             let _ = write!(
                 out,
-                r#"<li><h3><a href="/van-ban/{id}">{title}</a></h3><p class="meta">{meta}</p><p>{snippet}</p><p class="meta"><a href="{url}" rel="noopener">Xem trên cổng thông tin</a></p></li>"#,
+                r#"<li><h3><a href="/van-ban/{id}">{title}</a></h3><p class="meta">{meta}</p><p>{snippet}</p>{links}</li>"#,
                 id = escape(&crate::params::encode_component(&hit.id)),
                 title = escape(&hit.title),
                 meta = meta.join(" · "),
                 // Already escaped by the indexer, with only <mark> added.
                 snippet = hit.snippet,
-                url = escape(&hit.url),
+                links = source_links(&hit.id, &hit.url, archived.get(&hit.id).copied(), "links"),
             );
         }
         out.push_str("</ol>");
     }
     out.push_str(&pagination(params, response));
-    out.push_str("</div></div>");
     out
 }
 
@@ -265,22 +320,31 @@ fn pagination(params: &SearchParams, response: &SearchResponse) -> String {
     )
 }
 
-/// Renders the document page.
+/// Renders the document page. `base` is the service's public address (for the permalink,
+/// canonical link and archive address); `archived_on` dates the latest archived copy.
 pub(crate) fn document_page(
     document: &DocumentResponse,
-    permalink: &str,
-    archived: bool,
+    base: &str,
+    archived_on: Option<NaiveDate>,
 ) -> String {
     let record = &document.record;
+    let id = crate::params::encode_component(&record.id);
+    let permalink = format!("{base}/van-ban/{id}");
     let mut body = String::new();
     let _ = write!(
         body,
-        r#"<p><a href="/">‹ Về trang tìm kiếm</a></p><h1>{}</h1>"#,
+        r#"<p class="back noprint"><a href="/">‹ Về trang tìm kiếm</a></p><h1>{}</h1>"#,
         escape(&record.title)
     );
+    body.push_str(&source_links(
+        &record.id,
+        &record.url,
+        archived_on,
+        "links noprint",
+    ));
     if record.kind == Kind::Legal {
         body.push_str(
-            r#"<table class="meta-table"><caption class="skip">Thuộc tính văn bản</caption>"#,
+            r#"<table class="meta-table"><caption class="sr-only">Thuộc tính văn bản</caption>"#,
         );
         let date = |d: Option<chrono::NaiveDate>| d.map(vn_date).unwrap_or_default();
         let rows = [
@@ -338,33 +402,74 @@ pub(crate) fn document_page(
     }
     body.push_str(&links_section("Văn bản được trích dẫn", &document.cites));
     body.push_str(&links_section("Được nhắc đến trong", &document.cited_by));
+    let archive = match archived_on {
+        Some(day) => format!(
+            r#"<li>Bản lưu trữ (thu thập ngày {day}): <a href="{base}/luu-tru/{id}">{base}/luu-tru/{id}</a></li>"#,
+            day = vn_date(day),
+            base = escape(base),
+            id = escape(&id),
+        ),
+        None => String::new(),
+    };
     let _ = write!(
         body,
         r#"<h2>Nguồn và trích dẫn</h2>
-<ul>
+<ul class="sources">
+{archive}
 <li>Đường dẫn cố định: <a href="{permalink}">{permalink}</a></li>
-<li>Địa chỉ gốc: <a href="{url}" rel="noopener">{url}</a></li>
-{archived}
+<li>Địa chỉ gốc (có thể không còn truy cập được): <a href="{url}" rel="noopener">{url}</a></li>
 </ul>
 <label for="citation">Trích dẫn (sao chép để dùng)</label>
 <textarea id="citation" class="citation" readonly>{citation}</textarea>
-<p><button type="button" id="copy-citation" hidden>Sao chép trích dẫn</button> <span id="copy-status" role="status"></span></p>
-<script>
-(function(){{var b=document.getElementById("copy-citation"),t=document.getElementById("citation"),s=document.getElementById("copy-status");if(!b||!t)return;b.hidden=false;b.addEventListener("click",function(){{t.select();var done=function(){{s.textContent="Đã sao chép trích dẫn.";}};if(navigator.clipboard&&navigator.clipboard.writeText){{navigator.clipboard.writeText(t.value).then(done,function(){{document.execCommand("copy");done();}});}}else{{document.execCommand("copy");done();}}}});}})();
-</script>"#,
-        permalink = escape(permalink),
+<p class="print-only">Trích dẫn: {citation}</p>
+<p class="noprint"><button type="button" id="copy-citation" hidden>Sao chép trích dẫn</button> <span id="copy-status" role="status"></span></p>"#,
+        permalink = escape(&permalink),
         url = escape(&record.url),
-        archived = if archived {
-            format!(
-                r#"<li><a href="/luu-tru/{}">Bản lưu trữ (khi cổng thông tin không còn truy cập được)</a></li>"#,
-                escape(&crate::params::encode_component(&record.id))
-            )
-        } else {
-            String::new()
-        },
         citation = escape(&document.citation),
     );
-    layout(&record.title, &body)
+    let description = description_of(record);
+    layout_with(
+        &Head {
+            title: &record.title,
+            description: Some(&description),
+            canonical: Some(&permalink),
+            og_type: Some("article"),
+        },
+        &body,
+    )
+}
+
+/// The summary shown when a document page is shared (Zalo, Facebook) and in search engines:
+/// number, issuer and date for documents, then the trích yếu or the start of the text.
+fn description_of(record: &crawler::Record) -> String {
+    let mut head = Vec::new();
+    if record.kind == Kind::Legal {
+        let typed = [record.doc_type.as_deref(), record.doc_number.as_deref()]
+            .into_iter()
+            .flatten()
+            .filter(|s| !s.trim().is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+        if !typed.is_empty() {
+            head.push(typed);
+        }
+        if let Some(issuer) = record.issuer.as_deref().filter(|s| !s.trim().is_empty()) {
+            head.push(issuer.to_owned());
+        }
+    }
+    if let Some(date) = record.date {
+        head.push(vn_date(date));
+    }
+    let text = [&record.lead, &record.body, &record.title]
+        .into_iter()
+        .find(|t| !t.trim().is_empty())
+        .map(|t| excerpt(t, 200))
+        .unwrap_or_default();
+    if head.is_empty() {
+        text
+    } else {
+        format!("{}: {text}", head.join(", "))
+    }
 }
 
 fn links_section(title: &str, links: &[LinkView]) -> String {

@@ -4,13 +4,16 @@
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use chrono::{DateTime, NaiveDate};
 
 use crate::error::AppError;
 use crate::extract::ApiPath;
+use crate::pages::ArchiveDates;
 use crate::params::{self, Surface};
 use crate::state::AppState;
-use crate::{documents, pages, search};
+use crate::{documents, html, pages, search};
 
 /// An [`AppError`] shown as an HTML page.
 pub(crate) struct PageError(AppError);
@@ -47,14 +50,29 @@ pub(crate) async fn search(
     })?;
     let params = params::parse(&pairs, state.config(), Surface::Plain)?;
     if pairs.iter().all(|(_, value)| value.trim().is_empty()) && !state.is_ready() {
-        return Ok(Html(pages::search_page(&params, None)).into_response());
+        return Ok(Html(pages::search_page(&params, None, &ArchiveDates::new())).into_response());
     }
     let response = search::page(&state, params.clone()).await?;
     if let Some(id) = &response.jump_to {
         let target = format!("/van-ban/{}", params::encode_component(id));
         return Ok(Redirect::to(&target).into_response());
     }
-    Ok(Html(pages::search_page(&params, Some(&response))).into_response())
+    let archived: ArchiveDates = response
+        .hits
+        .iter()
+        .filter_map(|hit| Some((hit.id.clone(), archived_on(&state.captures_of(&hit.id))?)))
+        .collect();
+    Ok(Html(pages::search_page(&params, Some(&response), &archived)).into_response())
+}
+
+/// The day of the latest successful capture (the one `/luu-tru/{id}` shows).
+fn archived_on(captures: &[crawler::Capture]) -> Option<NaiveDate> {
+    let capture = captures.iter().rev().find(|c| c.status == 200)?;
+    Some(
+        DateTime::parse_from_rfc3339(&capture.date)
+            .ok()?
+            .date_naive(),
+    )
 }
 
 /// `GET /van-ban/{id}`: the document page.
@@ -64,8 +82,28 @@ pub(crate) async fn document(
     ApiPath(id): ApiPath<String>,
 ) -> Result<Html<String>, PageError> {
     let base = crate::api::base_url(&state, &headers);
-    let permalink = format!("{base}/van-ban/{}", params::encode_component(&id));
+    let archived = archived_on(&state.captures_of(&id));
     let document = documents::load(&state, id).await?;
-    let archived = document.captures.iter().any(|c| c.status == 200);
-    Ok(Html(pages::document_page(&document, &permalink, archived)))
+    Ok(Html(pages::document_page(&document, &base, archived)))
+}
+
+/// `GET /static/tracuu.css`: the pages' stylesheet.
+pub(crate) async fn stylesheet() -> Response {
+    asset("text/css; charset=utf-8", html::CSS)
+}
+
+/// `GET /static/tracuu.js`: the pages' optional script.
+pub(crate) async fn script() -> Response {
+    asset("text/javascript; charset=utf-8", html::JS)
+}
+
+fn asset(content_type: &'static str, body: &'static str) -> Response {
+    (
+        [
+            (CONTENT_TYPE, content_type),
+            (CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        body,
+    )
+        .into_response()
 }

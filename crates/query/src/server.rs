@@ -17,7 +17,7 @@ use tower::limit::GlobalConcurrencyLimitLayer;
 
 use crate::error::{AppError, Error, Result};
 use crate::state::AppState;
-use crate::{admin, api, archive, pages_handlers};
+use crate::{admin, api, archive, pages_handlers, suggest};
 
 /// Builds the whole HTTP service over `state`.
 pub fn router(state: AppState) -> Router {
@@ -33,8 +33,11 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(pages_handlers::search))
         .route("/van-ban/{id}", get(pages_handlers::document))
         .route("/luu-tru/{id}", get(archive::archived))
+        .route("/static/tracuu.css", get(pages_handlers::stylesheet))
+        .route("/static/tracuu.js", get(pages_handlers::script))
         .route("/api/search", get(api::search))
         .route("/api/search.rss", get(api::search_rss))
+        .route("/api/suggest", get(suggest::suggest))
         .route("/api/documents/{id}", get(api::document))
         .route("/api/openapi.json", get(api::openapi))
         .route("/healthz", get(api::healthz))

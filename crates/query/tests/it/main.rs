@@ -5,4 +5,5 @@ mod admin;
 mod api;
 mod crawl;
 mod pages;
+mod suggest;
 mod support;

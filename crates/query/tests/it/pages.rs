@@ -16,7 +16,174 @@ async fn home_page_is_a_vietnamese_search_form() {
         page.body
             .contains(r#"placeholder="Tìm kiếm văn bản, tin tức…""#)
     );
-    assert!(page.body.contains(":focus-visible"));
+    // Same-origin stylesheet and script, no inline code (a strict CSP can apply).
+    assert!(
+        page.body
+            .contains(r#"<link rel="stylesheet" href="/static/tracuu.css">"#)
+    );
+    assert!(
+        page.body
+            .contains(r#"<script src="/static/tracuu.js" defer></script>"#)
+    );
+    assert!(!page.body.contains("<script>") && !page.body.contains("<style"));
+    let css = get(&app.router, "/static/tracuu.css").await;
+    assert_eq!(css.status, StatusCode::OK);
+    assert!(css.content_type().starts_with("text/css"));
+    assert!(css.body.contains(":focus-visible"));
+    assert!(css.body.contains("@media print"));
+    let js = get(&app.router, "/static/tracuu.js").await;
+    assert_eq!(js.status, StatusCode::OK);
+    assert!(js.content_type().starts_with("text/javascript"));
+    assert!(js.body.contains("/api/suggest"));
+    assert!(js.body.contains(r#""combobox""#));
+}
+
+#[tokio::test]
+async fn results_come_right_after_the_search_box_with_filters_folded() {
+    let app = app(config(None));
+    let page = get(&app.router, "/?q=ngh%E1%BB%8B+quy%E1%BA%BFt").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let body = &page.body;
+    let at = |needle: &str| {
+        body.find(needle)
+            .unwrap_or_else(|| panic!("{needle} not on the page: {body}"))
+    };
+    // Search box, then the closed "Bộ lọc" disclosure holding timeline, facets and fields,
+    // then the count and the hits.
+    assert!(at(r#"id="q""#) < at(r#"<details class="filters"><summary>Bộ lọc"#));
+    assert!(!body.contains("<details class=\"filters\" open"));
+    let closes = at("</details>");
+    for inside in [
+        r#"<svg class="timeline""#,
+        "Loại văn bản</h2>",
+        r#"id="date_from""#,
+    ] {
+        let found = at(inside);
+        assert!(
+            at("<details") < found && found < closes,
+            "{inside} outside the disclosure"
+        );
+    }
+    assert!(closes < at("Tìm thấy") && at("Tìm thấy") < at(r#"<ol class="hits""#));
+}
+
+#[tokio::test]
+async fn timeline_is_a_continuous_year_axis_with_a_text_alternative() {
+    let app = app(config(None));
+    // Legal documents of 2021, 2022 and 2023, and news of 2021, 2023 and 2024.
+    let page = get(&app.router, "/?q=ngh%E1%BB%8B+quy%E1%BA%BFt").await;
+    let body = &page.body;
+    let svg = &body[body.find(r#"<svg class="timeline""#).unwrap()..];
+    let svg = &svg[..svg.find("</svg>").unwrap()];
+    assert!(svg.contains(r#"aria-hidden="true""#));
+    let list = &body[body.find(r#"<ul class="years">"#).expect("year list")..];
+    let list = &list[..list.find("</ul>").unwrap()];
+    let years: Vec<i32> = list
+        .split("<li>")
+        .skip(1)
+        .map(|item| {
+            let text = item.split('>').nth(1).unwrap_or_default();
+            text[..4].parse().unwrap_or_else(|_| panic!("{item}"))
+        })
+        .collect();
+    let first = years[0];
+    let expected: Vec<i32> = (first..first + years.len() as i32).collect();
+    assert_eq!(years, expected, "years must be continuous: {list}");
+    // Every year with results links to that year; an empty year is text.
+    for item in list.split("<li>").skip(1) {
+        if item.contains(": 0 kết quả") {
+            assert!(!item.contains("<a "), "{item}");
+        } else {
+            let year = &item[item.find('>').unwrap() + 1..][..4];
+            assert!(
+                item.contains(&format!("date_from={year}-01-01&amp;date_to={year}-12-31")),
+                "{item}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn hits_link_the_archived_copy_first_and_the_portal_second() {
+    use crawler::Capture;
+    let dir = tempfile::tempdir().unwrap();
+    let store = indexer::IndexStore::open(dir.path().join("index")).unwrap();
+    store.build_generation(crate::support::records()).unwrap();
+    let state = query::AppState::builder(config(None), store).build();
+    let capture = |id: &str, date: &str, status: u16| Capture {
+        url: format!("https://thanuyen.example.vn/van-ban/{id}.html"),
+        date: date.to_owned(),
+        status,
+        mime: "text/html".to_owned(),
+        warc_type: "response".to_owned(),
+        file: dir.path().join("missing.warc.gz"),
+        offset: 0,
+        payload_file: dir.path().join("missing.warc.gz"),
+        payload_offset: 0,
+        record_id: Some(id.to_owned()),
+    };
+    state.set_captures(&[
+        capture("laws-140", "2024-02-01T08:00:00Z", 200),
+        capture("laws-140", "2024-03-05T08:00:00Z", 404),
+    ]);
+    let router = query::router(state);
+    let page = get(
+        &router,
+        "/?q=k%E1%BA%BF+ho%E1%BA%A1ch+%C4%91%E1%BA%A7u+t%C6%B0",
+    )
+    .await;
+    let hit = page
+        .body
+        .split("<li>")
+        .find(|item| item.contains(r#"href="/van-ban/laws-140""#))
+        .expect("laws-140 listed");
+    let archived = hit.find(r#"<a href="/luu-tru/laws-140">Bản lưu trữ (01/02/2024)</a>"#);
+    let original = hit.find("Trang gốc <span class=\"gone\">(có thể không còn)</span>");
+    assert!(archived.is_some() && original.is_some(), "{hit}");
+    assert!(archived < original, "{hit}");
+    // Without a capture, only the original, marked as possibly gone.
+    let other = page
+        .body
+        .split("<li>")
+        .find(|item| item.contains(r#"href="/van-ban/news-1""#))
+        .expect("news-1 listed");
+    assert!(!other.contains("/luu-tru/") && other.contains("có thể không còn"));
+    // The document page: archived copy first, dated, with its full address for print.
+    let doc = get(&router, "/van-ban/laws-140").await;
+    let first = doc
+        .body
+        .find("Bản lưu trữ (01/02/2024)")
+        .expect("archive link");
+    assert!(first < doc.body.find("Trang gốc").unwrap());
+    assert!(doc.body.contains(
+        "Bản lưu trữ (thu thập ngày 01/02/2024): <a href=\"https://tracuu.example.vn/luu-tru/laws-140\">"
+    ));
+}
+
+#[tokio::test]
+async fn document_page_has_share_tags_and_a_canonical_link() {
+    let app = app(config(None));
+    let page = get(&app.router, "/van-ban/laws-140").await;
+    let body = &page.body;
+    assert!(
+        body.contains(
+            r#"<link rel="canonical" href="https://tracuu.example.vn/van-ban/laws-140">"#
+        )
+    );
+    assert!(body.contains(r#"<meta property="og:type" content="article">"#));
+    assert!(body.contains(
+        r#"<meta property="og:title" content="Nghị quyết về kế hoạch đầu tư công năm 2024">"#
+    ));
+    assert!(body.contains(
+        r#"<meta property="og:url" content="https://tracuu.example.vn/van-ban/laws-140">"#
+    ));
+    assert!(body.contains(
+        r#"<meta name="description" content="Nghị quyết 140/NQ-HĐND, HĐND huyện Than Uyên, 15/12/2023: Về kế hoạch đầu tư công năm 2024 của huyện Than Uyên">"#
+    ), "{body}");
+    assert!(body.contains(r#"<meta property="og:description" content="Nghị quyết 140/NQ-HĐND"#));
+    // Print: the citation as text, navigation marked out.
+    assert!(body.contains(r#"<p class="print-only">Trích dẫn: Nghị quyết số 140/NQ-HĐND"#));
+    assert!(body.contains(r#"<p class="back noprint">"#));
 }
 
 #[tokio::test]
