@@ -225,7 +225,7 @@ fn source_links(id: &str, url: &str, archived_on: Option<NaiveDate>, class: &str
     }
     let _ = write!(
         out,
-        r#"<a href="{}" rel="noopener">Trang gốc <span class="gone">(có thể không còn)</span></a></p>"#,
+        r#"<a href="{}" rel="noopener">Trang gốc (có thể không còn)</a></p>"#,
         escape(url)
     );
     out
