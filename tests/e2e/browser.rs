@@ -529,6 +529,43 @@ async fn phone_first(client: &Client, base: &str, artifacts: &Path) -> TestResul
     open_filters(client).await?;
     save_screenshot(client, artifacts, "14-results-filters-open-412.png").await?;
 
+    // The timeline of a query spanning years: every year on the axis, one bar per year with
+    // results, the list beside it saying the same.
+    client.goto(&format!("{base}/?q=ke+hoach")).await?;
+    wait_for(client, "ol.hits > li").await?;
+    open_filters(client).await?;
+    client
+        .execute(
+            r#"document.getElementById("theo-nam").scrollIntoView();"#,
+            vec![],
+        )
+        .await?;
+    save_screenshot(client, artifacts, "18-timeline-412.png").await?;
+    let axis = client
+        .execute(
+            r#"return [Array.from(document.querySelectorAll("ul.years li")).map(li => li.textContent),
+                       document.querySelectorAll("svg.timeline rect.bar").length];"#,
+            vec![],
+        )
+        .await?;
+    let items: Vec<(i32, u64)> = axis[0]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|item| {
+            let (year, rest) = item.as_str()?.split_once(": ")?;
+            Some((year.parse().ok()?, rest.split(' ').next()?.parse().ok()?))
+        })
+        .collect();
+    let continuous = items.windows(2).all(|pair| pair[1].0 == pair[0].0 + 1);
+    let with_results = items.iter().filter(|(_, count)| *count > 0).count();
+    check(
+        items.len() > 1 && continuous && axis[1] == json!(with_results),
+        format!(
+            "the timeline of “ke hoach” is not a continuous year axis with one bar per year with results: {axis}"
+        ),
+    )?;
+
     let mut problems = Vec::new();
     client.set_window_size(NARROW.0, NARROW.1).await?;
     let document = format!("{base}/van-ban/laws-88");

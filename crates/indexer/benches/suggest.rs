@@ -8,7 +8,8 @@
 //! long, so a wrong answer cannot look fast. The table shows p50/p90/p99 per prefix type, each
 //! the median over `--runs` repeated runs (the machine is shared and noisy).
 //!
-//! Run: `cargo bench -p indexer --bench suggest -- [--docs N] [--runs N] [--corpus DIR]`.
+//! Run: `cargo bench -p indexer --bench suggest -- [--docs N] [--runs N] [--corpus DIR]
+//! [--show PREFIX]` (`--show` prints the completions of one prefix instead).
 //! Without the corpus it says so and exits successfully.
 
 use std::collections::BTreeMap;
@@ -72,6 +73,17 @@ fn run(args: &[String], corpus: &std::path::Path) -> Result<(), Box<dyn std::err
         started.elapsed().as_secs_f64()
     );
 
+    if let Some(prefix) = args
+        .iter()
+        .position(|a| a == "--show")
+        .and_then(|i| args.get(i + 1))
+    {
+        println!("telex reading: {:?}", vietnamese::telex::decode(prefix));
+        for found in suggester.suggest(prefix, 8) {
+            println!("{:?} {} -> {}", found.kind, found.text, found.query);
+        }
+        return Ok(());
+    }
     let cases = prefixes(&base);
     let mut by_kind: BTreeMap<&str, Vec<[f64; 3]>> = BTreeMap::new();
     for _ in 0..runs {
@@ -149,11 +161,11 @@ fn prefixes(records: &[crawler::Record]) -> Vec<(&'static str, String)> {
     for telex in [
         "nghij ddinhj",
         "quyeets ddinhj",
-        "thoong tuw",
+        "hooij ddoongf",
         "luaatj",
         "ngaan sachs",
-        "tooj chuwcs",
-        "traasch nhieemj",
+        "chuwcs vuj",
+        "trachs nhieemj",
         "ddieeuf kieenj",
     ] {
         out.push(("telex", telex.to_owned()));

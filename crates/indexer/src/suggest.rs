@@ -192,11 +192,11 @@ struct Form {
 }
 
 impl Form {
-    /// The key form of a text: lowercase NFC with canonical tone placement, every run of
-    /// characters other than letters and digits made one space, trimmed, at most
-    /// [`KEY_CHARS`] characters.
+    /// The key form of a text: the i/y variant form (lowercase NFC, canonical tone placement,
+    /// `lý`→`lí`, `quí`→`quý`: R6, as the folded search field), every run of characters other
+    /// than letters and digits made one space, trimmed, at most [`KEY_CHARS`] characters.
     fn of(text: &str) -> Self {
-        let normal = vietnamese::normalize(text);
+        let normal = vietnamese::variant(text);
         let mut exact = String::with_capacity(normal.len());
         let mut folded = String::with_capacity(normal.len());
         let mut chars = 0;
@@ -255,6 +255,9 @@ fn fold_char(c: char) -> char {
     }
 }
 
+/// Tone marks (combining): grave, acute, tilde, hook above, dot below.
+const TONES: [char; 5] = ['\u{0300}', '\u{0301}', '\u{0303}', '\u{0309}', '\u{0323}'];
+
 /// The marks of a letter (`ế` → circumflex, acute), `đ` counting as `d` with a stroke.
 fn marks(c: char) -> Vec<char> {
     if c == 'đ' {
@@ -269,15 +272,30 @@ fn marks(c: char) -> Vec<char> {
     out
 }
 
-/// True when every letter of the typed prefix `typed` matches the key's letter at the same
-/// place: the same letter, or the typed letter's marks all found on the key's (a letter
-/// without marks matches any). Both are exact forms whose folded forms already agree.
+/// The tone of a word (its first tone mark), if any.
+fn tone(word: &str) -> Option<char> {
+    word.chars()
+        .filter(|c| !c.is_ascii())
+        .flat_map(marks)
+        .find(|m| TONES.contains(m))
+}
+
+/// True when the typed prefix `typed` agrees with the key: word by word, every letter typed
+/// with a vowel mark (`â ă ơ ư ê ô đ`) has it on the key's letter at the same place, and a word
+/// typed with a tone has that tone on the key's word, on whichever vowel (old and new tone
+/// placement, a syllable cut short: `ủ` → `uỷ`). Both are exact forms whose folded forms
+/// already agree, so their words line up.
 fn marks_agree(typed: &str, key: &str) -> bool {
-    typed.chars().zip(key.chars()).all(|(t, k)| {
-        t == k || t.is_ascii() || {
-            let have = marks(k);
-            marks(t).iter().all(|m| have.contains(m))
-        }
+    typed.split(' ').zip(key.split(' ')).all(|(t, k)| {
+        let shapes = t.chars().zip(k.chars()).all(|(tc, kc)| {
+            tc == kc || tc.is_ascii() || {
+                let have = marks(kc);
+                marks(tc)
+                    .iter()
+                    .all(|m| TONES.contains(m) || have.contains(m))
+            }
+        });
+        shapes && tone(t).is_none_or(|wanted| tone(k) == Some(wanted))
     })
 }
 
@@ -639,6 +657,28 @@ mod tests {
         assert!(texts(&found).contains(&"Kế hoạch đầu tư công được thông qua"));
         assert!(found.len() <= 8);
         assert!(sample().suggest("ke hoach", 2).len() == 2);
+    }
+
+    #[test]
+    fn i_and_y_spellings_meet() {
+        let s = Suggester::from_records(&[news("n1", "Quản lý chợ", 2024)]);
+        for typed in ["quan li", "quan ly", "quản lí", "Quản lý c"] {
+            assert_eq!(texts(&s.suggest(typed, 8)), ["Quản lý chợ"], "{typed}");
+        }
+    }
+
+    #[test]
+    fn a_tone_typed_on_another_vowel_of_the_syllable_still_matches() {
+        // Old and new tone placement ("uỷ" / "ủy"), and a syllable cut after its toned vowel.
+        let s = Suggester::from_records(&[news("n1", "Người được uỷ quyền", 2024)]);
+        for typed in ["Người được ủ", "người được ủy", "nguoi duoc uỷ q"] {
+            assert_eq!(
+                texts(&s.suggest(typed, 8)),
+                ["Người được uỷ quyền"],
+                "{typed}"
+            );
+        }
+        assert!(s.suggest("người được ù", 8).is_empty());
     }
 
     #[test]
