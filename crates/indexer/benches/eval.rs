@@ -6,9 +6,13 @@
 //! and recall@10 (relevant documents found in the top 10 over min(relevant, 10)) per variant
 //! and engine, the share of document-number queries answered at rank 1, and search latency.
 //!
+//! A second table evaluates the human-judged legal statements of `legal-qa-dev` (all 216 as
+//! queries, accented and toneless; one record per article) with MRR@10 and recall@10.
+//!
 //! Run: `cargo bench -p indexer --bench eval`. Options: `--corpus DIR` (default
 //! `../shared/corpus` beside the repository, or `TRACUU_CORPUS`), `--generate` to rebuild the
-//! query set from the corpus (semi-automatic judgments, see `eval/README.md`).
+//! query set from the corpus (semi-automatic judgments, see `eval/README.md`), `--legal-qa`
+//! to run the legal-qa-dev table alone.
 //! Without the corpus it says so and exits successfully.
 
 use std::collections::{HashMap, HashSet};
@@ -23,11 +27,15 @@ use tantivy::collector::TopDocs;
 use tantivy::query::QueryParser;
 use tantivy::schema::{STORED, STRING, Schema, TEXT, Value};
 use tantivy::{Index, TantivyDocument};
-use unicode_normalization::UnicodeNormalization;
 
 #[path = "support/corpus.rs"]
 mod corpus;
+#[path = "support/legalqa.rs"]
+mod legalqa;
+#[path = "support/variants.rs"]
+mod variants;
 use corpus::load_corpus;
+use variants::make_variant;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Judged {
@@ -50,7 +58,12 @@ fn main() {
         );
         return;
     }
-    if let Err(e) = run(&corpus, args.iter().any(|a| a == "--generate")) {
+    let result = if args.iter().any(|a| a == "--legal-qa") {
+        legal_qa(&corpus)
+    } else {
+        run(&corpus, args.iter().any(|a| a == "--generate")).and_then(|()| legal_qa(&corpus))
+    };
+    if let Err(e) = result {
         eprintln!("eval failed: {e}");
         std::process::exit(1);
     }
@@ -290,9 +303,13 @@ impl Baseline {
     }
 
     fn search(&self, text: &str) -> tantivy::Result<Vec<String>> {
+        self.top(text, 10)
+    }
+
+    fn top(&self, text: &str, limit: usize) -> tantivy::Result<Vec<String>> {
         let (query, _) = self.parser.parse_query_lenient(text);
         let searcher = self.index.reader()?.searcher();
-        let top = searcher.search(&query, &TopDocs::with_limit(10))?;
+        let top = searcher.search(&query, &TopDocs::with_limit(limit))?;
         let mut out = Vec::new();
         for (_, address) in top {
             let doc: TantivyDocument = searcher.doc(address)?;
@@ -413,82 +430,63 @@ fn generate_queries(records: &[Record]) -> Vec<Judged> {
     out
 }
 
-/// One typed variant of a query.
-fn make_variant(query: &str, variant: &str) -> String {
-    match variant {
-        "toneless" => vietnamese::fold(query),
-        "old-tone" => query.split(' ').map(old_tone).collect::<Vec<_>>().join(" "),
-        "telex" => query.split(' ').map(telex).collect::<Vec<_>>().join(" "),
-        "partial" => query
-            .split(' ')
-            .enumerate()
-            .map(|(i, w)| {
-                if i % 2 == 1 {
-                    vietnamese::fold(w)
-                } else {
-                    w.to_owned()
-                }
-            })
-            .collect::<Vec<_>>()
-            .join(" "),
-        _ => query.to_owned(),
-    }
-}
-
-const TONES: [(char, char); 5] = [
-    ('\u{301}', 's'),
-    ('\u{300}', 'f'),
-    ('\u{309}', 'r'),
-    ('\u{303}', 'x'),
-    ('\u{323}', 'j'),
-];
-
-/// Moves the tone of open `oa`, `oe`, `uy` syllables to the first vowel (`hoà` -> `hòa`).
-fn old_tone(word: &str) -> String {
-    let decomposed: Vec<char> = word.nfd().collect();
-    let Some(tone_at) = decomposed
-        .iter()
-        .position(|c| TONES.iter().any(|(t, _)| t == c))
-    else {
-        return word.to_owned();
+/// The legal-qa-dev table: every statement as a query (accented and toneless), MRR@10 and
+/// recall@10 for tracuu and the baseline.
+fn legal_qa(corpus: &Path) -> Result<(), Box<dyn std::error::Error>> {
+    let Some((records, questions)) = legalqa::load(corpus)? else {
+        println!(
+            "eval: legal-qa-dev not found under {}; skipping",
+            corpus.display()
+        );
+        return Ok(());
     };
-    let tone = decomposed[tone_at];
-    let mut base: Vec<char> = decomposed.clone();
-    base.remove(tone_at);
-    let lower: String = base.iter().collect::<String>().to_lowercase();
-    for pair in ["oa", "oe", "uy"] {
-        if lower.ends_with(pair) && !lower.starts_with("qu") {
-            let first = base.len() - 2;
-            base.insert(first + 1, tone);
-            return base.into_iter().collect::<String>().nfc().collect();
+    let dir = tempfile::tempdir()?;
+    let store = IndexStore::open(dir.path().join("legal-qa"))?;
+    store.build_generation(records.clone())?;
+    let tracuu = store.current()?.ok_or("no generation after build")?;
+    let baseline = Baseline::build(&records)?;
+    println!(
+        "\nlegal-qa-dev: {} articles, {} statements\n",
+        records.len(),
+        questions.len()
+    );
+    println!("| variant | engine | MRR@10 | recall@10 | p50 ms |");
+    println!("|---|---|---|---|---|");
+    for variant in ["accented", "toneless"] {
+        for engine in ["tracuu", "baseline"] {
+            let (mut mrr, mut recall) = (0.0, 0.0);
+            let mut latencies = Vec::new();
+            for q in &questions {
+                let text = make_variant(&q.query, variant);
+                let t = Instant::now();
+                let ranked: Vec<String> = if engine == "tracuu" {
+                    tracuu
+                        .search(&SearchRequest {
+                            query: text,
+                            limit: 10,
+                            ..SearchRequest::default()
+                        })?
+                        .hits
+                        .into_iter()
+                        .map(|h| h.id)
+                        .collect()
+                } else {
+                    baseline.top(&text, 10)?
+                };
+                latencies.push(t.elapsed().as_micros() as u64);
+                let first = ranked.iter().position(|id| q.relevant.contains(id));
+                mrr += first.map_or(0.0, |r| 1.0 / (r as f64 + 1.0));
+                let found = ranked.iter().filter(|id| q.relevant.contains(id)).count();
+                recall += found as f64 / q.relevant.len().clamp(1, 10) as f64;
+            }
+            let n = questions.len().max(1) as f64;
+            println!(
+                "| {variant} | {engine} | {:.3} | {:.3} | {:.2} |",
+                mrr / n,
+                recall / n,
+                percentile(&latencies, 0.5)
+            );
         }
     }
-    word.to_owned()
-}
-
-/// Types a word in Telex: marks become keys, the tone key goes last (`quyết` -> `quyeets`).
-fn telex(word: &str) -> String {
-    let mut out = String::new();
-    let mut tone = None;
-    for c in word.nfd() {
-        match c {
-            '\u{302}' => {
-                if let Some(last) = out.pop() {
-                    out.push(last);
-                    out.push(last);
-                }
-            }
-            '\u{31B}' | '\u{306}' => out.push('w'),
-            c if TONES.iter().any(|(t, _)| *t == c) => {
-                tone = TONES.iter().find(|(t, _)| *t == c).map(|(_, k)| *k);
-            }
-            'đ' => out.push_str("dd"),
-            'Đ' => out.push_str("Dd"),
-            other => out.push(other),
-        }
-    }
-    if let Some(key) = tone {
-        out.push(key);
-    }
-    out
+    Ok(())
 }

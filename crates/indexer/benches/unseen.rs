@@ -1,0 +1,360 @@
+//! Unseen-query latency (issue 11): the in-process cost of a search nobody asked before, on a
+//! 5,549-document Vietnamese corpus built from ../shared/corpus (the 2,256 judged law articles
+//! of `legal-qa-dev`, 2,293 codified legal articles, 1,000 news articles), with about 3,000
+//! distinct queries (long legal questions accented, toneless and with old-style tones, pasted
+//! sentences, titles, short citizen queries, document numbers), one at a time, against plain
+//! Tantivy (default tokenizer, BM25, `title^2 body`) measured in the same run.
+//!
+//! There is no result cache in the indexer, so every search does the full work. Each query is
+//! asked once per mode and run, the modes interleaved query by query (they share the
+//! machine's noise): tracuu as the web page asks (`facets`), as the API asks by default (no
+//! facets), and the baseline (top 10 with the count and the stored ids). Found@10 counts the
+//! queries whose target record is in the top 10, so a wrong answer cannot look fast. Each
+//! percentile is the median over `--runs` runs.
+//!
+//! Run: `cargo bench -p indexer --bench unseen -- [--runs N] [--corpus DIR] [--limit N]`.
+//! Without the corpus it says so and exits successfully.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::Path;
+use std::time::Instant;
+
+use crawler::{Kind, Record};
+use indexer::{IndexStore, SearchRequest};
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::QueryParser;
+use tantivy::schema::{Field, STORED, STRING, Schema, TEXT, Value};
+use tantivy::{Index, IndexReader, TantivyDocument};
+
+#[path = "support/corpus.rs"]
+mod corpus;
+#[path = "support/legalqa.rs"]
+mod legalqa;
+#[path = "support/variants.rs"]
+mod variants;
+use variants::make_variant;
+
+/// Codified legal articles added to the judged ones.
+const LEGAL: usize = 2_293;
+/// News articles.
+const NEWS: usize = 1_000;
+
+/// One query and the record it should find (when it has one).
+struct Case {
+    kind: &'static str,
+    query: String,
+    target: Vec<String>,
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let corpus = corpus::corpus_dir(&args);
+    if !corpus.join("legal").is_dir() || !corpus.join("legal-qa-dev").is_dir() {
+        println!(
+            "unseen bench: corpus not found at {} (set TRACUU_CORPUS or --corpus); skipping",
+            corpus.display()
+        );
+        return;
+    }
+    if let Err(e) = run(&args, &corpus) {
+        eprintln!("unseen bench failed: {e}");
+        std::process::exit(1);
+    }
+}
+
+fn flag<T: std::str::FromStr>(args: &[String], name: &str, default: T) -> T {
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn run(args: &[String], corpus: &Path) -> Result<(), Box<dyn std::error::Error>> {
+    let runs: usize = flag(args, "--runs", 3).max(1);
+    let limit: usize = flag(args, "--limit", usize::MAX);
+    let (records, cases) = setting(corpus)?;
+    let cases: Vec<Case> = cases.into_iter().take(limit).collect();
+    let bytes: usize = records
+        .iter()
+        .map(|r| r.title.len() + r.lead.len() + r.body.len())
+        .sum();
+    let dir = tempfile::tempdir()?;
+    let t = Instant::now();
+    let store = IndexStore::open(dir.path().join("tracuu"))?;
+    store.build_generation(records.clone())?;
+    let tracuu = store.current()?.ok_or("no generation after build")?;
+    let tracuu_build = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let baseline = Baseline::build(&records)?;
+    let baseline_build = t.elapsed().as_secs_f64();
+    println!(
+        "unseen bench: {} records ({:.1} MB of text); index built in {tracuu_build:.2}s \
+         (tracuu) and {baseline_build:.2}s (plain Tantivy); {} distinct queries, {runs} runs",
+        records.len(),
+        bytes as f64 / 1e6,
+        cases.len()
+    );
+
+    // Per mode, per kind: one list of latencies (µs) per run; found@10 from the first run.
+    const MODES: [&str; 3] = ["tracuu page", "tracuu api", "tantivy"];
+    let mut times: BTreeMap<(&str, &str), Vec<Vec<u64>>> = BTreeMap::new();
+    let mut found: BTreeMap<(&str, &str), (usize, usize)> = BTreeMap::new();
+    for run in 0..runs {
+        for (n, case) in cases.iter().enumerate() {
+            for m in 0..MODES.len() {
+                // Rotate the order so no mode always runs first.
+                let mode = MODES[(m + n + run) % MODES.len()];
+                let t = Instant::now();
+                let ids: Vec<String> = match mode {
+                    "tantivy" => baseline.search(&case.query)?,
+                    _ => tracuu
+                        .search(&SearchRequest {
+                            query: case.query.clone(),
+                            limit: 10,
+                            facets: mode == "tracuu page",
+                            ..SearchRequest::default()
+                        })?
+                        .hits
+                        .into_iter()
+                        .map(|h| h.id)
+                        .collect(),
+                };
+                let us = t.elapsed().as_micros() as u64;
+                for kind in [case.kind, "~all"] {
+                    let lists = times.entry((mode, kind)).or_default();
+                    lists.resize_with(runs, Vec::new);
+                    lists[run].push(us);
+                    if run == 0 && !case.target.is_empty() {
+                        let slot = found.entry((mode, kind)).or_default();
+                        slot.1 += 1;
+                        slot.0 += usize::from(ids.iter().any(|id| case.target.contains(id)));
+                    }
+                }
+            }
+        }
+    }
+
+    let kinds: Vec<&str> = {
+        let mut k: Vec<&str> = times.keys().map(|(_, kind)| *kind).collect();
+        k.dedup();
+        k.sort();
+        k.dedup();
+        k
+    };
+    println!(
+        "\n| query kind | queries | mode | p50 ms | p95 ms | p99 ms | p50 / tantivy | found@10 |"
+    );
+    println!("|---|---|---|---|---|---|---|---|");
+    for kind in kinds {
+        let base = row(&times[&("tantivy", kind)]);
+        for mode in MODES {
+            let lists = &times[&(mode, kind)];
+            let [p50, p95, p99] = row(lists);
+            let (hit, of) = found.get(&(mode, kind)).copied().unwrap_or_default();
+            println!(
+                "| {} | {} | {mode} | {p50:.3} | {p95:.3} | {p99:.3} | {:.1}x | {} |",
+                kind.trim_start_matches('~'),
+                lists[0].len(),
+                p50 / base[0].max(1e-3),
+                if of == 0 {
+                    "-".to_owned()
+                } else {
+                    format!("{hit}/{of}")
+                }
+            );
+        }
+    }
+    println!(
+        "\n(each percentile is the median over {runs} runs; every query once per run and mode)"
+    );
+    Ok(())
+}
+
+/// p50, p95, p99 in ms, each the median over the runs.
+fn row(lists: &[Vec<u64>]) -> [f64; 3] {
+    [0.50, 0.95, 0.99].map(|p| {
+        let mut per_run: Vec<f64> = lists.iter().map(|l| percentile(l, p)).collect();
+        per_run.sort_by(f64::total_cmp);
+        per_run[per_run.len() / 2]
+    })
+}
+
+fn percentile(values: &[u64], p: f64) -> f64 {
+    let mut sorted = values.to_vec();
+    sorted.sort_unstable();
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i] as f64 / 1000.0
+}
+
+/// The records and the distinct queries of the setting (deterministic).
+fn setting(corpus: &Path) -> Result<(Vec<Record>, Vec<Case>), Box<dyn std::error::Error>> {
+    let (judged, questions) = legalqa::load(corpus)?.ok_or("legal-qa-dev missing")?;
+    let all = corpus::load_corpus(corpus)?;
+    let legal: Vec<&Record> = all.iter().filter(|r| r.kind == Kind::Legal).collect();
+    let news: Vec<&Record> = all.iter().filter(|r| r.kind == Kind::News).collect();
+    let step = (legal.len() / LEGAL).max(1);
+    let legal: Vec<Record> = legal
+        .into_iter()
+        .step_by(step)
+        .take(LEGAL)
+        .cloned()
+        .collect();
+    let news: Vec<Record> = news.into_iter().take(NEWS).cloned().collect();
+
+    let mut cases = Vec::new();
+    let mut seen = HashSet::new();
+    let mut push = |kind: &'static str, query: String, target: Vec<String>| {
+        let query = query.split_whitespace().collect::<Vec<_>>().join(" ");
+        if !query.is_empty() && seen.insert(query.clone()) {
+            cases.push(Case {
+                kind,
+                query,
+                target,
+            });
+        }
+    };
+    let words = |text: &str| -> Vec<String> {
+        text.split_whitespace()
+            .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_owned())
+            .filter(|w| !w.is_empty())
+            .collect()
+    };
+    // Long legal questions, as written and as typed without marks or with old-style tones.
+    for q in &questions {
+        for variant in ["accented", "toneless", "old-tone"] {
+            push(
+                "long question",
+                make_variant(&q.query, variant),
+                q.relevant.clone(),
+            );
+        }
+    }
+    // Sentences pasted from an article (20-40 syllables).
+    for r in legal.iter().step_by(5) {
+        if let Some(sentence) = r
+            .body
+            .split(['.', '\n', ';'])
+            .map(words)
+            .find(|w| (20..=40).contains(&w.len()))
+        {
+            push("long pasted", sentence.join(" "), vec![r.id.clone()]);
+        }
+    }
+    // Titles (known items): accented for every other article, toneless for the rest.
+    for (n, r) in legal
+        .iter()
+        .step_by(2)
+        .chain(judged.iter().step_by(6))
+        .enumerate()
+    {
+        let w = words(&r.title);
+        if (3..=14).contains(&w.len()) {
+            let text = w.join(" ");
+            let text = if n % 2 == 0 {
+                text
+            } else {
+                make_variant(&text, "toneless")
+            };
+            push("title", text, vec![r.id.clone()]);
+        }
+    }
+    for r in news.iter().step_by(5) {
+        let w = words(&r.title);
+        if w.len() >= 4 {
+            push("title", w[..w.len().min(10)].join(" "), vec![r.id.clone()]);
+        }
+    }
+    // Short citizen queries: two or three syllables of a title, every other one toneless.
+    for (n, r) in legal.iter().chain(news.iter()).step_by(4).enumerate() {
+        let w = words(&r.title.to_lowercase());
+        let len = 2 + n % 2;
+        if w.len() < len {
+            continue;
+        }
+        let start = (n * 7) % (w.len() - len + 1);
+        let text = w[start..start + len].join(" ");
+        let text = if n % 2 == 0 {
+            text
+        } else {
+            make_variant(&text, "toneless")
+        };
+        push("short", text, Vec::new());
+    }
+    // Document numbers as printed: about 300 of the distinct ones.
+    let mut numbers: Vec<&String> = legal.iter().filter_map(|r| r.doc_number.as_ref()).collect();
+    numbers.sort();
+    numbers.dedup();
+    for number in numbers.iter().step_by((numbers.len() / 300).max(1)) {
+        let targets: Vec<String> = legal
+            .iter()
+            .filter(|x| x.doc_number.as_ref() == Some(*number))
+            .map(|x| x.id.clone())
+            .collect();
+        push("document number", (*number).clone(), targets);
+    }
+    let mut records = judged;
+    records.extend(legal);
+    records.extend(news);
+    Ok((records, cases))
+}
+
+/// Plain Tantivy: default tokenizer on title and body, BM25, the default query parser.
+struct Baseline {
+    reader: IndexReader,
+    parser: QueryParser,
+    id: Field,
+}
+
+impl Baseline {
+    fn build(records: &[Record]) -> tantivy::Result<Self> {
+        let mut b = Schema::builder();
+        let id = b.add_text_field("id", STRING | STORED);
+        let title = b.add_text_field("title", TEXT);
+        let body = b.add_text_field("body", TEXT);
+        let index = Index::create_in_ram(b.build());
+        let mut writer = index.writer::<TantivyDocument>(128_000_000)?;
+        for r in records {
+            let mut doc = TantivyDocument::default();
+            doc.add_text(id, &r.id);
+            doc.add_text(title, &r.title);
+            doc.add_text(
+                body,
+                format!(
+                    "{}\n{}\n{}",
+                    r.lead,
+                    r.body,
+                    r.doc_number.as_deref().unwrap_or("")
+                ),
+            );
+            writer.add_document(doc)?;
+        }
+        writer.commit()?;
+        let mut parser = QueryParser::for_index(&index, vec![title, body]);
+        parser.set_field_boost(title, 2.0);
+        Ok(Self {
+            reader: index.reader()?,
+            parser,
+            id,
+        })
+    }
+
+    /// The top 10 ids, with the total count as tracuu gives it.
+    fn search(&self, text: &str) -> tantivy::Result<Vec<String>> {
+        let (query, _) = self.parser.parse_query_lenient(text);
+        let searcher = self.reader.searcher();
+        let (top, count) = searcher.search(&query, &(TopDocs::with_limit(10), Count))?;
+        std::hint::black_box(count);
+        let mut out = Vec::with_capacity(top.len());
+        for (_, address) in top {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            if let Some(id) = doc.get_first(self.id).and_then(|v| v.as_str()) {
+                out.push(id.to_owned());
+            }
+        }
+        Ok(out)
+    }
+}
