@@ -433,7 +433,7 @@ fn generate_queries(records: &[Record]) -> Vec<Judged> {
 /// The legal-qa-dev table: every statement as a query (accented and toneless), MRR@10 and
 /// recall@10 for tracuu and the baseline.
 fn legal_qa(corpus: &Path) -> Result<(), Box<dyn std::error::Error>> {
-    let Some((records, questions)) = legalqa::load(corpus)? else {
+    let Some(legalqa::LegalQa { records, questions }) = legalqa::load(corpus)? else {
         println!(
             "eval: legal-qa-dev not found under {}; skipping",
             corpus.display()

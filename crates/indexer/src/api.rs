@@ -50,9 +50,15 @@ pub struct SearchRequest {
     /// sort.
     #[serde(default)]
     pub cursor: Option<String>,
-    /// Compute facet counts (kind, doc_type, issuer, year) over all matching records.
+    /// Compute facet counts (kind, doc_type, issuer, year) over all matching records (this
+    /// visits every match, so the total is then exact too).
     #[serde(default)]
     pub facets: bool,
+    /// Count every match. Otherwise a relevance search counts up to [`EXACT_TOTAL_UP_TO`]
+    /// matches and stops there (`total_exact` false: "more than N"), as web search engines
+    /// do; date orders and facets always count every match.
+    #[serde(default)]
+    pub exact_total: bool,
     /// The day against which `status` is evaluated; today (local time) when absent.
     #[serde(default)]
     pub today: Option<NaiveDate>,
@@ -172,11 +178,18 @@ pub struct Facets {
     pub year: Vec<FacetCount>,
 }
 
+/// Without [`SearchRequest::exact_total`], relevance searches count matches up to this many.
+pub const EXACT_TOTAL_UP_TO: usize = 1_000;
+
 /// The answer to a [`SearchRequest`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SearchResults {
-    /// How many records match in all.
+    /// How many records match in all, when `total_exact`; otherwise a lower bound
+    /// ([`EXACT_TOTAL_UP_TO`]): more records match.
     pub total: usize,
+    /// False when `total` is a lower bound (counting stopped there).
+    #[serde(default = "exact")]
+    pub total_exact: bool,
     /// The requested page of hits, best first.
     pub hits: Vec<Hit>,
     /// How the query was read, when it differs from what was typed (Telex decoded, diacritics
@@ -188,4 +201,8 @@ pub struct SearchResults {
     /// The cursor for the next page, when there are more hits.
     #[serde(default)]
     pub next_cursor: Option<String>,
+}
+
+fn exact() -> bool {
+    true
 }

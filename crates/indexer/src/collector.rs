@@ -10,8 +10,10 @@ use std::collections::{BinaryHeap, HashMap};
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
-use tantivy::query::Weight;
-use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
+use tantivy::query::{EnableScoring, Query, Weight};
+use tantivy::{
+    DocAddress, DocId, DocSet, Score, Searcher, SegmentOrdinal, SegmentReader, TERMINATED,
+};
 
 use crate::api::{FacetCount, Facets, Sort};
 use crate::schema::names;
@@ -98,6 +100,34 @@ pub(crate) struct Gathered {
     pub(crate) top: Vec<Candidate>,
     /// Facet counts, when requested.
     pub(crate) facets: Option<Facets>,
+    /// True when counting stopped at a cap: `total` is then a lower bound.
+    pub(crate) capped: bool,
+}
+
+/// Counts the documents `query` matches, stopping once more than `cap` are found: returns
+/// `(cap, true)` then, else the exact count and `false`. No scoring, no facet columns.
+pub(crate) fn count_up_to(
+    searcher: &Searcher,
+    query: &dyn Query,
+    cap: usize,
+) -> tantivy::Result<(usize, bool)> {
+    let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
+    let mut total = 0;
+    for reader in searcher.segment_readers() {
+        let alive = reader.alive_bitset();
+        let mut scorer = weight.scorer(reader, 1.0)?;
+        let mut doc = scorer.doc();
+        while doc != TERMINATED {
+            if alive.is_none_or(|a| a.is_alive(doc)) {
+                total += 1;
+                if total > cap {
+                    return Ok((cap, true));
+                }
+            }
+            doc = scorer.advance();
+        }
+    }
+    Ok((total, false))
 }
 
 /// The collector.
@@ -296,6 +326,7 @@ impl Collector for Gather {
             total,
             top: all,
             facets,
+            capped: false,
         })
     }
 }

@@ -21,7 +21,9 @@ mod store;
 mod suggest;
 mod understand;
 
-pub use api::{FacetCount, Facets, Hit, SearchRequest, SearchResults, Sort, Status};
+pub use api::{
+    EXACT_TOTAL_UP_TO, FacetCount, Facets, Hit, SearchRequest, SearchResults, Sort, Status,
+};
 pub use error::{Error, Result};
 pub use import::{LineError, import_jsonl};
 pub use schema::keyword;

@@ -198,6 +198,7 @@ mod tests {
     fn page(id: &str) -> Arc<SearchResponse> {
         Arc::new(SearchResponse {
             total: 1,
+            total_exact: true,
             took_ms: 1.0,
             interpreted_query: None,
             page: Some(1),

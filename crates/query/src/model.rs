@@ -47,8 +47,11 @@ pub struct FacetValue {
 /// The answer of `/api/search`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SearchResponse {
-    /// How many records match in all.
+    /// How many records match in all when `total_exact`; otherwise a lower bound (counting
+    /// stopped there: "more than `total`").
     pub total: u64,
+    /// False when `total` is a lower bound (ask `exact_total=true` for the exact count).
+    pub total_exact: bool,
     /// Time spent searching, in milliseconds.
     pub took_ms: f64,
     /// How the query was read, when it differs from what was typed.
@@ -60,7 +63,7 @@ pub struct SearchResponse {
     /// The hits of this page, in order.
     pub hits: Vec<HitView>,
     /// Facet name (`kind`, `doc_type`, `issuer`, `year`) -> values with counts, most frequent
-    /// first (years in ascending order).
+    /// first (years in ascending order); empty unless asked for (`facets=true`).
     pub facets: BTreeMap<String, Vec<FacetValue>>,
     /// Pass as `cursor` to get the next page; absent on the last page.
     pub next_cursor: Option<String>,

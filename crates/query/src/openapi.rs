@@ -5,6 +5,7 @@ use serde_json::{Value, json};
 /// The OpenAPI document of the service.
 pub(crate) fn document() -> Value {
     let error = json!({ "$ref": "#/components/responses/Error" });
+    let cap = indexer::EXACT_TOTAL_UP_TO;
     let text = |description: &str| json!({ "in": "query", "schema": { "type": "string" }, "description": description });
     let named = |name: &str, mut parameter: Value| {
         parameter["name"] = json!(name);
@@ -64,6 +65,8 @@ pub(crate) fn document() -> Value {
     let mut api_search_parameters = search_parameters.clone();
     if let Some(list) = api_search_parameters.as_array_mut() {
         list.push(named("format", json!({ "in": "query", "schema": { "type": "string", "enum": ["json", "csv", "jsonl", "rss"], "default": "json" }, "description": "csv and jsonl stream the whole result set (up to the configured cap); rss is a feed of the newest matches." })));
+        list.push(named("facets", json!({ "in": "query", "schema": { "type": "boolean", "default": false }, "description": "Count facets (kind, doc_type, issuer, year) over every match; off unless asked, since it visits every match." })));
+        list.push(named("exact_total", json!({ "in": "query", "schema": { "type": "boolean", "default": false }, "description": format!("Count every match. Otherwise a relevance search counts up to {cap} matches and answers total {cap} with total_exact false (more than {cap}); facets and date orders always count exactly.") })));
     }
     let admin = |summary: &str, ok: Value| {
         json!({
@@ -84,7 +87,7 @@ pub(crate) fn document() -> Value {
                 "summary": "Search news and legal documents",
                 "parameters": api_search_parameters,
                 "responses": {
-                    "200": { "description": "One page of hits with facets, or the export/feed asked for by format.",
+                    "200": { "description": "One page of hits (with facets when asked), or the export/feed asked for by format.",
                         "content": {
                             "application/json": { "schema": { "$ref": "#/components/schemas/SearchResponse" } },
                             "text/csv": { "schema": { "type": "string" } },
@@ -145,11 +148,13 @@ pub(crate) fn document() -> Value {
                     "number_match": { "type": "boolean" } } },
                 "FacetValue": { "type": "object", "properties": { "value": { "type": "string" }, "count": { "type": "integer" } } },
                 "SearchResponse": { "type": "object", "properties": {
-                    "total": { "type": "integer" }, "took_ms": { "type": "number" },
+                    "total": { "type": "integer", "description": "Matches in all; a lower bound when total_exact is false" },
+                    "total_exact": { "type": "boolean", "description": format!("False when counting stopped at {cap} matches (more match)") },
+                    "took_ms": { "type": "number" },
                     "interpreted_query": { "type": ["string", "null"] },
                     "page": { "type": ["integer", "null"] }, "per_page": { "type": "integer" },
                     "hits": { "type": "array", "items": { "$ref": "#/components/schemas/Hit" } },
-                    "facets": { "type": "object", "description": "kind, doc_type, issuer, signer, field, year", "additionalProperties": { "type": "array", "items": { "$ref": "#/components/schemas/FacetValue" } } },
+                    "facets": { "type": "object", "description": "kind, doc_type, issuer, year; empty unless facets=true", "additionalProperties": { "type": "array", "items": { "$ref": "#/components/schemas/FacetValue" } } },
                     "next_cursor": { "type": ["string", "null"] },
                     "jump_to": { "type": ["string", "null"], "description": "Id of the one record whose document number the query is" } } },
                 "Link": { "type": "object", "properties": { "id": { "type": ["string", "null"] }, "doc_number": { "type": "string" }, "title": { "type": ["string", "null"] }, "issuer": { "type": ["string", "null"] }, "date": { "type": ["string", "null"] }, "url": { "type": ["string", "null"] } } },

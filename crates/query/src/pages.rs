@@ -242,7 +242,8 @@ fn results(params: &SearchParams, response: &SearchResponse, archived: &ArchiveD
     }
     let _ = write!(
         out,
-        r#"<p class="summary-line" role="status">Tìm thấy <strong>{}</strong> kết quả ({:.0} ms). <a href="/api/search.rss?{}">Theo dõi bằng RSS</a> · <a href="/api/search?{}&amp;format=csv">Tải CSV</a></p>"#,
+        r#"<p class="summary-line" role="status">Tìm thấy <strong>{}{}</strong> kết quả ({:.0} ms). <a href="/api/search.rss?{}">Theo dõi bằng RSS</a> · <a href="/api/search?{}&amp;format=csv">Tải CSV</a></p>"#,
+        if response.total_exact { "" } else { "hơn " },
         response.total,
         response.took_ms,
         escape(&params.to_query_string()),

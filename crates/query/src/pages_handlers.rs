@@ -48,7 +48,9 @@ pub(crate) async fn search(
             format!("Tham số không hợp lệ: {}", rejection.body_text()),
         )
     })?;
-    let params = params::parse(&pairs, state.config(), Surface::Plain)?;
+    let mut params = params::parse(&pairs, state.config(), Surface::Plain)?;
+    // The page shows the facet panel and the timeline.
+    params.facets = true;
     if pairs.iter().all(|(_, value)| value.trim().is_empty()) && !state.is_ready() {
         return Ok(Html(pages::search_page(&params, None, &ArchiveDates::new())).into_response());
     }

@@ -75,6 +75,11 @@ pub struct SearchParams {
     pub cursor: Option<String>,
     /// Response format.
     pub format: Format,
+    /// Compute facet counts (`facets=true` on the API; the web page always asks).
+    pub facets: bool,
+    /// Count every match (`exact_total=true`); otherwise a relevance search counts up to
+    /// [`indexer::EXACT_TOTAL_UP_TO`] and answers "more than N" beyond.
+    pub exact_total: bool,
 }
 
 impl SearchParams {
@@ -138,9 +143,9 @@ impl SearchParams {
 /// Which parameters a caller accepts besides the search ones.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Surface {
-    /// `/api/search`: accepts `format`.
+    /// `/api/search`: accepts `format`, `facets` and `exact_total`.
     Api,
-    /// `/api/search.rss` and the web page: no `format`.
+    /// `/api/search.rss` and the web page: none of them.
     Plain,
 }
 
@@ -178,7 +183,8 @@ pub(crate) fn parse(
                 params.q = trimmed.to_owned();
             }
             _ if trimmed.is_empty() => {
-                if !KNOWN.contains(&name.as_str()) || (name == "format" && surface != Surface::Api)
+                if !KNOWN.contains(&name.as_str())
+                    || (API_ONLY.contains(&name.as_str()) && surface != Surface::Api)
                 {
                     return Err(unknown(name));
                 }
@@ -242,6 +248,10 @@ pub(crate) fn parse(
                     _ => return Err(bad_value("format", "json, csv, jsonl hoặc rss")),
                 };
             }
+            "facets" if surface == Surface::Api => params.facets = parse_bool("facets", trimmed)?,
+            "exact_total" if surface == Surface::Api => {
+                params.exact_total = parse_bool("exact_total", trimmed)?;
+            }
             _ => return Err(unknown(name)),
         }
     }
@@ -298,7 +308,12 @@ const KNOWN: &[&str] = &[
     "per_page",
     "cursor",
     "format",
+    "facets",
+    "exact_total",
 ];
+
+/// The parameters only `/api/search` accepts.
+const API_ONLY: &[&str] = &["format", "facets", "exact_total"];
 
 /// Longest accepted filter value, in characters.
 const MAX_FILTER_LEN: usize = 300;
@@ -329,6 +344,14 @@ fn checked_text(name: &str, value: &str) -> Result<String, AppError> {
         ));
     }
     Ok(value.to_owned())
+}
+
+fn parse_bool(name: &str, value: &str) -> Result<bool, AppError> {
+    match value {
+        "true" | "1" => Ok(true),
+        "false" | "0" => Ok(false),
+        _ => Err(bad_value(name, "true hoặc false")),
+    }
 }
 
 fn parse_count(name: &str, value: &str) -> Result<usize, AppError> {
@@ -447,6 +470,24 @@ mod tests {
         );
         assert_eq!(plain.unwrap_err().code(), "unknown_parameter");
         assert_eq!(run(&[("format", "csv")]).unwrap().format, Format::Csv);
+    }
+
+    #[test]
+    fn facets_and_exact_totals_are_asked_on_the_api_only() {
+        let plain = run(&[("q", "đất đai")]).unwrap();
+        assert!(!plain.facets && !plain.exact_total);
+        let asked = run(&[("facets", "true"), ("exact_total", "1")]).unwrap();
+        assert!(asked.facets && asked.exact_total);
+        assert!(!run(&[("facets", "0")]).unwrap().facets);
+        assert_eq!(run(&[("facets", "có")]).unwrap_err().code(), "bad_value");
+        for name in ["facets", "exact_total"] {
+            let page = parse(
+                &pairs(&[(name, "true")]),
+                &ServerConfig::default(),
+                Surface::Plain,
+            );
+            assert_eq!(page.unwrap_err().code(), "unknown_parameter", "{name}");
+        }
     }
 
     #[test]

@@ -16,7 +16,8 @@ use crate::params::SearchParams;
 use crate::state::AppState;
 
 /// The page of `params` on the live index: from the result cache when this generation has
-/// answered the same request today, else searched on a blocking thread (and cached).
+/// answered the same request today, else searched on a blocking thread (and cached). Facets
+/// and an exact total only when `params` asks for them.
 pub(crate) async fn page(
     state: &AppState,
     params: SearchParams,
@@ -46,7 +47,7 @@ pub(crate) async fn page(
             params.offset(),
             params.per_page,
             params.cursor.clone(),
-            true,
+            params.facets,
         );
         request.today = Some(today);
         let results = run(&index, &request)?;
@@ -124,6 +125,7 @@ fn request(
         sort: params.sort,
         cursor,
         facets,
+        exact_total: params.exact_total,
         today: None,
     }
 }
@@ -154,6 +156,7 @@ fn response(params: &SearchParams, results: SearchResults, started: Instant) -> 
     };
     SearchResponse {
         total: results.total as u64,
+        total_exact: results.total_exact,
         took_ms,
         interpreted_query: results.interpreted_query,
         page: params.cursor.is_none().then_some(params.page),

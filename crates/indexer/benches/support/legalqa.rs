@@ -42,10 +42,14 @@ fn record_id(law: usize, article: &str) -> String {
     format!("lqa-{law:02}-{article}")
 }
 
+/// The set: every article as a record, every statement as a question.
+pub(crate) struct LegalQa {
+    pub(crate) records: Vec<Record>,
+    pub(crate) questions: Vec<Question>,
+}
+
 /// The articles as records and the statements as questions; `None` when the folder is absent.
-pub(crate) fn load(
-    corpus: &Path,
-) -> Result<Option<(Vec<Record>, Vec<Question>)>, Box<dyn std::error::Error>> {
+pub(crate) fn load(corpus: &Path) -> Result<Option<LegalQa>, Box<dyn std::error::Error>> {
     let dir = corpus.join("legal-qa-dev");
     if !dir.join("legal_passages.json").is_file() {
         return Ok(None);
@@ -92,5 +96,5 @@ pub(crate) fn load(
             });
         }
     }
-    Ok(Some((records, questions)))
+    Ok(Some(LegalQa { records, questions }))
 }

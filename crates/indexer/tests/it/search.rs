@@ -558,3 +558,51 @@ fn deep_and_cursor_pages_of_a_long_query_stay_within_the_counted_records() {
         assert_eq!(seen.len(), 150, "{sort:?}");
     }
 }
+
+#[test]
+fn totals_are_exact_up_to_the_cap_unless_asked() {
+    use indexer::EXACT_TOTAL_UP_TO;
+    let many = EXACT_TOTAL_UP_TO + 150;
+    let index = SearchIndex::from_records((0..many).map(|i| {
+        let mut r = crawler::Record::new(
+            format!("news-{i}"),
+            Kind::News,
+            format!("https://x.test/{i}"),
+        );
+        r.title = format!("Tin {i}: xã Mường Kim tuyên truyền bảo vệ rừng");
+        r.body = if i % 2 == 0 {
+            "Nhân dân các bản tham gia trồng cây.".to_owned()
+        } else {
+            "Thông báo lịch tiếp công dân.".to_owned()
+        };
+        r
+    }))
+    .expect("index");
+    let ask = |text: &str, exact_total: bool, facets: bool| {
+        index
+            .search(&SearchRequest {
+                exact_total,
+                facets,
+                ..query(text)
+            })
+            .expect("search")
+    };
+    // More matches than the cap: counting stops there unless asked.
+    let capped = ask("bảo vệ rừng", false, false);
+    assert_eq!(capped.total, EXACT_TOTAL_UP_TO);
+    assert!(!capped.total_exact);
+    assert_eq!(capped.hits.len(), 20);
+    let exact = ask("bao ve rung", true, false);
+    assert_eq!((exact.total, exact.total_exact), (many, true));
+    // Facets visit every match: the total is exact too.
+    let faceted = ask("bảo vệ rừng", false, true);
+    assert_eq!((faceted.total, faceted.total_exact), (many, true));
+    assert_eq!(
+        ids(&capped),
+        ids(&exact),
+        "the cap changes the count, not the hits"
+    );
+    // Fewer matches than the cap are counted exactly.
+    let few = ask("trồng cây", false, false);
+    assert_eq!((few.total, few.total_exact), (many.div_ceil(2), true));
+}

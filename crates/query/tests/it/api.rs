@@ -100,7 +100,12 @@ async fn metadata_filters() {
 #[tokio::test]
 async fn facets_count_all_matches() {
     let app = app(config(None));
-    let answer = get_json(&app.router, "/api/search?per_page=1").await;
+    // Only a caller that asks pays for facets.
+    let plain = get_json(&app.router, "/api/search?per_page=1").await;
+    assert_eq!(plain["facets"], serde_json::json!({}), "{plain}");
+    assert_eq!(plain["total"], 8);
+    assert_eq!(plain["total_exact"], true);
+    let answer = get_json(&app.router, "/api/search?per_page=1&facets=true").await;
     let facet = |name: &str, value: &str| {
         answer["facets"][name]
             .as_array()
@@ -486,7 +491,7 @@ async fn repeated_searches_are_served_from_the_result_cache() {
     .await;
     assert_eq!(metric(&app, "tracuu_search_cache_misses_total").await, 3);
     assert_eq!(metric(&app, "tracuu_search_cache_entries").await, 3);
-    // The web page shares the cache with the API.
+    // The web page (which asks for facets) is another entry.
     let page = get(&app.router, "/?q=ngan%20sach").await;
     assert_eq!(page.status, StatusCode::OK);
     // Hits and misses both count as answered searches; none found nothing so far.

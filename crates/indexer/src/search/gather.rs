@@ -1,0 +1,286 @@
+//! Running a plan: counting the matches (exactly, or up to a cap), facets, the top hits by
+//! relevance (pruned, or a long query's candidates rescored by the full query) or by date,
+//! and cursors for deep pages.
+
+use tantivy::query::{BooleanQuery, ConstScoreQuery, EnableScoring, Occur, Query, Scorer};
+use tantivy::{DocAddress, DocId, DocSet, Searcher};
+
+use super::SearchIndex;
+use super::plan::{Candidates, Plan};
+use crate::api::{EXACT_TOTAL_UP_TO, SearchRequest, Sort};
+use crate::collector::{Candidate, Gather, Gathered, SortKey, count_up_to};
+use crate::error::{Error, Result};
+use crate::schema::names;
+use crate::seeking::seeking;
+
+/// Long queries take their top hits from this many times the page's candidates by syllable
+/// pairs ...
+const CANDIDATE_FACTOR: usize = 4;
+/// ... and at least this many.
+const MIN_CANDIDATES: usize = 64;
+/// Deeper pages than this run the full query instead.
+const MAX_RESCORED_WINDOW: usize = 101;
+/// The largest page window (`offset + limit`) served without a cursor.
+const MAX_WINDOW: usize = 100_000;
+
+impl SearchIndex {
+    /// The cursor position and the number of hits to keep (`offset + limit`).
+    pub(super) fn window(&self, request: &SearchRequest) -> Result<(Option<SortKey>, usize)> {
+        let after = match &request.cursor {
+            Some(cursor) => Some(
+                SortKey::from_cursor(cursor, request.sort)
+                    .ok_or_else(|| Error::InvalidCursor(cursor.clone()))?,
+            ),
+            None => None,
+        };
+        let offset = if after.is_some() { 0 } else { request.offset };
+        let window = offset.saturating_add(request.limit);
+        if window > MAX_WINDOW {
+            return Err(Error::InvalidRequest(format!(
+                "offset + limit must not exceed {MAX_WINDOW}; use the cursor for deep paging"
+            )));
+        }
+        Ok((after, window))
+    }
+
+    /// The top `k` hits of a long query after `after`, found among the best candidates by
+    /// syllable pairs (a pasted sentence shares many pairs with the records worth showing) and
+    /// ordered by their full score (`restricted`: the full query within the counted
+    /// candidates). When the best candidates are all the candidates, they are the whole
+    /// result set. `None` when the page is deep, or the candidates looked at are too few to
+    /// be sure (the caller then uses [`Self::rescanned`]).
+    fn rescored_candidates(
+        &self,
+        searcher: &Searcher,
+        candidates: &Candidates,
+        restricted: &dyn Query,
+        request: &SearchRequest,
+        after: Option<SortKey>,
+        k: usize,
+    ) -> Result<Option<Vec<Candidate>>> {
+        if k > MAX_RESCORED_WINDOW {
+            return Ok(None);
+        }
+        let pool = (k * CANDIDATE_FACTOR).max(MIN_CANDIDATES);
+        let query = self.with_filters(candidates.scored.box_clone(), request)?;
+        let found = searcher
+            .search(
+                query.as_ref(),
+                &Gather {
+                    k: pool,
+                    sort: Sort::Relevance,
+                    after: None,
+                    facets: false,
+                    prune: true,
+                },
+            )?
+            .top;
+        // Pruning only skips records once `pool` are kept: fewer means every record sharing
+        // a pair (with the filters) was seen.
+        let complete = found.len() < pool;
+        let mut rescored = self.rescore(searcher, restricted, &found, after)?;
+        if rescored.len() < k && !complete {
+            // Fewer candidates than the page needs after the cursor, and more beyond the
+            // ones looked at: let the full query within the candidates decide.
+            return Ok(None);
+        }
+        rescored.truncate(k);
+        Ok(Some(rescored))
+    }
+
+    /// The top `k` hits of `restricted` after `after`, for pages beyond
+    /// [`Self::rescored_candidates`]: found by `scan` (the same query with Tantivy's union
+    /// scorers, fast over many records), then rescored by `restricted`, so that every page of
+    /// the query ranks by the same scores. The two can differ in a score's last bits (sums in
+    /// another order): the scan starts a little before the cursor and keeps a few more.
+    fn rescanned(
+        &self,
+        searcher: &Searcher,
+        scan: &dyn Query,
+        restricted: &dyn Query,
+        after: Option<SortKey>,
+        k: usize,
+    ) -> Result<Vec<Candidate>> {
+        let before = after.map(|a| SortKey {
+            primary: a.primary + a.primary.abs() * 1e-5,
+            id_key: 0,
+        });
+        let mut slack = 16;
+        loop {
+            let found = searcher
+                .search(
+                    scan,
+                    &Gather {
+                        k: k + slack,
+                        sort: Sort::Relevance,
+                        after: before,
+                        facets: false,
+                        prune: true,
+                    },
+                )?
+                .top;
+            let mut rescored = self.rescore(searcher, restricted, &found, after)?;
+            if rescored.len() >= k || found.len() < k + slack {
+                rescored.truncate(k);
+                return Ok(rescored);
+            }
+            // Many records tie with the cursor: look further.
+            slack *= 4;
+        }
+    }
+
+    /// The records of `found` that `restricted` finds, with its scores, after `after`, best
+    /// first. A record outside the counted set (an alternative's phrase missing, an exclusion)
+    /// is dropped.
+    fn rescore(
+        &self,
+        searcher: &Searcher,
+        restricted: &dyn Query,
+        found: &[Candidate],
+        after: Option<SortKey>,
+    ) -> Result<Vec<Candidate>> {
+        // Segment by segment, in document order.
+        let weight = restricted.weight(EnableScoring::enabled_from_searcher(searcher))?;
+        let mut by_segment: Vec<Vec<DocId>> = vec![Vec::new(); searcher.segment_readers().len()];
+        for c in found {
+            by_segment[c.address.segment_ord as usize].push(c.address.doc_id);
+        }
+        let mut rescored = Vec::with_capacity(found.len());
+        for (ord, mut docs) in by_segment.into_iter().enumerate() {
+            if docs.is_empty() {
+                continue;
+            }
+            docs.sort_unstable();
+            let reader = searcher.segment_reader(ord as u32);
+            let id_keys = reader.fast_fields().u64(names::ID_KEY)?;
+            let mut scorer = weight.scorer(reader, 1.0)?;
+            for doc in docs {
+                let mut at = scorer.doc();
+                if at < doc {
+                    at = scorer.seek(doc);
+                }
+                if at != doc {
+                    continue;
+                }
+                let score = scorer.score();
+                let key = SortKey {
+                    primary: f64::from(score),
+                    id_key: id_keys.first(doc).unwrap_or(u64::MAX),
+                };
+                if after.is_some_and(|a| key.rank(&a) != std::cmp::Ordering::Less) {
+                    continue;
+                }
+                rescored.push(Candidate {
+                    key,
+                    score,
+                    address: DocAddress::new(ord as u32, doc),
+                });
+            }
+        }
+        rescored.sort();
+        Ok(rescored)
+    }
+
+    /// Runs one plan with the request's filters, order, cursor and facets. The matching set is
+    /// a long query's candidates when there are any (counted without scoring, then the top
+    /// hits rescored from the best of them, or the full query within them for deep pages),
+    /// else the plan's cheap matching query (total and facets), with the top hits by
+    /// relevance from the scored query with pruning. Date orders take everything in the one
+    /// cheap pass.
+    pub(super) fn gather(
+        &self,
+        searcher: &Searcher,
+        plan: &Plan,
+        request: &SearchRequest,
+    ) -> Result<Gathered> {
+        if let Some(candidates) = &plan.candidates {
+            let matching = self.with_filters(candidates.matching.box_clone(), request)?;
+            let gathered = self.gather_in(searcher, plan, request, matching, Some(candidates))?;
+            if gathered.total > 0 {
+                return Ok(gathered);
+            }
+            // No record shares a pair: the sentence's words still find records.
+        }
+        let matching = self.with_filters(plan.matching.box_clone(), request)?;
+        self.gather_in(searcher, plan, request, matching, None)
+    }
+
+    /// [`Self::gather`] with one matching set (`matching`, filters applied): `candidates` when
+    /// it is a long query's candidates.
+    fn gather_in(
+        &self,
+        searcher: &Searcher,
+        plan: &Plan,
+        request: &SearchRequest,
+        matching: Box<dyn Query>,
+        candidates: Option<&Candidates>,
+    ) -> Result<Gathered> {
+        let (after, window) = self.window(request)?;
+        let k = if request.limit == 0 { 0 } else { window + 1 };
+        if request.sort != Sort::Relevance {
+            let collector = Gather {
+                k,
+                sort: request.sort,
+                after,
+                facets: request.facets,
+                prune: false,
+            };
+            return Ok(searcher.search(matching.as_ref(), &collector)?);
+        }
+        let mut gathered = if request.facets || request.exact_total {
+            let counted = Gather {
+                k: 0,
+                sort: request.sort,
+                after: None,
+                facets: request.facets,
+                prune: false,
+            };
+            searcher.search(matching.as_ref(), &counted)?
+        } else {
+            let (total, capped) = count_up_to(searcher, matching.as_ref(), EXACT_TOTAL_UP_TO)?;
+            Gathered {
+                total,
+                capped,
+                ..Gathered::default()
+            }
+        };
+        if k == 0 || gathered.total == 0 {
+            return Ok(gathered);
+        }
+        if let Some(candidates) = candidates {
+            // The full scores, within the counted set (the constant adds nothing).
+            let within = |full: Box<dyn Query>, matching: Box<dyn Query>| -> Box<dyn Query> {
+                Box::new(BooleanQuery::new(vec![
+                    (Occur::Must, full),
+                    (Occur::Must, Box::new(ConstScoreQuery::new(matching, 0.0))),
+                ]))
+            };
+            let restricted = within(seeking(plan.query.as_ref()), seeking(matching.as_ref()));
+            gathered.top = match self.rescored_candidates(
+                searcher,
+                candidates,
+                restricted.as_ref(),
+                request,
+                after,
+                k,
+            )? {
+                Some(top) => top,
+                None => {
+                    let scan = within(plan.query.box_clone(), matching);
+                    self.rescanned(searcher, scan.as_ref(), restricted.as_ref(), after, k)?
+                }
+            };
+            return Ok(gathered);
+        }
+        let query = self.with_filters(plan.query.box_clone(), request)?;
+        let top = Gather {
+            k,
+            sort: request.sort,
+            after,
+            facets: false,
+            prune: true,
+        };
+        gathered.top = searcher.search(query.as_ref(), &top)?.top;
+        Ok(gathered)
+    }
+}
