@@ -28,9 +28,11 @@ use crate::corpus::Corpus;
 use crate::load::{RunStats, Until, quantile_ms};
 use crate::mix::{Query, QueryKind};
 
-/// Targets of the issue, on a 2-core machine, 100,000 documents, 16 connections.
-const TARGET_P50_MS: f64 = 2.0;
-const TARGET_P99_MS: f64 = 25.0;
+/// Targets on a 2-core machine, 100,000 documents, 16 connections, with the result cache off
+/// (issue 11: every request searched on the index). With the cache on, issue 5 asked for
+/// p50 under 2 ms and p99 under 25 ms.
+const TARGET_P50_MS: f64 = 5.0;
+const TARGET_P99_MS: f64 = 30.0;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -80,15 +82,16 @@ struct BenchArgs {
     /// Skip the reindex-swap phase.
     #[arg(long)]
     no_swap: bool,
-    /// The service's result cache, in MiB (`search_cache_mb`; the default is the service's).
-    /// `--cache-mb 0` makes every request search the index.
-    #[arg(long, default_value_t = query::ServerConfig::default().search_cache_mb)]
+    /// The service's result cache, in MiB (`search_cache_mb`). Off by default, so every
+    /// request is searched on the index (the headline); `--cache-mb 64` (the service's
+    /// default) measures the cached service.
+    #[arg(long, default_value_t = 0)]
     cache_mb: usize,
     /// One request in N is a query never asked before (a title fragment, document number or
     /// sentence from the corpus), so it cannot come from the result cache; 0 sends only the
     /// popular mix (whose queries repeat, so all but their first answers come from the
-    /// cache when it is on).
-    #[arg(long, default_value_t = 0)]
+    /// cache when it is on). Default: one request in four.
+    #[arg(long, default_value_t = 4)]
     unseen_every: usize,
     /// Searches the service runs at once (`search_threads`; 0 = one per core, its default).
     #[arg(long, default_value_t = 0)]
@@ -489,10 +492,11 @@ fn report(
         0 => "none (the mix repeats; see --unseen-every)".to_owned(),
         n => format!("1 request in {n}"),
     };
-    println!(
-        "   result cache {} MiB; queries never asked before: {unseen}",
-        args.cache_mb
-    );
+    let cache_setting = match args.cache_mb {
+        0 => "off (every request searched on the index)".to_owned(),
+        mb => format!("{mb} MiB (targets are for the cache off)"),
+    };
+    println!("   result cache {cache_setting}; queries never asked before: {unseen}");
     println!("{:<28} {:>12} {:>10}", "measure", "value", "target");
     println!(
         "{:<28} {:>12.0} {:>10}",
