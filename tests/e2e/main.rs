@@ -7,4 +7,5 @@ mod archive;
 mod browser;
 mod crawl_and_search;
 mod import;
+mod replay;
 mod unseen_site;

@@ -636,6 +636,7 @@ fn attachments(scope: ElementRef<'_>, container: &str, base: &Url) -> Vec<Attach
             name,
             url,
             text: None,
+            archived_url: None,
         });
     }
     out

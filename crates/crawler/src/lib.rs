@@ -14,6 +14,7 @@ pub mod office;
 pub mod pdf;
 mod record;
 pub mod replay;
+pub mod requisites;
 pub mod robots;
 pub mod state;
 pub mod warc;

@@ -33,6 +33,10 @@ pub struct Attachment {
     /// The extracted text, when the file was fetched and had a text layer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+    /// Where the service replays the archived file (`/luu-tru/{timestamp}id_/{url}`), filled
+    /// by the service when the archive holds it (never stored with the record).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub archived_url: Option<String>,
 }
 
 /// One news article or legal document, as extracted from its page.

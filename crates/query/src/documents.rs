@@ -4,13 +4,14 @@
 
 use std::collections::BTreeSet;
 
-use crawler::{Capture, Kind, Record};
+use crawler::{Kind, Record};
 use indexer::SearchIndex;
 use vietnamese::{DocNumber, find_doc_numbers};
 
 use crate::error::AppError;
 use crate::html;
 use crate::model::{CaptureView, DocumentResponse, LinkView};
+use crate::replay::{CaptureEntry, CaptureIndex, capture_href};
 use crate::search;
 use crate::state::AppState;
 
@@ -22,42 +23,65 @@ const MAX_CITING_CANDIDATES: usize = 50;
 /// Loads record `id` with its links, or 404.
 pub(crate) async fn load(state: &AppState, id: String) -> Result<DocumentResponse, AppError> {
     let index = state.index()?;
-    let captures = state.captures_of(&id);
-    let document = tokio::task::spawn_blocking(move || assemble(&index, &id, &captures)).await??;
+    let state = state.clone();
+    let document = tokio::task::spawn_blocking(move || {
+        let captures = state.capture_index();
+        assemble(&index, &captures, &id)
+    })
+    .await??;
     Ok(document)
 }
 
-/// Describes a capture, reading its payload digest from the WARC record header.
-fn capture_view(capture: &Capture) -> CaptureView {
-    let digest = crawler::warc::read_record_at(&capture.file, capture.offset)
-        .ok()
-        .and_then(|record| record.header("WARC-Payload-Digest").map(str::to_owned));
+/// Describes a capture from its CDXJ line.
+fn capture_view(capture: &CaptureEntry, captures: &CaptureIndex) -> CaptureView {
     CaptureView {
-        time: capture.date.clone(),
-        status: capture.status,
-        warc_type: capture.warc_type.clone(),
-        digest,
-        warc_file: capture
-            .file
-            .file_name()
-            .map(|name| name.to_string_lossy().into_owned())
-            .unwrap_or_default(),
+        time: capture.time().map_or_else(
+            || capture.timestamp.clone(),
+            |t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        ),
+        status: capture.status.unwrap_or(0),
+        warc_type: if capture.is_revisit() {
+            "revisit"
+        } else {
+            "response"
+        }
+        .to_owned(),
+        digest: capture.digest.clone(),
+        warc_file: capture.filename.clone(),
         offset: capture.offset,
+        replay_url: capture_href(&capture.timestamp, "", &captures.public_url(&capture.url)),
     }
+}
+
+/// The `id_` address of the latest successful capture of `url`, if the archive holds one.
+fn archived_url(captures: &CaptureIndex, url: &str) -> Result<Option<String>, AppError> {
+    let found = captures.captures(url)?;
+    Ok(found
+        .iter()
+        .rev()
+        .find(|c| !c.is_error())
+        .map(|c| capture_href(&c.timestamp, "id_", &captures.public_url(&c.url))))
 }
 
 fn assemble(
     index: &SearchIndex,
+    capture_index: &CaptureIndex,
     id: &str,
-    captures: &[Capture],
 ) -> Result<DocumentResponse, AppError> {
-    let record = index.document(id)?.ok_or_else(|| {
+    let mut record = index.document(id)?.ok_or_else(|| {
         AppError::NotFound(format!(
             "Không có văn bản hay tin tức mã “{}”.",
             id.chars().take(60).collect::<String>()
         ))
     })?;
-    let captures: Vec<CaptureView> = captures.iter().map(capture_view).collect();
+    for attachment in &mut record.attachments {
+        attachment.archived_url = archived_url(capture_index, &attachment.url)?;
+    }
+    let captures: Vec<CaptureView> = capture_index
+        .captures(&record.url)?
+        .iter()
+        .map(|c| capture_view(c, capture_index))
+        .collect();
     let archived_on = captures
         .last()
         .and_then(|c| chrono::DateTime::parse_from_rfc3339(&c.time).ok())

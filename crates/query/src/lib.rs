@@ -6,7 +6,6 @@
 
 mod admin;
 mod api;
-mod archive;
 mod audit;
 mod auth;
 mod cache;
@@ -23,6 +22,7 @@ mod openapi;
 mod pages;
 mod pages_handlers;
 mod params;
+mod replay;
 mod search;
 mod server;
 mod state;

@@ -104,6 +104,8 @@ pub struct CaptureView {
     pub warc_file: String,
     /// Byte offset of the record in the WARC file.
     pub offset: u64,
+    /// Where the service replays this capture (`/luu-tru/{timestamp}/{url}`).
+    pub replay_url: String,
 }
 
 /// The answer of `/api/documents/{id}`.

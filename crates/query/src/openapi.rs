@@ -121,6 +121,22 @@ pub(crate) fn document() -> Value {
                 "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "string" }, "example": "laws-140" }],
                 "responses": { "200": { "description": "The record", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Document" } } } }, "404": error }
             } },
+            "/api/captures": { "get": {
+                "summary": "Every capture of a URL in the web archive, oldest first, with its replay addresses",
+                "parameters": [{ "name": "url", "in": "query", "required": true, "schema": { "type": "string" }, "example": "https://thanuyen.laichau.gov.vn/laws/" }],
+                "responses": { "200": { "description": "captures", "content": { "application/json": { "schema": { "type": "object", "properties": {
+                    "url": { "type": "string" }, "captures": { "type": "array", "items": { "$ref": "#/components/schemas/ArchivedCapture" } } } } } } }, "400": error }
+            } },
+            "/cdx": { "get": {
+                "summary": "pywb-compatible CDX server: CDXJ lines, or one JSON object per line with output=json",
+                "parameters": [
+                    { "name": "url", "in": "query", "required": true, "schema": { "type": "string" } },
+                    { "name": "output", "in": "query", "schema": { "type": "string", "enum": ["json"] } },
+                    { "name": "limit", "in": "query", "schema": { "type": "integer" } },
+                    { "name": "sort", "in": "query", "schema": { "type": "string", "enum": ["reverse"] } },
+                    { "name": "matchType", "in": "query", "schema": { "type": "string", "enum": ["exact"] } }],
+                "responses": { "200": { "description": "CDXJ or NDJSON", "content": { "text/plain": { "schema": { "type": "string" } }, "text/x-ndjson": { "schema": { "type": "string" } } } }, "400": error }
+            } },
             "/healthz": { "get": { "summary": "Liveness: the process answers", "responses": { "200": { "description": "ok" } } } },
             "/readyz": { "get": { "summary": "Readiness: an index generation is live", "responses": { "200": { "description": "ready" }, "503": error } } },
             "/metrics": { "get": { "summary": "Prometheus metrics", "responses": { "200": { "description": "Prometheus text format", "content": { "text/plain": { "schema": { "type": "string" } } } } } } },
@@ -158,8 +174,14 @@ pub(crate) fn document() -> Value {
                     "next_cursor": { "type": ["string", "null"] },
                     "jump_to": { "type": ["string", "null"], "description": "Id of the one record whose document number the query is" } } },
                 "Link": { "type": "object", "properties": { "id": { "type": ["string", "null"] }, "doc_number": { "type": "string" }, "title": { "type": ["string", "null"] }, "issuer": { "type": ["string", "null"] }, "date": { "type": ["string", "null"] }, "url": { "type": ["string", "null"] } } },
-                "Capture": { "type": "object", "properties": { "time": { "type": "string" }, "digest": { "type": ["string", "null"] }, "warc_file": { "type": "string" }, "offset": { "type": "integer" } } },
-                "Document": { "type": "object", "description": "Every field of the record, plus:", "properties": {
+                "Capture": { "type": "object", "properties": { "time": { "type": "string" }, "status": { "type": "integer" }, "warc_type": { "type": "string", "enum": ["response", "revisit"] }, "digest": { "type": ["string", "null"] }, "warc_file": { "type": "string" }, "offset": { "type": "integer" }, "replay_url": { "type": "string", "description": "/luu-tru/{timestamp}/{url}" } } },
+                "ArchivedCapture": { "type": "object", "properties": {
+                    "timestamp": { "type": "string", "description": "YYYYMMDDhhmmss (UTC)" }, "time": { "type": ["string", "null"] },
+                    "url": { "type": "string", "description": "Public URL" }, "archived_url": { "type": "string", "description": "WARC-Target-URI (the mirror when one was crawled)" },
+                    "status": { "type": ["integer", "null"] }, "mime": { "type": "string" }, "digest": { "type": ["string", "null"] },
+                    "length": { "type": "integer" }, "warc_file": { "type": "string" }, "offset": { "type": "integer" },
+                    "replay_url": { "type": "string" }, "original_bytes_url": { "type": "string", "description": "/luu-tru/{timestamp}id_/{url}: the archived bytes" } } },
+                "Document": { "type": "object", "description": "Every field of the record (each attachment with `archived_url`, its /luu-tru/{timestamp}id_/{url} address when the archive holds the file), plus:", "properties": {
                     "status": { "type": ["string", "null"] },
                     "captures": { "type": "array", "items": { "$ref": "#/components/schemas/Capture" } },
                     "cites": { "type": "array", "items": { "$ref": "#/components/schemas/Link" } },
@@ -187,6 +209,8 @@ mod tests {
             "/api/search.rss",
             "/api/suggest",
             "/api/documents/{id}",
+            "/api/captures",
+            "/cdx",
             "/healthz",
             "/readyz",
             "/metrics",

@@ -392,12 +392,25 @@ pub(crate) fn document_page(
     if !record.attachments.is_empty() {
         body.push_str("<h2>Tệp đính kèm</h2><ul>");
         for file in &record.attachments {
-            let _ = write!(
-                body,
-                r#"<li><a href="{}" rel="noopener">{}</a></li>"#,
-                escape(&file.url),
-                escape(&file.name)
-            );
+            match &file.archived_url {
+                Some(archived) => {
+                    let _ = write!(
+                        body,
+                        r#"<li><a href="{}" class="archived-file" download>{}</a> (bản lưu trữ) · <a href="{}" rel="noopener">bản gốc trên cổng thông tin</a></li>"#,
+                        escape(archived),
+                        escape(&file.name),
+                        escape(&file.url)
+                    );
+                }
+                None => {
+                    let _ = write!(
+                        body,
+                        r#"<li><a href="{}" rel="noopener">{}</a></li>"#,
+                        escape(&file.url),
+                        escape(&file.name)
+                    );
+                }
+            }
         }
         body.push_str("</ul>");
     }

@@ -84,8 +84,17 @@ pub(crate) async fn document(
     ApiPath(id): ApiPath<String>,
 ) -> Result<Html<String>, PageError> {
     let base = crate::api::base_url(&state, &headers);
-    let archived = archived_on(&state.captures_of(&id));
     let document = documents::load(&state, id).await?;
+    // From the CDXJ capture index (known from the first request, no replay needed), else
+    // from the last replay's capture history.
+    let archived = document
+        .captures
+        .iter()
+        .rev()
+        .find(|c| c.status == 200)
+        .and_then(|c| DateTime::parse_from_rfc3339(&c.time).ok())
+        .map(|t| t.date_naive())
+        .or_else(|| archived_on(&state.captures_of(&document.record.id)));
     Ok(Html(pages::document_page(&document, &base, archived)))
 }
 

@@ -17,7 +17,7 @@ use tower::limit::GlobalConcurrencyLimitLayer;
 
 use crate::error::{AppError, Error, Result};
 use crate::state::AppState;
-use crate::{admin, api, archive, pages_handlers, suggest};
+use crate::{admin, api, pages_handlers, replay, suggest};
 
 /// Builds the whole HTTP service over `state`.
 pub fn router(state: AppState) -> Router {
@@ -32,7 +32,9 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/", get(pages_handlers::search))
         .route("/van-ban/{id}", get(pages_handlers::document))
-        .route("/luu-tru/{id}", get(archive::archived))
+        .route("/luu-tru/{*address}", get(replay::replay))
+        .route("/api/captures", get(replay::captures))
+        .route("/cdx", get(replay::cdx))
         .route("/static/tracuu.css", get(pages_handlers::stylesheet))
         .route("/static/tracuu.js", get(pages_handlers::script))
         .route("/api/search", get(api::search))

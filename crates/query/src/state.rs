@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use arc_swap::ArcSwap;
+use arc_swap::{ArcSwap, ArcSwapOption};
 use crawler::Capture;
 use indexer::{IndexStore, SearchIndex};
 
@@ -15,6 +15,7 @@ use crate::config::ServerConfig;
 use crate::error::AppError;
 use crate::jobs::JobRegistry;
 use crate::metrics::Metrics;
+use crate::replay::CaptureIndex;
 
 /// What the admin jobs work from: the archive to replay and how to crawl.
 #[derive(Debug, Clone, Default)]
@@ -37,6 +38,8 @@ struct Shared {
     inputs: JobInputs,
     /// Archived captures by record id, oldest first (from the last replay of the archive).
     captures: ArcSwap<HashMap<String, Vec<Capture>>>,
+    /// The CDXJ capture index replay reads (reopened when the archive's CDXJ files change).
+    capture_index: ArcSwapOption<CaptureIndex>,
     jobs: JobRegistry,
     metrics: Metrics,
     audit: AuditLog,
@@ -111,6 +114,7 @@ impl AppStateBuilder {
                 store: self.store,
                 inputs: self.inputs,
                 captures: ArcSwap::default(),
+                capture_index: ArcSwapOption::empty(),
                 jobs: JobRegistry::default(),
                 metrics: Metrics::default(),
                 audit: AuditLog::new(self.audit_log),
@@ -203,6 +207,24 @@ impl AppState {
             return vec![dir.clone()];
         }
         inputs.archive_dirs.clone()
+    }
+
+    /// The capture index over the archive (blocking: it lists the archive folder, and reads
+    /// a few records when the CDXJ files changed since the last call).
+    pub(crate) fn capture_index(&self) -> Arc<CaptureIndex> {
+        let dirs = self.reindex_dirs();
+        if let Some(index) = self.shared.capture_index.load_full()
+            && index.is_current(&dirs)
+        {
+            return index;
+        }
+        let declared = self.inputs().crawler.as_ref().and_then(|c| {
+            let public = url::Url::parse(c.public_base_url.as_deref()?).ok()?;
+            Some((url::Url::parse(&c.base_url).ok()?, public))
+        });
+        let index = Arc::new(CaptureIndex::open(&dirs, declared));
+        self.shared.capture_index.store(Some(Arc::clone(&index)));
+        index
     }
 
     /// The admin job registry.

@@ -33,6 +33,22 @@ pub enum Command {
     Search(SearchArgs),
     /// Index documents given as JSON lines (id, kind, title, lead, body, doc_number, …).
     Import(ImportArgs),
+    /// Package the web archive for other archives and tools (WACZ 1.1.1).
+    Export(ExportArgs),
+}
+
+/// `tracuu export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Write a WACZ package (WARC files, CDXJ index, pages, datapackage.json) to this file.
+    #[arg(long, value_name = "FILE")]
+    pub wacz: PathBuf,
+    /// Read the archive from here instead of the configured folders.
+    #[arg(long)]
+    pub archive_dir: Option<PathBuf>,
+    /// Title of the package (default: the portal's archive).
+    #[arg(long)]
+    pub title: Option<String>,
 }
 
 /// `tracuu serve`.

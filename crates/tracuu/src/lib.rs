@@ -20,6 +20,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Reindex(args) => commands::reindex::run(config, args),
         Command::Search(args) => commands::search::run(config, args),
         Command::Import(args) => commands::import::run(config, args),
+        Command::Export(args) => commands::export::run(&config, args),
     }
 }
 

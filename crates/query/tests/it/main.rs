@@ -5,5 +5,6 @@ mod admin;
 mod api;
 mod crawl;
 mod pages;
+mod replay;
 mod suggest;
 mod support;

@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod crawl;
+pub mod export;
 pub mod import;
 pub mod reindex;
 pub mod search;
