@@ -11,7 +11,8 @@
 //!   nothing is removed (R12);
 //! - [`DocNumber`]: document numbers ("Số, ký hiệu", R10) and the document-type vocabulary;
 //! - [`telex`]: Telex/VNI-typed queries (R8); [`abbreviations`]: acronyms both ways (R11);
-//! - [`restore`]: diacritic restoration from syllable statistics (R9);
+//! - [`restore`]: diacritic restoration from syllable statistics (R9); [`ocrfix`]: the same
+//!   statistics correcting the marks of OCR output;
 //! - [`stopwords`]: R12 (nothing removed; long queries down-weight function words);
 //! - [`is_valid_syllable`]: the syllable parser's validity check (used by R1 and R8).
 
@@ -23,6 +24,7 @@ mod error;
 mod legacy;
 mod letters;
 mod normalize;
+pub mod ocrfix;
 pub mod restore;
 pub mod stopwords;
 mod syllable;

@@ -48,7 +48,7 @@ impl Restoration {
 }
 
 /// True if the token can take diacritics (letters only).
-fn is_word(token: &str) -> bool {
+pub(crate) fn is_word(token: &str) -> bool {
     !token.is_empty() && token.chars().all(char::is_alphabetic)
 }
 
@@ -156,13 +156,13 @@ impl Restorer {
         list
     }
 
-    fn unigram_logp(&self, w: &str) -> f64 {
+    pub(crate) fn unigram_logp(&self, w: &str) -> f64 {
         let v = self.unigrams.len() as f64 + 1.0;
         let c = self.unigrams.get(w).copied().unwrap_or(0) as f64;
         ((c + 0.1) / (self.total as f64 + 0.1 * v)).ln()
     }
 
-    fn transition_logp(&self, prev: &str, w: &str) -> f64 {
+    pub(crate) fn transition_logp(&self, prev: &str, w: &str) -> f64 {
         let v = self.unigrams.len() as f64 + 1.0;
         let cu = self.unigrams.get(w).copied().unwrap_or(0) as f64;
         let p_uni = (cu + 0.1) / (self.total as f64 + 0.1 * v);
