@@ -615,7 +615,21 @@ fn attachments(scope: ElementRef<'_>, container: &str, base: &Url) -> Vec<Attach
         let is_file = url.path().rsplit('.').next().is_some_and(|ext| {
             matches!(
                 ext.to_ascii_lowercase().as_str(),
-                "pdf" | "doc" | "docx" | "xls" | "xlsx" | "zip" | "rar" | "odt" | "ppt" | "pptx"
+                "pdf"
+                    | "doc"
+                    | "docx"
+                    | "xls"
+                    | "xlsx"
+                    | "zip"
+                    | "rar"
+                    | "odt"
+                    | "ppt"
+                    | "pptx"
+                    | "jpg"
+                    | "jpeg"
+                    | "png"
+                    | "tif"
+                    | "tiff"
             )
         });
         if !is_download && !is_file {
@@ -635,8 +649,7 @@ fn attachments(scope: ElementRef<'_>, container: &str, base: &Url) -> Vec<Attach
         out.push(Attachment {
             name,
             url,
-            text: None,
-            archived_url: None,
+            ..Attachment::default()
         });
     }
     out

@@ -1,59 +1,27 @@
-//! Text of DOCX/ODT attachments: a minimal ZIP reader (central directory, stored or deflated
-//! members) and the paragraphs of `word/document.xml` / `content.xml`. Legacy binary `.doc`
-//! files are not read (their text is left empty).
+//! Text of office attachments: DOCX/ODT through the `zip` crate and the paragraphs of
+//! `word/document.xml` / `content.xml`; legacy binary `.doc` (OLE2) files through `antiword`,
+//! or an explicit "not read" mark when it is not installed.
 
 use std::io::Read;
+use std::time::Duration;
 
-fn u16_at(b: &[u8], i: usize) -> Option<usize> {
-    Some(u16::from_le_bytes(b.get(i..i + 2)?.try_into().ok()?) as usize)
-}
+use unicode_normalization::UnicodeNormalization;
 
-fn u32_at(b: &[u8], i: usize) -> Option<usize> {
-    Some(u32::from_le_bytes(b.get(i..i + 4)?.try_into().ok()?) as usize)
-}
+use crate::tool::{self, ToolError};
 
-/// Reads one member of a ZIP archive by name.
+/// Text stored for a legacy `.doc` file that could not be read.
+pub const DOC_NOT_READ: &str = "[Tệp .doc chưa đọc được]";
+
+/// The start of an OLE2 compound file (legacy `.doc`, `.xls`).
+const OLE2_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+/// Reads one member of a ZIP archive by name (at most 200 MiB of it).
 pub fn zip_member(zip: &[u8], wanted: &str) -> Option<Vec<u8>> {
-    // End of central directory: signature 0x06054b50 within the last 64 KiB.
-    let start = zip.len().saturating_sub(65_557);
-    let eocd = (start..zip.len().saturating_sub(21))
-        .rev()
-        .find(|&i| zip[i..i + 4] == [0x50, 0x4b, 0x05, 0x06])?;
-    let entries = u16_at(zip, eocd + 10)?;
-    let mut p = u32_at(zip, eocd + 16)?;
-    for _ in 0..entries {
-        if zip.get(p..p + 4)? != [0x50, 0x4b, 0x01, 0x02] {
-            return None;
-        }
-        let method = u16_at(zip, p + 10)?;
-        let csize = u32_at(zip, p + 20)?;
-        let name_len = u16_at(zip, p + 28)?;
-        let extra_len = u16_at(zip, p + 30)?;
-        let comment_len = u16_at(zip, p + 32)?;
-        let local = u32_at(zip, p + 42)?;
-        let name = zip.get(p + 46..p + 46 + name_len)?;
-        if name == wanted.as_bytes() {
-            if zip.get(local..local + 4)? != [0x50, 0x4b, 0x03, 0x04] {
-                return None;
-            }
-            let data_start = local + 30 + u16_at(zip, local + 26)? + u16_at(zip, local + 28)?;
-            let data = zip.get(data_start..data_start + csize)?;
-            return match method {
-                0 => Some(data.to_vec()),
-                8 => {
-                    let mut out = Vec::new();
-                    flate2::read::DeflateDecoder::new(data)
-                        .take(200 * 1024 * 1024)
-                        .read_to_end(&mut out)
-                        .ok()?;
-                    Some(out)
-                }
-                _ => None,
-            };
-        }
-        p += 46 + name_len + extra_len + comment_len;
-    }
-    None
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).ok()?;
+    let file = archive.by_name(wanted).ok()?;
+    let mut out = Vec::new();
+    file.take(200 * 1024 * 1024).read_to_end(&mut out).ok()?;
+    Some(out)
 }
 
 /// Paragraph text of WordprocessingML / ODF XML: text nodes joined, a line per paragraph.
@@ -79,7 +47,8 @@ fn xml_paragraphs(xml: &str) -> String {
                 if let Ok(Some(c)) = r.resolve_char_ref() {
                     out.push(c);
                 } else {
-                    out.push_str(match r.as_ref() {
+                    let name: &[u8] = r.as_ref();
+                    out.push_str(match name {
                         b"amp" => "&",
                         b"lt" => "<",
                         b"gt" => ">",
@@ -112,8 +81,35 @@ pub fn extract_text(bytes: &[u8]) -> Option<String> {
     let xml =
         zip_member(bytes, "word/document.xml").or_else(|| zip_member(bytes, "content.xml"))?;
     let text = xml_paragraphs(&String::from_utf8_lossy(&xml));
-    use unicode_normalization::UnicodeNormalization;
     Some(text.nfc().collect())
+}
+
+/// Whether the bytes are a legacy OLE2 office file (`.doc`).
+pub fn is_legacy_doc(bytes: &[u8]) -> bool {
+    bytes.starts_with(OLE2_MAGIC)
+}
+
+/// The text of a legacy `.doc` file, read by `antiword` (UTF-8 output).
+pub fn extract_doc(bytes: &[u8]) -> Result<String, ToolError> {
+    // antiword reads a file, not stdin.
+    let dir = std::env::temp_dir().join(format!("tracuu-doc-{}", uuid::Uuid::new_v4()));
+    let io = |source| ToolError::Io {
+        tool: "antiword".into(),
+        source,
+    };
+    std::fs::create_dir_all(&dir).map_err(io)?;
+    let path = dir.join("file.doc");
+    let result = std::fs::write(&path, bytes).map_err(io).and_then(|()| {
+        tool::run(
+            "antiword",
+            &["-m", "UTF-8.txt", "-w", "0", &path.to_string_lossy()],
+            None,
+            Duration::from_secs(60),
+        )
+    });
+    let _ = std::fs::remove_dir_all(&dir);
+    let text = String::from_utf8_lossy(&result?).nfc().collect::<String>();
+    Ok(text.trim().to_string())
 }
 
 #[cfg(test)]
@@ -121,39 +117,14 @@ mod tests {
     use super::*;
     use std::io::Write;
 
-    /// Builds a one-member ZIP (deflated).
-    fn zip(name: &str, content: &[u8]) -> Vec<u8> {
-        let mut enc =
-            flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
-        enc.write_all(content).unwrap();
-        let data = enc.finish().unwrap();
-        let mut z = Vec::new();
-        let local = z.len();
-        z.extend_from_slice(&[
-            0x50, 0x4b, 0x03, 0x04, 20, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-        ]);
-        z.extend_from_slice(&(data.len() as u32).to_le_bytes());
-        z.extend_from_slice(&(content.len() as u32).to_le_bytes());
-        z.extend_from_slice(&(name.len() as u16).to_le_bytes());
-        z.extend_from_slice(&0u16.to_le_bytes());
-        z.extend_from_slice(name.as_bytes());
-        z.extend_from_slice(&data);
-        let cd = z.len();
-        z.extend_from_slice(&[
-            0x50, 0x4b, 0x01, 0x02, 20, 0, 20, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-        ]);
-        z.extend_from_slice(&(data.len() as u32).to_le_bytes());
-        z.extend_from_slice(&(content.len() as u32).to_le_bytes());
-        z.extend_from_slice(&(name.len() as u16).to_le_bytes());
-        z.extend_from_slice(&[0; 12]);
-        z.extend_from_slice(&(local as u32).to_le_bytes());
-        z.extend_from_slice(name.as_bytes());
-        let cd_len = z.len() - cd;
-        z.extend_from_slice(&[0x50, 0x4b, 0x05, 0x06, 0, 0, 0, 0, 1, 0, 1, 0]);
-        z.extend_from_slice(&(cd_len as u32).to_le_bytes());
-        z.extend_from_slice(&(cd as u32).to_le_bytes());
-        z.extend_from_slice(&[0, 0]);
-        z
+    /// Builds a one-member ZIP (deflated) with the `zip` crate.
+    pub(crate) fn zip(name: &str, content: &[u8]) -> Vec<u8> {
+        let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        w.start_file(name, opts).unwrap();
+        w.write_all(content).unwrap();
+        w.finish().unwrap().into_inner()
     }
 
     #[test]

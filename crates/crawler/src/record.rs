@@ -24,19 +24,47 @@ impl Kind {
 }
 
 /// A file attached to a news article or legal document.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Attachment {
     /// The file name as shown on the page (`140-NQ-HDND.pdf`).
     pub name: String,
     /// The absolute download URL.
     pub url: String,
-    /// The extracted text, when the file was fetched and had a text layer.
+    /// The file's text when it was fetched and read; pages are separated by a form feed
+    /// (`\u{c}`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// Where the service replays the archived file (`/luu-tru/{timestamp}id_/{url}`), filled
     /// by the service when the archive holds it (never stored with the record).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archived_url: Option<String>,
+    /// How the text was obtained: `pdf-text`, `ocr`, `pdf-text+ocr`, `docx`, `odt`, `doc`,
+    /// or `ocr-pending` (a scan waiting for OCR) / `not-read`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text_source: Option<String>,
+    /// Pages of the file (PDF), when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pages: Option<u32>,
+    /// Mean OCR word confidence in percent, for text read from a scan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ocr_confidence: Option<u8>,
+}
+
+impl Attachment {
+    /// Whether the text was machine-read from a scan (OCR), at least in part.
+    pub fn is_ocr(&self) -> bool {
+        self.text_source
+            .as_deref()
+            .is_some_and(|s| s.split('+').any(|p| p == "ocr"))
+    }
+
+    /// The 1-based page of the text at byte offset `at` (pages are separated by form feeds).
+    pub fn page_at(&self, at: usize) -> usize {
+        self.text.as_deref().map_or(1, |t| {
+            t.get(..at.min(t.len()))
+                .map_or(1, |head| head.matches('\u{c}').count() + 1)
+        })
+    }
 }
 
 /// One news article or legal document, as extracted from its page.
