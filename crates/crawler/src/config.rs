@@ -104,6 +104,12 @@ pub struct CrawlerConfig {
     /// capture (counted as unchanged). Off by default: NukeViet's lastmod is the publish or
     /// posting time, so edits made later would be missed.
     pub trust_sitemap_lastmod: bool,
+    /// OCR scanned attachments with Tesseract after a crawl (when it is installed).
+    pub ocr: bool,
+    /// Time limit for the OCR of one page, in seconds.
+    pub ocr_page_timeout_secs: u64,
+    /// Pages OCRed at once (0: one per core).
+    pub ocr_threads: usize,
 }
 
 impl Default for CrawlerConfig {
@@ -134,6 +140,9 @@ impl Default for CrawlerConfig {
             fetch_attachments: true,
             use_sitemaps: true,
             trust_sitemap_lastmod: false,
+            ocr: true,
+            ocr_page_timeout_secs: 120,
+            ocr_threads: 0,
         }
     }
 }

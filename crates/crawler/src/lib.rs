@@ -6,10 +6,12 @@
 
 pub mod canon;
 pub mod config;
+pub mod convert;
 pub mod crawl;
 pub mod dates;
 mod error;
 pub mod extract;
+pub mod ocr;
 pub mod office;
 pub mod pdf;
 mod record;
@@ -17,6 +19,7 @@ pub mod replay;
 pub mod requisites;
 pub mod robots;
 pub mod state;
+pub mod tool;
 pub mod warc;
 
 pub use config::CrawlerConfig;

@@ -1,17 +1,17 @@
 //! Replay: rebuilds records from the WARC archive alone (no network). This is what
 //! `tracuu reindex` calls. Revisits are resolved to their original payload; the latest capture
-//! of each record id wins; attachment payloads (PDF) give their text to the records.
+//! of each record id wins; attachments get their text from the archive's `conversion` records
+//! (see [`crate::convert`]), or else from their born-digital text layer; replay never OCRs.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 
+use crate::convert::{self, FileKind, FileText};
 use crate::crawl::decode_text;
 use crate::error::{Error, Result};
 use crate::extract::{self, Extracted};
-use crate::office;
-use crate::pdf;
 use crate::record::Record;
 use crate::warc::{self, Damage, Scan};
 
@@ -120,6 +120,14 @@ fn parse_date(s: &str) -> Option<DateTime<Utc>> {
         .map(|d| d.with_timezone(&Utc))
 }
 
+/// Where an attachment's payload is, and its digest (the key of its conversion records).
+struct AttachmentSource {
+    when: DateTime<Utc>,
+    digest: Option<String>,
+    file: PathBuf,
+    offset: u64,
+}
+
 /// Path and query of a URL, used to match attachment links (public URLs) with archived
 /// downloads (possibly fetched from a mirror).
 fn path_key(url: &str) -> Option<String> {
@@ -140,7 +148,8 @@ pub fn replay_archive(dirs: &[PathBuf]) -> Result<Replay> {
     let mut by_id: HashMap<String, (PathBuf, u64)> = HashMap::new();
     let mut by_digest: HashMap<String, (PathBuf, u64)> = HashMap::new();
     let mut latest: HashMap<String, (DateTime<Utc>, Record)> = HashMap::new();
-    let mut attachment_text: HashMap<String, (DateTime<Utc>, String)> = HashMap::new();
+    let mut attachments: HashMap<String, AttachmentSource> = HashMap::new();
+    let mut conversions: HashMap<String, (DateTime<Utc>, FileText)> = HashMap::new();
     for file in &files {
         let scan = match Scan::open(file) {
             Ok(r) => r,
@@ -158,6 +167,14 @@ pub fn replay_archive(dirs: &[PathBuf]) -> Result<Replay> {
                 }
             };
             let ty = rec.warc_type().to_string();
+            if let Some((digest, text)) = convert::parse_conversion(&rec) {
+                let when = parse_date(rec.date().unwrap_or("")).unwrap_or_default();
+                let newer = conversions.get(&digest).is_none_or(|(d, _)| *d <= when);
+                if newer {
+                    conversions.insert(digest, (when, text));
+                }
+                continue;
+            }
             if ty != "response" && ty != "revisit" {
                 continue;
             }
@@ -243,25 +260,21 @@ pub fn replay_archive(dirs: &[PathBuf]) -> Result<Replay> {
                     .find(|(k, _)| k.eq_ignore_ascii_case("Content-Type"))
                     .map(|(_, v)| v.as_str());
                 let ct_lower = ct.unwrap_or("").to_ascii_lowercase();
-                let download = url.contains("download=1")
-                    || ct_lower.contains("pdf")
-                    || body.starts_with(b"%PDF");
-                if body.starts_with(b"%PDF") || (download && ct_lower.contains("pdf")) {
+                let kind = convert::file_kind(&body);
+                let is_download = url.contains("download=1");
+                if kind != FileKind::Other && (is_download || kind != FileKind::Image) {
                     if let Some(key) = path_key(&url) {
-                        let text = match pdf::extract_text(&body) {
-                            Some(t) if !t.trim().is_empty() => t,
-                            _ => pdf::SCANNED_MARK.to_string(),
-                        };
-                        let newer = attachment_text.get(&key).is_none_or(|(d, _)| *d <= when);
+                        let newer = attachments.get(&key).is_none_or(|s| s.when <= when);
                         if newer {
-                            attachment_text.insert(key, (when, text));
-                        }
-                    }
-                } else if body.starts_with(b"PK\x03\x04") {
-                    if let (Some(key), Some(text)) = (path_key(&url), office::extract_text(&body)) {
-                        let newer = attachment_text.get(&key).is_none_or(|(d, _)| *d <= when);
-                        if newer {
-                            attachment_text.insert(key, (when, text));
+                            attachments.insert(
+                                key,
+                                AttachmentSource {
+                                    when,
+                                    digest: rec.header("WARC-Payload-Digest").map(String::from),
+                                    file: capture.payload_file.clone(),
+                                    offset: capture.payload_offset,
+                                },
+                            );
                         }
                     }
                 } else if ct_lower.contains("html") || ct.is_none() {
@@ -282,10 +295,43 @@ pub fn replay_archive(dirs: &[PathBuf]) -> Result<Replay> {
         }
     }
     let mut records: Vec<Record> = latest.into_values().map(|(_, r)| r).collect();
+    // Attachment text: the archive's conversion record for the payload, or else the
+    // born-digital text read now (scans wait for `tracuu ocr`; replay never runs OCR).
+    let mut read: HashMap<String, Option<FileText>> = HashMap::new();
     for r in &mut records {
         for a in &mut r.attachments {
-            if let Some((_, text)) = path_key(&a.url).and_then(|k| attachment_text.get(&k)) {
-                a.text = Some(text.clone());
+            let Some(src) = path_key(&a.url).and_then(|k| attachments.get(&k)) else {
+                continue;
+            };
+            let key = src
+                .digest
+                .clone()
+                .unwrap_or_else(|| format!("{}@{}", src.file.display(), src.offset));
+            let text = read.entry(key.clone()).or_insert_with(|| {
+                if let Some((_, t)) = conversions.get(&key) {
+                    return Some(t.clone());
+                }
+                let body = match read_capture(&src.file, src.offset) {
+                    Ok(c) => c.body,
+                    Err(e) => {
+                        out.warnings.push(e.to_string());
+                        return None;
+                    }
+                };
+                match convert::read_born_digital(&body) {
+                    Some(Ok(t)) => Some(t),
+                    Some(Err(e)) => {
+                        out.warnings.push(format!("{}: {e}", a.url));
+                        None
+                    }
+                    None => None,
+                }
+            });
+            if let Some(t) = text {
+                a.text = Some(t.text.clone());
+                a.text_source = Some(t.source.clone());
+                a.pages = t.pages;
+                a.ocr_confidence = t.ocr_confidence.map(|c| c.round().clamp(0.0, 100.0) as u8);
             }
         }
     }

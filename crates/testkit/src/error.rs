@@ -32,6 +32,9 @@ pub enum Error {
     /// The data is inconsistent (unknown category, duplicate id, bad date...).
     #[error("invalid fixture data: {0}")]
     Data(String),
+    /// A scanned document could not be made (no font, image encoding).
+    #[error("scan generator: {0}")]
+    Scan(String),
 }
 
 /// Result alias for this crate.

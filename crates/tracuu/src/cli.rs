@@ -29,6 +29,8 @@ pub enum Command {
     Crawl(CrawlArgs),
     /// Rebuild the index from the archive alone (no network).
     Reindex(ReindexArgs),
+    /// Read the text of archived attachments that lack it (OCR of scans), then reindex.
+    Ocr(OcrArgs),
     /// Search the index and print ranked results.
     Search(SearchArgs),
     /// Index documents given as JSON lines (id, kind, title, lead, body, doc_number, …).
@@ -91,6 +93,26 @@ pub struct ReindexArgs {
     /// Read the archive from here instead of the configured folders.
     #[arg(long)]
     pub archive_dir: Option<PathBuf>,
+}
+
+/// `tracuu ocr`.
+#[derive(Debug, Args)]
+pub struct OcrArgs {
+    /// Read and write the archive here instead of `paths.archive_dir`.
+    #[arg(long)]
+    pub archive_dir: Option<PathBuf>,
+    /// Read again the files that already have text (adds newer conversion records).
+    #[arg(long)]
+    pub redo: bool,
+    /// Stop after this many files (the next run goes on).
+    #[arg(long)]
+    pub max_files: Option<usize>,
+    /// Pages OCRed at once (default: `crawler.ocr_threads`).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Do not rebuild the index afterwards.
+    #[arg(long)]
+    pub no_index: bool,
 }
 
 /// `tracuu search`.

@@ -18,6 +18,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Serve(args) => commands::serve::run(config, args),
         Command::Crawl(args) => commands::crawl::run(config, args),
         Command::Reindex(args) => commands::reindex::run(config, args),
+        Command::Ocr(args) => commands::ocr::run(config, args),
         Command::Search(args) => commands::search::run(config, args),
         Command::Import(args) => commands::import::run(config, args),
         Command::Export(args) => commands::export::run(&config, args),

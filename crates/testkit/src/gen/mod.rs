@@ -8,6 +8,7 @@ mod feeds;
 mod laws;
 mod news;
 pub mod pdf;
+pub mod scan;
 pub mod text;
 mod theme;
 

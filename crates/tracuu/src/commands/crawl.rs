@@ -62,6 +62,9 @@ pub fn run(config: Config, args: CrawlArgs) -> Result<()> {
     if args.no_index {
         return Ok(());
     }
+    // Text of the new attachments (OCR of scans) before the index is rebuilt.
+    let options = crawler::convert::ConvertOptions::from_config(&crawler_config);
+    eprintln!("{}", super::ocr::convert(&archive_dir, &options)?);
     let summary = super::reindex::rebuild(&config, &[archive_dir])?;
     eprintln!("{summary}");
     Ok(())

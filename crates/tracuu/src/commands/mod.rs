@@ -3,6 +3,7 @@
 pub mod crawl;
 pub mod export;
 pub mod import;
+pub mod ocr;
 pub mod reindex;
 pub mod search;
 pub mod serve;

@@ -1,0 +1,258 @@
+//! The OCR benchmark's measurements, shared by the bench binary and the crawler's test that
+//! runs it on one document: generated scans of known text, plain `tesseract -l vie` against
+//! tracuu's pipeline (preprocessing + Tesseract + Vietnamese post-correction), character error
+//! rates with and without diacritics, and the share of 6-word phrases of the scans found.
+
+use std::time::{Duration, Instant};
+
+use crawler::ocr::{Engine, OcrOptions};
+use crawler::tool;
+use testkit::r#gen::scan::{self, ScanDoc, ScanStyle};
+use vietnamese::ocrfix::OcrCorrector;
+use vietnamese::restore::Restorer;
+
+/// One benchmark document: its text (the truth) and its image-only PDF.
+pub(crate) struct BenchDoc {
+    /// Ground truth, pages separated by form feeds.
+    pub(crate) truth: String,
+    /// The scanned PDF.
+    pub(crate) pdf: Vec<u8>,
+    /// Pages.
+    pub(crate) pages: usize,
+}
+
+/// Scans of `texts` (heading, paragraphs), one document each, photocopy style by seed.
+pub(crate) fn make_docs(texts: &[(String, Vec<String>)]) -> Vec<BenchDoc> {
+    let font = scan::load_font().expect("a serif font (fonts-dejavu-core)");
+    texts
+        .iter()
+        .enumerate()
+        .map(|(i, (heading, paragraphs))| {
+            let doc = ScanDoc {
+                heading: vec![heading.clone()],
+                paragraphs: paragraphs.clone(),
+            };
+            let s = scan::scan(&doc, &font, &ScanStyle::photocopy(i as u64 + 1));
+            BenchDoc {
+                truth: s.text(),
+                pdf: scan::scan_pdf(&s.pages, 75).expect("pdf"),
+                pages: s.pages.len(),
+            }
+        })
+        .collect()
+}
+
+/// Levenshtein distance over chars.
+fn edit_distance(a: &[char], b: &[char]) -> usize {
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.iter().enumerate() {
+        cur[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+/// Text compared by the error rates: the forms search uses (NFC, lowercase, canonical tone
+/// placement; folded: no diacritics either), white space collapsed (layout is not scored).
+fn comparable(text: &str, folded: bool) -> Vec<char> {
+    let t = if folded {
+        vietnamese::fold(text)
+    } else {
+        vietnamese::normalize(text)
+    };
+    t.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .collect()
+}
+
+/// `(errors, truth length)` of `hyp` against `truth`, with diacritics or folded (without
+/// diacritics and case).
+pub(crate) fn char_errors(truth: &str, hyp: &str, folded: bool) -> (usize, usize) {
+    let (t, h) = (comparable(truth, folded), comparable(hyp, folded));
+    (edit_distance(&t, &h), t.len())
+}
+
+/// The 6-word phrases of a truth text (every `step`-th start).
+pub(crate) fn phrases(truth: &str, step: usize) -> Vec<String> {
+    let words: Vec<&str> = truth.split_whitespace().collect();
+    (0..words.len().saturating_sub(5))
+        .step_by(step.max(1))
+        .map(|i| words[i..i + 6].join(" "))
+        .collect()
+}
+
+/// Whether a phrase is found in a text as the phrase query of the index does it: the same
+/// tokens in sequence, in exact form (`folded` false) or folded form (typed without marks).
+pub(crate) fn phrase_found(phrase: &str, text: &str, folded: bool) -> bool {
+    let key = |t: &str| -> Vec<String> {
+        vietnamese::tokenize(t)
+            .into_iter()
+            .map(|tok| {
+                if folded {
+                    vietnamese::fold(&tok.text)
+                } else {
+                    tok.text
+                }
+            })
+            .collect()
+    };
+    let (p, t) = (key(phrase), key(text));
+    !p.is_empty() && t.windows(p.len()).any(|w| w == p.as_slice())
+}
+
+/// Plain Tesseract as documented: `pdftoppm -r 300` then `tesseract -l vie`, default settings.
+pub(crate) fn plain_tesseract(pdf: &[u8], pages: usize) -> String {
+    let limit = Duration::from_secs(300);
+    (1..=pages)
+        .map(|p| {
+            let n = p.to_string();
+            let png = tool::run(
+                "pdftoppm",
+                &["-r", "300", "-f", &n, "-l", &n, "-singlefile", "-png", "-"],
+                Some(pdf),
+                limit,
+            )
+            .expect("pdftoppm");
+            let out = tool::run_with_env(
+                "tesseract",
+                &["stdin", "stdout", "-l", "vie"],
+                &[("OMP_THREAD_LIMIT", "1")],
+                Some(&png),
+                limit,
+            )
+            .expect("tesseract");
+            String::from_utf8_lossy(&out).into_owned()
+        })
+        .collect::<Vec<_>>()
+        .join("\u{c}")
+}
+
+/// Results of one system over the documents.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Scores {
+    /// Character errors / characters, with diacritics.
+    pub(crate) errors: usize,
+    /// Character errors without diacritics.
+    pub(crate) errors_folded: usize,
+    /// Truth characters.
+    pub(crate) chars: usize,
+    /// Truth characters, folded.
+    pub(crate) chars_folded: usize,
+    /// Phrases found typed with diacritics.
+    pub(crate) found_accented: usize,
+    /// Phrases found typed without diacritics.
+    pub(crate) found_toneless: usize,
+    /// Documents whose every sampled phrase... (phrase count).
+    pub(crate) phrases: usize,
+    /// Wall time.
+    pub(crate) seconds: f64,
+}
+
+impl Scores {
+    /// Adds one document's text.
+    pub(crate) fn add(&mut self, truth: &str, hyp: &str) {
+        let (e, n) = char_errors(truth, hyp, false);
+        let (ef, nf) = char_errors(truth, hyp, true);
+        self.errors += e;
+        self.chars += n;
+        self.errors_folded += ef;
+        self.chars_folded += nf;
+        for p in phrases(truth, 7) {
+            self.phrases += 1;
+            self.found_accented += usize::from(phrase_found(&p, hyp, false));
+            self.found_toneless += usize::from(phrase_found(&p, hyp, true));
+        }
+    }
+
+    /// Character error rate with diacritics, in percent.
+    pub(crate) fn cer(&self) -> f64 {
+        100.0 * self.errors as f64 / self.chars.max(1) as f64
+    }
+
+    /// Character error rate without diacritics, in percent.
+    pub(crate) fn cer_folded(&self) -> f64 {
+        100.0 * self.errors_folded as f64 / self.chars_folded.max(1) as f64
+    }
+}
+
+/// Plain Tesseract, tracuu's pipeline without and with post-correction, over `docs`.
+pub(crate) struct Report {
+    /// `tesseract -l vie` after `pdftoppm -r 300`.
+    pub(crate) plain: Scores,
+    /// Preprocessing + `--psm 4`, no post-correction.
+    pub(crate) pipeline_raw: Scores,
+    /// The full pipeline (what the archive stores).
+    pub(crate) pipeline: Scores,
+    /// Pages OCRed per system.
+    pub(crate) pages: usize,
+}
+
+/// Runs both systems over the documents; the correction model comes from `model`.
+pub(crate) fn run(docs: &[BenchDoc], model: &Restorer, threads: usize) -> Report {
+    let engine = Engine::detect(OcrOptions {
+        threads,
+        ..OcrOptions::default()
+    })
+    .expect("tesseract-ocr and tesseract-ocr-vie installed");
+    let fix = OcrCorrector::new(model);
+    let mut report = Report {
+        plain: Scores::default(),
+        pipeline_raw: Scores::default(),
+        pipeline: Scores::default(),
+        pages: docs.iter().map(|d| d.pages).sum(),
+    };
+    for d in docs {
+        let t = Instant::now();
+        let plain = plain_tesseract(&d.pdf, d.pages);
+        report.plain.seconds += t.elapsed().as_secs_f64();
+        report.plain.add(&d.truth, &plain);
+        let t = Instant::now();
+        let pages: Vec<usize> = (1..=d.pages).collect();
+        let raw: Vec<String> = engine
+            .pdf_pages(&d.pdf, &pages)
+            .into_iter()
+            .map(|r| r.expect("OCR of a page").text)
+            .collect();
+        let raw = raw.join("\u{c}");
+        report.pipeline_raw.seconds += t.elapsed().as_secs_f64();
+        report.pipeline_raw.add(&d.truth, &raw);
+        let corrected = fix.correct(&raw);
+        report.pipeline.seconds += t.elapsed().as_secs_f64();
+        report.pipeline.add(&d.truth, &corrected);
+    }
+    report
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_rates_and_phrases() {
+        assert_eq!(char_errors("Nghị quyết", "Nghi quyết", false), (1, 10));
+        assert_eq!(char_errors("Nghị quyết", "Nghi quyết", true), (0, 10));
+        assert!(phrase_found(
+            "dự toán ngân sách huyện",
+            "Phê chuẩn dự toán ngân sách huyện.",
+            false
+        ));
+        assert!(phrase_found(
+            "du toan ngan sach huyen",
+            "Phê chuẩn dự toán ngân sách huyện.",
+            true
+        ));
+        assert!(!phrase_found(
+            "dự toán ngân sách xã",
+            "dự toán ngân sách huyện",
+            false
+        ));
+    }
+}
