@@ -75,6 +75,32 @@ fn crawl_index_serve_and_answer_real_queries() {
     let (status, _) = service.get_json("/api/search?q=x&nonsense=1");
     assert_eq!(status, 400);
 
+    // A resolution whose text exists only in its scanned attachment is found by a phrase of
+    // the scan, typed with or without diacritics; its attachment says how the text was made.
+    for q in [
+        "%22h%E1%BB%97%20tr%E1%BB%A3%20xi%20m%C4%83ng%20l%C3%A0m%20%C4%91%C6%B0%E1%BB%9Dng%22", // "hỗ trợ xi măng làm đường"
+        "%22nhan%20dan%20cac%20ban%20gop%20ngay%20cong%22", // "nhan dan cac ban gop ngay cong"
+    ] {
+        let (_, body) = service.get_json(&format!("/api/search?q={q}"));
+        assert!(
+            hit_ids(&body).contains(&"laws-121".to_string()),
+            "{q}: {body:#}"
+        );
+    }
+    let (status, document) = service.get_json("/api/documents/laws-121");
+    assert_eq!(status, 200, "{document}");
+    let file = &document["attachments"][0];
+    assert_eq!(file["text_source"], "ocr", "{document:#}");
+    assert_eq!(file["pages"], 1, "{document:#}");
+    assert!(
+        file["ocr_confidence"].as_u64().is_some_and(|c| c > 50),
+        "{document:#}"
+    );
+    assert!(
+        file["text"].as_str().unwrap().contains("Mường Kim"),
+        "{document:#}"
+    );
+
     // The page speaks Vietnamese and works without JavaScript.
     let (status, page) = service.get_text("/?q=nghi+quyet+140");
     assert_eq!(status, 200);
@@ -91,8 +117,21 @@ fn reindex_rebuilds_the_same_index_from_the_archive_alone() {
     install.run(&["crawl", "--base-url", &portal.base_url(), "--delay-ms", "0"]);
     let before = search_ids(&install, "nghi quyet");
     drop(portal); // the network is gone
-    install.run(&["reindex"]);
+    // Reindex runs no external program (no OCR, no pdftotext): the archive's conversion
+    // records hold the text of every attachment.
+    let output = install
+        .tracuu()
+        .arg("reindex")
+        .env("PATH", "")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     assert_eq!(search_ids(&install, "nghi quyet"), before);
+    assert!(search_ids(&install, "\"gop ngay cong, cat, soi\"").contains(&"laws-121".to_string()));
 }
 
 #[test]

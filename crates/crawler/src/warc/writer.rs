@@ -409,6 +409,35 @@ impl WarcWriter {
         cur.all_or_nothing(|cur| cur.append(h, block.as_bytes()))
     }
 
+    /// Writes a `conversion` record: the text of the response `refers_to` (an attachment),
+    /// with fields of our own saying how it was made (`X-Tracuu-…`).
+    pub fn write_conversion(
+        &mut self,
+        target_uri: &str,
+        refers_to: &str,
+        fields: &[(String, String)],
+        text: &str,
+    ) -> Result<Location> {
+        let cur = self.ensure_open()?;
+        let id = new_record_id();
+        let date = warc_date(&Utc::now());
+        let mut h = cur.common("conversion", &id, &date, target_uri);
+        h.push(("WARC-Refers-To".to_string(), refers_to.to_string()));
+        h.push((
+            "Content-Type".to_string(),
+            "text/plain; charset=utf-8".to_string(),
+        ));
+        h.push((
+            "WARC-Payload-Digest".to_string(),
+            sha1_digest(text.as_bytes()),
+        ));
+        for (k, v) in fields {
+            let v: String = v.chars().filter(|c| *c != '\r' && *c != '\n').collect();
+            h.push((k.clone(), v));
+        }
+        cur.all_or_nothing(|cur| cur.append(h, text.as_bytes()))
+    }
+
     /// Flushes the current file to disk (data + metadata), so state may reference it.
     pub fn sync(&mut self) -> Result<()> {
         if let Some(cur) = self.current.as_mut() {

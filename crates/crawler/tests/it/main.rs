@@ -1,5 +1,6 @@
 //! Integration tests of the crawler against the testkit fixture portal (127.0.0.1 only).
 
+mod conversion;
 mod files;
 mod full;
 mod politeness;

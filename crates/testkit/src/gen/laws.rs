@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use super::news::path_pagination;
 use super::text::{change_alias, esc, meta_description, nv_title, strip_tags, to_nfd};
 use super::theme::{Page, layout};
-use super::{LawDoc, Out, Site, pdf, render_paragraphs};
+use super::{LawDoc, Out, Site, pdf, render_paragraphs, scan};
 use crate::error::Result;
 use crate::manifest::RouteKind;
 
@@ -18,7 +18,22 @@ pub(crate) fn render_all(site: &Site, out: &mut Out) -> Result<()> {
         out.page(&url, RouteKind::Page, &detail(site, d))?;
         for (n, f) in d.files.iter().enumerate() {
             let bytes = if f.scanned {
-                pdf::scanned_pdf()
+                // A photocopy of the signed paper: the document's text, as pixels only.
+                let paragraphs: Vec<String> = match &f.text {
+                    Some(t) => t.split("\n\n").map(str::to_string).collect(),
+                    None => d.body.split("\n\n").map(strip_tags).collect(),
+                };
+                let doc = scan::ScanDoc {
+                    heading: vec![
+                        "HỘI ĐỒNG NHÂN DÂN HUYỆN THAN UYÊN".into(),
+                        format!("Số: {}", d.code),
+                        "NGHỊ QUYẾT".into(),
+                    ],
+                    paragraphs,
+                };
+                let font = scan::load_font()?;
+                let s = scan::scan(&doc, &font, &scan::ScanStyle::photocopy(u64::from(d.id)));
+                scan::scan_pdf(&s.pages, 60)?
             } else {
                 let lines: Vec<String> = match &f.text {
                     Some(t) => t.split("\n\n").map(str::to_string).collect(),
