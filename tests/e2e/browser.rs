@@ -80,6 +80,9 @@ fn headless_chromium_searches_filters_opens_a_document_and_copies_its_citation()
         if outcome.is_ok() {
             outcome = phone_first(&client, &service.base, &artifacts).await;
         }
+        if outcome.is_ok() {
+            outcome = print_view(&client, &service.base, &artifacts).await;
+        }
         if outcome.is_ok()
             && let Some(axe) = &axe
         {
@@ -603,6 +606,60 @@ async fn phone_first(client: &Client, base: &str, artifacts: &Path) -> TestResul
         }
     }
     check(problems.is_empty(), problems.join("\n"))
+}
+
+/// The document page under its print stylesheet (its `@media print` rules applied to the
+/// screen): navigation, buttons and the citation box gone; metadata, text, the citation as
+/// text and the archive address kept.
+async fn print_view(client: &Client, base: &str, artifacts: &Path) -> TestResult {
+    client.set_window_size(DESKTOP.0, DESKTOP.1).await?;
+    client.goto(&format!("{base}/van-ban/laws-88")).await?;
+    wait_for(client, "table.meta-table").await?;
+    let applied = client
+        .execute(
+            r#"var sheet = Array.from(document.styleSheets).find(s => (s.href || "").includes("/static/"));
+               var rules = [];
+               Array.from(sheet.cssRules).forEach(r => {
+                 if (r.media && Array.from(r.media).includes("print")) {
+                   Array.from(r.cssRules).forEach(inner => rules.push(inner.cssText));
+                 }
+               });
+               var added = 0;
+               rules.forEach(rule => { try { sheet.insertRule(rule, sheet.cssRules.length); added++; } catch (e) {} });
+               return added;"#,
+            vec![],
+        )
+        .await?;
+    check(
+        applied.as_u64().unwrap_or(0) > 5,
+        format!("no print rules found in the stylesheet ({applied})"),
+    )?;
+    save_screenshot(client, artifacts, "19-document-print-styles.png").await?;
+    let shown = client
+        .execute(
+            r##"var seen = s => { var e = document.querySelector(s); return !!e && getComputedStyle(e).display !== "none"; };
+               return { hidden: ["header.top", "footer", "p.back", "#copy-citation", "textarea#citation", "a.skip"].filter(seen),
+                        missing: ["table.meta-table", "ul.sources", "p.print-only"].filter(s => !seen(s)),
+                        citation: (document.querySelector("p.print-only") || {}).textContent || "",
+                        archive: (document.querySelector("ul.sources") || {}).textContent || "" };"##,
+            vec![],
+        )
+        .await?;
+    check(
+        shown["hidden"] == json!([]) && shown["missing"] == json!([]),
+        format!("print view: {shown}"),
+    )?;
+    check(
+        shown["citation"]
+            .as_str()
+            .unwrap_or_default()
+            .contains(DOC_NUMBER)
+            && shown["archive"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("/luu-tru/laws-88"),
+        format!("the printed page lacks the citation or the archive address: {shown}"),
+    )
 }
 
 /// The axe-core audit (WCAG 2.0/2.1 A and AA rules) of each kind of page at desktop and phone
