@@ -100,6 +100,15 @@ fn crawl_index_serve_and_answer_real_queries() {
         file["text"].as_str().unwrap().contains("Mường Kim"),
         "{document:#}"
     );
+    // The page labels the text as machine-read and links the archived scan.
+    let (status, page) = service.get_text("/van-ban/laws-121");
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("Văn bản nhận dạng tự động từ bản quét, có thể có lỗi · 1 trang"),
+        "{page}"
+    );
+    assert!(page.contains("Mường Kim"), "{page}");
+    assert!(page.contains(r#"href="/luu-tru/"#), "{page}");
 
     // The page speaks Vietnamese and works without JavaScript.
     let (status, page) = service.get_text("/?q=nghi+quyet+140");

@@ -110,6 +110,49 @@ impl AsyncJob for CrawlJob {
     }
 }
 
+struct OcrJob;
+
+impl AsyncJob for OcrJob {
+    async fn run(self, state: AppState, job: JobHandle) -> Result<(), Error> {
+        tokio::task::spawn_blocking(move || {
+            read_attachments(&state, &job)?;
+            reindex_blocking(&state, &job)
+        })
+        .await?
+    }
+}
+
+/// Reads the text of archived attachments that have none yet, OCRing scans (WARC conversion
+/// records beside the crawl's files); a job's progress counts scanned pages.
+fn read_attachments(state: &AppState, job: &JobHandle) -> Result<(), Error> {
+    let inputs = state.inputs().clone();
+    let (Some(config), Some(archive_dir)) = (inputs.crawler, inputs.crawl_archive_dir) else {
+        return Err(Error::NotConfigured("reading attachments"));
+    };
+    job.phase("reading attachments");
+    let mut options = crawler::convert::ConvertOptions::from_config(&config);
+    options.ocr = true;
+    let report = crawler::convert::convert_archive(
+        std::slice::from_ref(&archive_dir),
+        &archive_dir,
+        &options,
+        &mut |p| {
+            job.progress(p.pages_done as u64, Some(p.pages_total as u64));
+            job.set_count("files_done", p.files_done as u64);
+        },
+    )?;
+    job.set_count("attachments_read", report.converted as u64);
+    job.set_count("pages_ocred", report.ocr_pages as u64);
+    job.set_count("waiting_for_ocr", report.pending as u64);
+    if let Some(why) = report.ocr_unavailable {
+        job.error(format!(
+            "OCR unavailable: {why}; {}",
+            crawler::ocr::INSTALL_HINT
+        ));
+    }
+    Ok(())
+}
+
 /// Replays the archive and builds a new generation beside the live one; the store swaps it in
 /// atomically for readers.
 pub(crate) fn reindex_blocking(state: &AppState, job: &JobHandle) -> Result<(), Error> {
@@ -176,7 +219,11 @@ async fn crawl_then_reindex(state: AppState, job: JobHandle) -> Result<(), Error
         job.error(format!("{count} × {reason}"));
     }
     state.metrics().crawl_finished();
-    tokio::task::spawn_blocking(move || reindex_blocking(&state, &job)).await?
+    tokio::task::spawn_blocking(move || {
+        read_attachments(&state, &job)?;
+        reindex_blocking(&state, &job)
+    })
+    .await?
 }
 
 /// Peer address of the request, for the audit log.
@@ -205,6 +252,21 @@ pub(crate) async fn crawl(
         ));
     }
     start_job(&state, JobKind::Crawl, remote_of(&request), CrawlJob)
+}
+
+/// `POST /api/admin/ocr`: 202 with the job id (reads attachments without text, OCRs scans,
+/// then reindexes), 409 if one is running, 400 without crawler settings (the archive folder).
+pub(crate) async fn ocr(
+    State(state): State<AppState>,
+    request: Request,
+) -> Result<Response, AppError> {
+    if state.inputs().crawler.is_none() {
+        return Err(AppError::bad_request(
+            "crawl_not_configured",
+            "Máy chủ này không được cấu hình để thu thập dữ liệu.",
+        ));
+    }
+    start_job(&state, JobKind::Ocr, remote_of(&request), OcrJob)
 }
 
 /// `POST /api/admin/rollback`: makes the previous generation live again.

@@ -22,14 +22,17 @@ pub enum JobKind {
     Reindex,
     /// Crawl the portal into the archive, then reindex.
     Crawl,
+    /// Read the text of archived attachments that lack it (OCR of scans), then reindex.
+    Ocr,
 }
 
 impl JobKind {
-    /// The lowercase name (`reindex`, `crawl`).
+    /// The lowercase name (`reindex`, `crawl`, `ocr`).
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Reindex => "reindex",
             Self::Crawl => "crawl",
+            Self::Ocr => "ocr",
         }
     }
 }
@@ -227,7 +230,7 @@ impl JobRegistry {
     /// How many jobs of each kind are running.
     pub fn running(&self) -> Vec<(&'static str, u64)> {
         let jobs = self.list();
-        [JobKind::Reindex, JobKind::Crawl]
+        [JobKind::Reindex, JobKind::Crawl, JobKind::Ocr]
             .into_iter()
             .map(|kind| {
                 let count = jobs
@@ -260,7 +263,10 @@ mod tests {
         first.finish(Ok(()));
         let again = registry.start(JobKind::Reindex).unwrap();
         assert_eq!(again.id(), 3);
-        assert_eq!(registry.running(), vec![("reindex", 1), ("crawl", 1)]);
+        assert_eq!(
+            registry.running(),
+            vec![("reindex", 1), ("crawl", 1), ("ocr", 0)]
+        );
     }
 
     #[test]

@@ -141,7 +141,8 @@ pub(crate) fn document() -> Value {
             "/readyz": { "get": { "summary": "Readiness: an index generation is live", "responses": { "200": { "description": "ready" }, "503": error } } },
             "/metrics": { "get": { "summary": "Prometheus metrics", "responses": { "200": { "description": "Prometheus text format", "content": { "text/plain": { "schema": { "type": "string" } } } } } } },
             "/api/admin/reindex": { "post": admin("Start a reindex job: replay the archive, build a new generation, swap it in", json!({ "description": "unused" })) },
-            "/api/admin/crawl": { "post": admin("Start a crawl job, followed by a reindex", json!({ "description": "unused" })) },
+            "/api/admin/crawl": { "post": admin("Start a crawl job, followed by reading new attachments (OCR of scans) and a reindex", json!({ "description": "unused" })) },
+            "/api/admin/ocr": { "post": admin("Start an ocr job: read archived attachments without text (OCR of scans), then reindex", json!({ "description": "unused" })) },
             "/api/admin/rollback": { "post": admin("Make the previous index generation live again", json!({ "description": "rolled back" })) },
             "/api/admin/jobs": { "get": admin("List jobs, newest first", json!({ "description": "jobs", "content": { "application/json": { "schema": { "type": "array", "items": { "$ref": "#/components/schemas/Job" } } } } })) },
             "/api/admin/jobs/{id}": { "get": {
@@ -216,6 +217,7 @@ mod tests {
             "/metrics",
             "/api/admin/reindex",
             "/api/admin/crawl",
+            "/api/admin/ocr",
             "/api/admin/rollback",
             "/api/admin/jobs",
             "/api/admin/jobs/{id}",

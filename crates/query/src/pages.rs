@@ -396,7 +396,7 @@ pub(crate) fn document_page(
                 Some(archived) => {
                     let _ = write!(
                         body,
-                        r#"<li><a href="{}" class="archived-file" download>{}</a> (bản lưu trữ) · <a href="{}" rel="noopener">bản gốc trên cổng thông tin</a></li>"#,
+                        r#"<li><a href="{}" class="archived-file" download>{}</a> (bản lưu trữ) · <a href="{}" rel="noopener">bản gốc trên cổng thông tin</a>"#,
                         escape(archived),
                         escape(&file.name),
                         escape(&file.url)
@@ -405,12 +405,14 @@ pub(crate) fn document_page(
                 None => {
                     let _ = write!(
                         body,
-                        r#"<li><a href="{}" rel="noopener">{}</a></li>"#,
+                        r#"<li><a href="{}" rel="noopener">{}</a>"#,
                         escape(&file.url),
                         escape(&file.name)
                     );
                 }
             }
+            body.push_str(&file_text(file));
+            body.push_str("</li>");
         }
         body.push_str("</ul>");
     }
@@ -537,4 +539,51 @@ pub(crate) fn error_page(message: &str) -> String {
             escape(message)
         ),
     )
+}
+
+/// What an attachment's text is, under its link: the machine-read warning for OCR text (with
+/// pages and confidence), a note for scans still waiting for OCR, and the text itself folded
+/// away.
+fn file_text(file: &crawler::Attachment) -> String {
+    let mut out = String::new();
+    match file.text_source.as_deref() {
+        Some("ocr-pending") => {
+            out.push_str(r#"<p class="file-note">Bản quét, chưa nhận dạng chữ.</p>"#);
+            return out;
+        }
+        Some(_) if file.is_ocr() => {
+            let _ = write!(
+                out,
+                r#"<p class="file-note ocr-note">Văn bản nhận dạng tự động từ bản quét, có thể có lỗi{}{}.</p>"#,
+                file.pages
+                    .map(|p| format!(" · {p} trang"))
+                    .unwrap_or_default(),
+                file.ocr_confidence
+                    .map(|c| format!(" · độ tin cậy {c}%"))
+                    .unwrap_or_default()
+            );
+        }
+        _ => {}
+    }
+    if let Some(text) = file.text.as_deref().filter(|t| !t.trim().is_empty()) {
+        let pages: Vec<String> = text
+            .split('\u{c}')
+            .enumerate()
+            .map(|(i, p)| {
+                format!(
+                    r#"<div class="file-page" id="{}-trang-{}"><p class="page-no">Trang {}</p>{}</div>"#,
+                    escape(&file.name),
+                    i + 1,
+                    i + 1,
+                    escape(p)
+                )
+            })
+            .collect();
+        let _ = write!(
+            out,
+            r#"<details class="file-text"><summary>Nội dung tệp</summary>{}</details>"#,
+            pages.join("")
+        );
+    }
+    out
 }

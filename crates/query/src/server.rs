@@ -25,6 +25,7 @@ pub fn router(state: AppState) -> Router {
     let admin = Router::new()
         .route("/api/admin/reindex", post(admin::reindex))
         .route("/api/admin/crawl", post(admin::crawl))
+        .route("/api/admin/ocr", post(admin::ocr))
         .route("/api/admin/rollback", post(admin::rollback))
         .route("/api/admin/jobs", get(admin::list_jobs))
         .route("/api/admin/jobs/{id}", get(admin::job))
