@@ -230,29 +230,3 @@ pub(crate) fn run(docs: &[BenchDoc], model: &Restorer, threads: usize) -> Report
     }
     report
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn error_rates_and_phrases() {
-        assert_eq!(char_errors("Nghị quyết", "Nghi quyết", false), (1, 10));
-        assert_eq!(char_errors("Nghị quyết", "Nghi quyết", true), (0, 10));
-        assert!(phrase_found(
-            "dự toán ngân sách huyện",
-            "Phê chuẩn dự toán ngân sách huyện.",
-            false
-        ));
-        assert!(phrase_found(
-            "du toan ngan sach huyen",
-            "Phê chuẩn dự toán ngân sách huyện.",
-            true
-        ));
-        assert!(!phrase_found(
-            "dự toán ngân sách xã",
-            "dự toán ngân sách huyện",
-            false
-        ));
-    }
-}

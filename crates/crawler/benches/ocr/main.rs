@@ -3,7 +3,7 @@
 //! diacritics, and the share of 6-word phrases from the scans that a search finds.
 //!
 //! `cargo bench -p crawler --bench ocr -- --docs 20` (about 5 minutes on 2 cores). Texts come
-//! from `../shared/corpus/legal` when present (the correction model learns from other articles
+//! from `../shared/corpus/legal` (or `$TRACUU_CORPUS/legal`) when present (the correction model learns from other articles
 //! of the same corpus, never from the benchmarked ones), otherwise from the repository's
 //! `crates/testkit/data/scan-texts.jsonl`.
 
@@ -63,7 +63,9 @@ fn main() {
         std::thread::available_parallelism().map_or(1, |n| n.get()),
     );
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let corpus = root.join("../shared/corpus/legal");
+    let corpus = std::env::var_os("TRACUU_CORPUS")
+        .map_or_else(|| root.join("../shared/corpus"), PathBuf::from)
+        .join("legal");
     let (texts, model) = if corpus.is_dir() {
         let bench = read_articles(&corpus.join("phapdien-001.jsonl"));
         // Articles of one page or so, spread over the file.

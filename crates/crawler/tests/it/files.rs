@@ -19,6 +19,19 @@ fn data(name: &str) -> Vec<u8> {
 }
 
 #[test]
+fn bench_error_rates_and_phrases() {
+    assert_eq!(
+        eval::char_errors("Nghị quyết", "Nghi quyết", false),
+        (1, 10)
+    );
+    assert_eq!(eval::char_errors("Nghị quyết", "Nghi quyết", true), (0, 10));
+    let text = "Phê chuẩn dự toán ngân sách huyện.";
+    assert!(eval::phrase_found("dự toán ngân sách huyện", text, false));
+    assert!(eval::phrase_found("du toan ngan sach huyen", text, true));
+    assert!(!eval::phrase_found("dự toán ngân sách xã", text, false));
+}
+
+#[test]
 fn cid_font_pdf_with_object_streams_is_read_page_by_page() {
     let pdf = data("cid-objstm.pdf");
     // The file really is what the test claims: object streams and a Type0 font.
