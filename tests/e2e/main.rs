@@ -6,6 +6,7 @@ mod support;
 mod archive;
 mod browser;
 mod crawl_and_search;
+mod damage;
 mod import;
 mod replay;
 mod unseen_site;

@@ -163,6 +163,10 @@ pub(crate) fn reindex_blocking(state: &AppState, job: &JobHandle) -> Result<(), 
         job.error(warning.clone());
     }
     job.set_count("warnings", replay.warnings.len() as u64);
+    for damage in replay.damage.iter().take(MAX_JOB_WARNINGS) {
+        job.error(format!("damaged record skipped: {damage}"));
+    }
+    job.set_count("damaged", replay.damage.len() as u64);
     job.set_count("captures", replay.captures.len() as u64);
     let records = replay.records.len() as u64;
     job.set_count("records", records);

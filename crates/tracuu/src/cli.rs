@@ -35,6 +35,8 @@ pub enum Command {
     Search(SearchArgs),
     /// Index documents given as JSON lines (id, kind, title, lead, body, doc_number, …).
     Import(ImportArgs),
+    /// Check every WARC record's digest and each CDXJ index against its WARC; changes nothing.
+    Verify(VerifyArgs),
     /// Package the web archive for other archives and tools (WACZ 1.1.1).
     Export(ExportArgs),
 }
@@ -138,4 +140,12 @@ pub struct ImportArgs {
     /// The JSON-lines file to import.
     #[arg(long)]
     pub jsonl: PathBuf,
+}
+
+/// `tracuu verify`.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Check the archive here instead of the configured folders.
+    #[arg(long)]
+    pub archive_dir: Option<PathBuf>,
 }

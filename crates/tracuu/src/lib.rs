@@ -9,6 +9,20 @@ pub mod config;
 
 pub use cli::{Cli, Command};
 
+/// The exit status of a command that met damaged archive records (`reindex`, `verify`).
+pub const EXIT_DAMAGED: u8 = 3;
+
+/// The archive holds damaged records: the command did what it could and reports them.
+/// `main` exits with [`EXIT_DAMAGED`] for it.
+#[derive(Debug, thiserror::Error)]
+#[error("{records} damaged archive record(s) {what}")]
+pub struct Damaged {
+    /// How many records are damaged.
+    pub records: usize,
+    /// What was done about them.
+    pub what: &'static str,
+}
+
 use anyhow::Result;
 
 /// Runs one parsed command line to completion.
@@ -22,6 +36,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Search(args) => commands::search::run(config, args),
         Command::Import(args) => commands::import::run(config, args),
         Command::Export(args) => commands::export::run(&config, args),
+        Command::Verify(args) => commands::verify::run(config, args),
     }
 }
 

@@ -19,6 +19,9 @@ fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             eprintln!("error: {error:#}");
+            if error.downcast_ref::<tracuu::Damaged>().is_some() {
+                return ExitCode::from(tracuu::EXIT_DAMAGED);
+            }
             ExitCode::FAILURE
         }
     }

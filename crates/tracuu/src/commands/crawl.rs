@@ -65,7 +65,10 @@ pub fn run(config: Config, args: CrawlArgs) -> Result<()> {
     // Text of the new attachments (OCR of scans) before the index is rebuilt.
     let options = crawler::convert::ConvertOptions::from_config(&crawler_config);
     eprintln!("{}", super::ocr::convert(&archive_dir, &options)?);
-    let summary = super::reindex::rebuild(&config, &[archive_dir])?;
-    eprintln!("{summary}");
+    let rebuilt = super::reindex::rebuild(&config, &[archive_dir])?;
+    for damage in &rebuilt.damage {
+        eprintln!("skipped damaged record: {damage}");
+    }
+    eprintln!("{}", rebuilt.summary);
     Ok(())
 }

@@ -1,9 +1,11 @@
 //! `tracuu reindex`: rebuilds the index from the WARC archive alone, never the network.
+//! Damaged records are skipped and listed; the command then exits with [`Damaged`]'s status.
 
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 
+use crate::Damaged;
 use crate::cli::ReindexArgs;
 use crate::config::Config;
 
@@ -13,13 +15,31 @@ pub fn run(config: Config, args: ReindexArgs) -> Result<()> {
         Some(dir) => vec![dir],
         None => config.archive_dirs(),
     };
-    let stats = rebuild(&config, &dirs)?;
-    eprintln!("{stats}");
+    let rebuilt = rebuild(&config, &dirs)?;
+    for damage in &rebuilt.damage {
+        eprintln!("skipped damaged record: {damage}");
+    }
+    eprintln!("{}", rebuilt.summary);
+    if !rebuilt.damage.is_empty() {
+        return Err(Damaged {
+            records: rebuilt.damage.len(),
+            what: "skipped; everything else is indexed",
+        }
+        .into());
+    }
     Ok(())
 }
 
+/// What [`rebuild`] did.
+pub(crate) struct Rebuilt {
+    /// One line for the user.
+    pub(crate) summary: String,
+    /// Damaged records skipped.
+    pub(crate) damage: Vec<crawler::warc::Damage>,
+}
+
 /// Replays the archive folders and builds a new index generation from their records.
-pub(crate) fn rebuild(config: &Config, dirs: &[PathBuf]) -> Result<String> {
+pub(crate) fn rebuild(config: &Config, dirs: &[PathBuf]) -> Result<Rebuilt> {
     let shown: Vec<String> = dirs.iter().map(|d| d.display().to_string()).collect();
     tracing::info!(archives = ?shown, "replaying archive");
     let replay = crawler::replay_archive(dirs)
@@ -37,12 +57,19 @@ pub(crate) fn rebuild(config: &Config, dirs: &[PathBuf]) -> Result<String> {
     let stats = store
         .build_generation(replay.records)
         .context("cannot build the index")?;
-    Ok(format!(
-        "indexed {records} records from {} into {} as {} ({} documents, {} ms)",
-        shown.join(", "),
-        config.paths.index_dir.display(),
-        stats.generation,
-        stats.documents,
-        stats.elapsed_ms
-    ))
+    let skipped = match replay.damage.len() {
+        0 => String::new(),
+        n => format!(", {n} damaged records skipped"),
+    };
+    Ok(Rebuilt {
+        summary: format!(
+            "indexed {records} records from {} into {} as {} ({} documents, {} ms{skipped})",
+            shown.join(", "),
+            config.paths.index_dir.display(),
+            stats.generation,
+            stats.documents,
+            stats.elapsed_ms
+        ),
+        damage: replay.damage,
+    })
 }

@@ -24,8 +24,11 @@ pub fn run(mut config: Config, args: ServeArgs) -> Result<()> {
             "the index is empty: building it from the archive in {} first",
             shown.join(", ")
         );
-        let summary = super::reindex::rebuild(&config, &dirs)?;
-        tracing::info!("{summary}");
+        let rebuilt = super::reindex::rebuild(&config, &dirs)?;
+        for damage in &rebuilt.damage {
+            tracing::warn!("skipped damaged record: {damage}");
+        }
+        tracing::info!("{}", rebuilt.summary);
         store.reload().context("cannot open the new index")?;
     }
     serve(config, store)
