@@ -7,6 +7,8 @@ mod archive;
 mod browser;
 mod crawl_and_search;
 mod damage;
+mod disk_full;
 mod import;
+mod reindex_crash;
 mod replay;
 mod unseen_site;

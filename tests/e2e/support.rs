@@ -61,8 +61,12 @@ impl Install {
 
     /// Starts `tracuu serve` on an ephemeral port and waits until it listens.
     pub(crate) fn serve(&self) -> Service {
-        let mut child = self
-            .tracuu()
+        self.serve_with(self.tracuu())
+    }
+
+    /// Starts `tracuu serve` from a prepared command (extra environment, …).
+    pub(crate) fn serve_with(&self, mut command: Command) -> Service {
+        let mut child = command
             .args(["serve", "--bind", "127.0.0.1:0"])
             .env("RUST_LOG", "info")
             .stdout(Stdio::null())

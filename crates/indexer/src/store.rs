@@ -2,7 +2,9 @@
 //! file naming the live one. A new generation is built beside the live one and swapped in by
 //! atomically renaming a new `CURRENT` over the old; the previous generation is kept (named in
 //! `PREVIOUS`) for [`IndexStore::rollback`]. A crash mid-build leaves `CURRENT` untouched, and
-//! the half-built folder is removed by the next build.
+//! the half-built folder is removed when the store is next opened (or by the next build). A
+//! build holds an exclusive lock on `BUILD.lock` so that another process opening the store
+//! never removes a generation still being built.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -20,6 +22,11 @@ const PREVIOUS: &str = "PREVIOUS";
 const PREFIX: &str = "gen-";
 /// Written last inside a generation folder: the generation is complete.
 const COMPLETE: &str = "COMPLETE";
+/// Locked (exclusively) by the process building a generation.
+const BUILD_LOCK: &str = "BUILD.lock";
+/// The number of the last generation a build started, so that a name is never reused even
+/// after its half-built folder was removed.
+const LAST: &str = "LAST";
 
 /// What a build produced.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,8 +69,62 @@ impl IndexStore {
             live: RwLock::new(None),
             building: Mutex::new(()),
         };
+        store.remove_leftovers()?;
         store.reload()?;
         Ok(store)
+    }
+
+    /// Removes generations a killed build left behind (half-built, or replaced but not yet
+    /// deleted), unless another process is building right now.
+    fn remove_leftovers(&self) -> Result<()> {
+        let Some(_lock) = self.try_build_lock()? else {
+            return Ok(());
+        };
+        let live = self.read_pointer(CURRENT)?;
+        let previous = self.read_pointer(PREVIOUS)?;
+        for (_, name) in self.generations()? {
+            if Some(name.as_str()) == live.as_deref() || Some(name.as_str()) == previous.as_deref()
+            {
+                continue;
+            }
+            let dir = self.root.join(&name);
+            tracing::info!(path = %dir.display(), "removing an index generation left by an interrupted build");
+            if let Err(e) = std::fs::remove_dir_all(&dir) {
+                tracing::warn!(path = %dir.display(), error = %e, "could not remove old generation");
+            }
+        }
+        remove_if_exists(&self.root.join(format!("{CURRENT}.tmp")))?;
+        remove_if_exists(&self.root.join(format!("{PREVIOUS}.tmp")))?;
+        Ok(())
+    }
+
+    /// The build lock, or `None` when another process holds it.
+    fn try_build_lock(&self) -> Result<Option<std::fs::File>> {
+        let path = self.root.join(BUILD_LOCK);
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| Error::io(&path, e))?;
+        match file.try_lock() {
+            Ok(()) => Ok(Some(file)),
+            Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+            Err(std::fs::TryLockError::Error(e)) => Err(Error::io(&path, e)),
+        }
+    }
+
+    /// Waits for the build lock (another process may be building).
+    fn build_lock(&self) -> Result<std::fs::File> {
+        let path = self.root.join(BUILD_LOCK);
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| Error::io(&path, e))?;
+        file.lock().map_err(|e| Error::io(&path, e))?;
+        Ok(file)
     }
 
     /// The root folder.
@@ -120,17 +181,27 @@ impl IndexStore {
         progress: &mut dyn FnMut(usize),
     ) -> Result<BuildStats> {
         let _guard = self.building.lock().unwrap_or_else(PoisonError::into_inner);
+        let _lock = self.build_lock()?;
         let started = Instant::now();
         let live = self.read_pointer(CURRENT)?;
         // Numbers only grow, even past half-built folders, so a name is never reused.
-        let name = format!("{PREFIX}{:06}", self.highest_number()? + 1);
+        let number = self.highest_number()? + 1;
+        let name = format!("{PREFIX}{number:06}");
+        write_file_synced(&self.root.join(LAST), number.to_string().as_bytes())?;
         self.remove_unreferenced(live.as_deref(), self.read_pointer(PREVIOUS)?.as_deref())?;
 
         let dir = self.root.join(&name);
-        let (index, fields) = create_index(Some(&dir))?;
-        let records_read = write_records(&index, &fields, records, progress)?;
-        drop(index);
-        write_file_synced(&dir.join(COMPLETE), name.as_bytes())?;
+        let records_read = match build_into(&dir, &name, records, progress) {
+            Ok(n) => n,
+            Err(e) => {
+                // A failed build (a full disk, say) leaves nothing behind; the live generation
+                // was never touched.
+                if let Err(rm) = std::fs::remove_dir_all(&dir) {
+                    tracing::warn!(path = %dir.display(), error = %rm, "could not remove a failed generation");
+                }
+                return Err(e);
+            }
+        };
 
         let opened = SearchIndex::open(&dir)?;
         let documents = opened.num_docs();
@@ -154,6 +225,7 @@ impl IndexStore {
     /// the next build; a second rollback without a build in between fails.
     pub fn rollback(&self) -> Result<Rollback> {
         let _guard = self.building.lock().unwrap_or_else(PoisonError::into_inner);
+        let _lock = self.build_lock()?;
         let previous = self
             .read_pointer(PREVIOUS)?
             .ok_or(Error::NoPreviousGeneration)?;
@@ -223,13 +295,19 @@ impl IndexStore {
         Ok(out)
     }
 
+    /// The highest generation number ever started here (folders on disk, or `LAST`).
     fn highest_number(&self) -> Result<u64> {
+        let last = self
+            .read_pointer(LAST)?
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0);
         Ok(self
             .generations()?
             .into_iter()
             .map(|(n, _)| n)
             .max()
-            .unwrap_or(0))
+            .unwrap_or(0)
+            .max(last))
     }
 
     /// Deletes every generation folder except the named ones (half-built ones included).
@@ -245,6 +323,20 @@ impl IndexStore {
         }
         Ok(())
     }
+}
+
+/// Writes a complete generation into `dir`: the index, then the `COMPLETE` mark.
+fn build_into(
+    dir: &Path,
+    name: &str,
+    records: impl IntoIterator<Item = Record>,
+    progress: &mut dyn FnMut(usize),
+) -> Result<usize> {
+    let (index, fields) = create_index(Some(dir))?;
+    let records_read = write_records(&index, &fields, records, progress)?;
+    drop(index);
+    write_file_synced(&dir.join(COMPLETE), name.as_bytes())?;
+    Ok(records_read)
 }
 
 fn write_file_synced(path: &Path, bytes: &[u8]) -> Result<()> {

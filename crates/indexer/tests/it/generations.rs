@@ -128,8 +128,12 @@ fn crash_mid_build_leaves_the_live_generation_untouched() {
         Some("gen-000001")
     );
     assert_eq!(ids(&reopened, "nghị quyết"), before);
+    assert!(
+        !dir.path().join("gen-000002").exists(),
+        "opening the store removes the half-built folder"
+    );
 
-    // The next build cleans the half-built folder and succeeds.
+    // The next build succeeds, under a name never used before.
     let stats = reopened
         .build_generation(records())
         .expect("build after crash");
