@@ -26,7 +26,7 @@ pub(crate) async fn search(
     let params = params::parse(&pairs, state.config(), Surface::Api)?;
     match params.format {
         Format::Json => Ok(Json(search::page(&state, params).await?).into_response()),
-        Format::Csv | Format::Jsonl => export::stream(&state, params),
+        Format::Csv | Format::Jsonl => export::stream(&state, params).await,
         Format::Rss => export::rss(&state, &base_url(&state, &headers), params).await,
     }
 }

@@ -44,6 +44,9 @@ pub struct ServerConfig {
     /// How many searches run on the index at once (0: one per CPU core). Further searches
     /// wait their turn, so cached answers and other requests keep a share of the CPU.
     pub search_threads: usize,
+    /// How many exports (CSV, JSON lines) and RSS feeds one client (IP address) may ask for
+    /// per minute; more get a 429 with `Retry-After` (0: no limit).
+    pub expensive_per_minute: u32,
 }
 
 impl Default for ServerConfig {
@@ -62,6 +65,7 @@ impl Default for ServerConfig {
             export_max_rows: 100_000,
             search_cache_mb: 64,
             search_threads: 0,
+            expensive_per_minute: 30,
         }
     }
 }

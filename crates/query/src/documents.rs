@@ -20,11 +20,14 @@ const MAX_CITED_NUMBERS: usize = 30;
 /// Most candidates checked for `cited_by`.
 const MAX_CITING_CANDIDATES: usize = 50;
 
-/// Loads record `id` with its links, or 404.
+/// Loads record `id` with its links, or 404. The link searches hold a search permit, like a
+/// search.
 pub(crate) async fn load(state: &AppState, id: String) -> Result<DocumentResponse, AppError> {
     let index = state.index()?;
     let state = state.clone();
+    let permit = state.search_permit().await;
     let document = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
         let captures = state.capture_index();
         assemble(&index, &captures, &id)
     })

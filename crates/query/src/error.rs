@@ -71,6 +71,10 @@ pub enum AppError {
     NotReady,
     /// The request took longer than the configured timeout (503).
     Timeout,
+    /// The client asked for too much too often (429); it may try again after the duration.
+    RateLimited(std::time::Duration),
+    /// The request is too large to be honest (413, 414 or 431, given).
+    TooLarge(StatusCode),
     /// Our fault: logged in full, answered with a generic 500.
     Internal(Error),
 }
@@ -92,6 +96,8 @@ impl AppError {
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::NotReady | Self::Timeout => StatusCode::SERVICE_UNAVAILABLE,
+            Self::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
+            Self::TooLarge(status) => *status,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -105,6 +111,8 @@ impl AppError {
             Self::Conflict(_) => "conflict",
             Self::NotReady => "not_ready",
             Self::Timeout => "timeout",
+            Self::RateLimited(_) => "rate_limited",
+            Self::TooLarge(_) => "too_large",
             Self::Internal(_) => "internal",
         }
     }
@@ -121,6 +129,13 @@ impl AppError {
             }
             Self::NotReady => "Chỉ mục tìm kiếm chưa sẵn sàng, vui lòng thử lại sau.".to_owned(),
             Self::Timeout => "Yêu cầu xử lý quá lâu, vui lòng thử lại sau.".to_owned(),
+            Self::RateLimited(wait) => format!(
+                "Bạn gửi quá nhiều yêu cầu loại này; vui lòng thử lại sau {} giây.",
+                wait.as_secs().max(1)
+            ),
+            Self::TooLarge(_) => {
+                "Yêu cầu quá lớn (địa chỉ, tiêu đề hoặc nội dung quá dài).".to_owned()
+            }
             Self::Internal(_) => "Đã xảy ra lỗi nội bộ, vui lòng thử lại sau.".to_owned(),
         }
     }
@@ -189,6 +204,12 @@ impl IntoResponse for AppError {
         let status = self.status();
         let body = json!({ "error": { "code": self.code(), "message": self.message() } });
         let mut response = (status, Json(body)).into_response();
+        if let Self::RateLimited(wait) = &self {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(wait.as_secs().max(1)),
+            );
+        }
         if matches!(self, Self::Unauthorized) {
             response.headers_mut().insert(
                 axum::http::header::WWW_AUTHENTICATE,

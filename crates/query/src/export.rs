@@ -20,12 +20,27 @@ use crate::state::AppState;
 /// Hits fetched per index round trip while exporting.
 const EXPORT_BATCH: usize = 500;
 
-/// Streams the whole result set of `params` as CSV or JSON lines (capped by `export_max_rows`).
-pub(crate) fn stream(state: &AppState, params: SearchParams) -> Result<Response, AppError> {
+/// Streams the whole result set of `params` as CSV or JSON lines (capped by `export_max_rows`),
+/// from the caller's `cursor` when there is one. Every batch holds a search permit, like a
+/// search. The first batch is searched before answering, so a request the index refuses gets
+/// its 4xx instead of a 200 cut short.
+pub(crate) async fn stream(state: &AppState, params: SearchParams) -> Result<Response, AppError> {
     let index = state.index()?;
-    let cap = state.config().export_max_rows;
+    let cap = state.config().export_max_rows.max(1);
     let format = params.format;
+    let first = {
+        let permit = state.search_permit().await;
+        let (index, params) = (index.clone(), params.clone());
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            let limit = EXPORT_BATCH.min(cap);
+            search::batch(&index, &params, 0, limit, params.cursor.clone())
+        })
+        .await??
+    };
     let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(4);
+    let runtime = tokio::runtime::Handle::current();
+    let state = state.clone();
     tokio::task::spawn_blocking(move || {
         if format == Format::Csv {
             let header = "id,kind,date,doc_number,doc_type,issuer,title,url,score\r\n";
@@ -37,17 +52,8 @@ pub(crate) fn stream(state: &AppState, params: SearchParams) -> Result<Response,
             }
         }
         let mut sent = 0;
-        let mut cursor = None;
-        while sent < cap {
-            let limit = EXPORT_BATCH.min(cap - sent);
-            let batch = match search::batch(&index, &params, sent, limit, cursor.take()) {
-                Ok(batch) => batch,
-                Err(err) => {
-                    tracing::error!(error = %err, "export failed");
-                    let _ = sender.blocking_send(Err(std::io::Error::other("export failed")));
-                    return;
-                }
-            };
+        let mut batch = first;
+        loop {
             if batch.hits.is_empty() {
                 return;
             }
@@ -67,10 +73,22 @@ pub(crate) fn stream(state: &AppState, params: SearchParams) -> Result<Response,
             if sender.blocking_send(Ok(Bytes::from(chunk))).is_err() {
                 return; // the client went away
             }
-            match batch.next_cursor {
-                Some(next) => cursor = Some(next),
-                None => return,
+            let Some(cursor) = batch.next_cursor.take() else {
+                return;
+            };
+            if sent >= cap {
+                return;
             }
+            let limit = EXPORT_BATCH.min(cap - sent);
+            let _permit = runtime.block_on(state.search_permit());
+            batch = match search::batch(&index, &params, sent, limit, Some(cursor)) {
+                Ok(batch) => batch,
+                Err(err) => {
+                    tracing::error!(error = %err, "export failed");
+                    let _ = sender.blocking_send(Err(std::io::Error::other("export failed")));
+                    return;
+                }
+            };
         }
     });
     let body = Body::from_stream(futures_util::stream::unfold(

@@ -16,6 +16,7 @@ mod export;
 mod extract;
 mod html;
 mod jobs;
+mod limits;
 mod metrics;
 mod model;
 mod openapi;

@@ -3,25 +3,28 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::Router;
-use axum::extract::{ConnectInfo, MatchedPath, Request, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, MatchedPath, Request, State};
 use axum::http::header::AUTHORIZATION;
 use axum::http::{StatusCode, Uri};
-use axum::middleware::{Next, from_fn_with_state};
+use axum::middleware::{Next, from_fn, from_fn_with_state};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use tokio::net::TcpListener;
 use tower::limit::GlobalConcurrencyLimitLayer;
 
 use crate::error::{AppError, Error, Result};
+use crate::limits::{self, Limiters};
 use crate::state::AppState;
 use crate::{admin, api, pages_handlers, replay, suggest};
 
 /// Builds the whole HTTP service over `state`.
 pub fn router(state: AppState) -> Router {
     let config = state.config().clone();
+    let limiters = Arc::new(Limiters::new(config.expensive_per_minute));
     let admin = Router::new()
         .route("/api/admin/reindex", post(admin::reindex))
         .route("/api/admin/crawl", post(admin::crawl))
@@ -29,7 +32,10 @@ pub fn router(state: AppState) -> Router {
         .route("/api/admin/rollback", post(admin::rollback))
         .route("/api/admin/jobs", get(admin::list_jobs))
         .route("/api/admin/jobs/{id}", get(admin::job))
-        .route_layer(from_fn_with_state(state.clone(), require_admin));
+        .route_layer(from_fn_with_state(
+            (state.clone(), limiters.clone()),
+            require_admin,
+        ));
     Router::new()
         .route("/", get(pages_handlers::search))
         .route("/van-ban/{id}", get(pages_handlers::document))
@@ -48,11 +54,15 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(api::metrics))
         .merge(admin)
         .fallback(not_found)
+        .layer(from_fn_with_state(limiters, limits::rate_limit))
         .layer(GlobalConcurrencyLimitLayer::new(
             config.concurrency_limit.max(1),
         ))
         .layer(from_fn_with_state(state.clone(), timeout))
+        .layer(from_fn(limits::size_limits))
+        .layer(DefaultBodyLimit::max(limits::MAX_BODY_BYTES as usize))
         .layer(from_fn_with_state(state.clone(), track))
+        .layer(from_fn(limits::security_headers))
         .with_state(state)
 }
 
@@ -153,18 +163,20 @@ async fn timeout(State(state): State<AppState>, request: Request, next: Next) ->
 }
 
 /// Middleware guarding `/api/admin/*`: 404 when no token is configured, 401 when the bearer
-/// token is missing or wrong.
+/// token is missing or wrong (after a pause), 429 once a client has sent too many wrong ones.
 async fn require_admin(
-    State(state): State<AppState>,
+    State((state, limiters)): State<(AppState, Arc<Limiters>)>,
     request: Request,
     next: Next,
 ) -> Result<Response, AppError> {
     let Some(token) = state.config().admin_token() else {
         return Err(AppError::AdminDisabled);
     };
+    let client = limits::client(&request);
+    limits::admin_may_try(&limiters, &client)?;
     let header = request.headers().get(AUTHORIZATION).map(|v| v.as_bytes());
     if !crate::auth::authorized(header, token) {
-        return Err(AppError::Unauthorized);
+        return Err(limits::admin_failure(&limiters, &client).await);
     }
     Ok(next.run(request).await)
 }

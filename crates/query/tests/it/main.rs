@@ -4,6 +4,7 @@
 mod admin;
 mod api;
 mod crawl;
+mod limits;
 mod pages;
 mod replay;
 mod suggest;
