@@ -188,8 +188,9 @@ pub(crate) fn admin_may_try(limiters: &Limiters, client: &str) -> Result<(), App
     }
 }
 
-/// Middleware: `X-Content-Type-Options`, `Referrer-Policy`, `X-Frame-Options` and a
-/// `Content-Security-Policy` on every answer that does not set its own.
+/// Middleware: `X-Content-Type-Options` and `Referrer-Policy` on every answer; a
+/// `Content-Security-Policy` (with `X-Frame-Options` for old browsers) on every answer whose
+/// handler did not set its own policy, such as the archive replay's.
 pub(crate) async fn security_headers(request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
@@ -197,12 +198,12 @@ pub(crate) async fn security_headers(request: Request, next: Next) -> Response {
     headers
         .entry(REFERRER_POLICY)
         .or_insert(HeaderValue::from_static("same-origin"));
-    headers
-        .entry(X_FRAME_OPTIONS)
-        .or_insert(HeaderValue::from_static("DENY"));
-    headers
-        .entry(CONTENT_SECURITY_POLICY)
-        .or_insert(HeaderValue::from_static(POLICY));
+    if !headers.contains_key(CONTENT_SECURITY_POLICY) {
+        headers.insert(CONTENT_SECURITY_POLICY, HeaderValue::from_static(POLICY));
+        headers
+            .entry(X_FRAME_OPTIONS)
+            .or_insert(HeaderValue::from_static("DENY"));
+    }
     response
 }
 
