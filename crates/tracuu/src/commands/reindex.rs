@@ -38,6 +38,16 @@ pub(crate) struct Rebuilt {
     pub(crate) damage: Vec<crawler::warc::Damage>,
 }
 
+impl std::fmt::Display for Rebuilt {
+    /// The damaged records skipped, one a line, then the summary.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for damage in &self.damage {
+            writeln!(f, "skipped damaged record: {damage}")?;
+        }
+        f.write_str(&self.summary)
+    }
+}
+
 /// Replays the archive folders and builds a new index generation from their records.
 pub(crate) fn rebuild(config: &Config, dirs: &[PathBuf]) -> Result<Rebuilt> {
     let shown: Vec<String> = dirs.iter().map(|d| d.display().to_string()).collect();
