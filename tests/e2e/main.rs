@@ -11,4 +11,5 @@ mod disk_full;
 mod import;
 mod reindex_crash;
 mod replay;
+mod replay_browser;
 mod unseen_site;

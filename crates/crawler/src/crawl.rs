@@ -25,6 +25,7 @@ use crate::canon;
 use crate::config::CrawlerConfig;
 use crate::error::{Error, Result};
 use crate::extract::{self, Extracted};
+use crate::requisites;
 use crate::robots::Robots;
 use crate::state::{CaptureRow, State, UrlKind};
 use crate::warc::{self, Exchange, PROFILE_IDENTICAL, PROFILE_NOT_MODIFIED, RefersTo, WarcWriter};
@@ -75,6 +76,9 @@ pub struct CrawlReport {
     pub throttled: u64,
     /// Detail pages not refetched because their sitemap lastmod predates the last capture.
     pub skipped_by_lastmod: u64,
+    /// Page requisites fetched (stylesheets, images, fonts, scripts).
+    #[serde(default)]
+    pub requisites: u64,
     /// Failed URLs by reason (`timeout`, `http 503`, `redirect loop`, ...).
     pub failed: BTreeMap<String, u64>,
     /// Payload bytes received.
@@ -109,8 +113,9 @@ impl fmt::Display for CrawlReport {
         )?;
         writeln!(
             f,
-            "  Đã tải: {} yêu cầu, {} byte, {:.1} giây",
+            "  Đã tải: {} yêu cầu ({} tệp giao diện: CSS, ảnh, phông chữ, script), {} byte, {:.1} giây",
             self.fetched,
+            self.requisites,
             self.bytes,
             self.elapsed_ms as f64 / 1000.0
         )?;
@@ -909,7 +914,22 @@ impl Crawler<'_> {
         })
     }
 
+    /// A page requisite (stylesheet, image, font, script): fetched once through the same
+    /// queue whatever its extension, when it is on the site and in scope.
+    fn discover_requisite(&self, raw: &str) -> Option<Discovery> {
+        let u = canon::canonicalize(&self.to_fetch_url(&Url::parse(raw).ok()?)?);
+        self.in_scope(&u).then(|| Discovery {
+            key: canon::url_key(&u),
+            url: u.to_string(),
+            kind: UrlKind::Requisite,
+            lastmod: None,
+        })
+    }
+
     fn handle(&mut self, item: &crate::state::QueuedUrl, url: &Url, f: Fetched) -> Result<Outcome> {
+        if item.kind == UrlKind::Requisite {
+            self.report.requisites += 1;
+        }
         let status = f.status;
         // Throttling: 429, 503, and the flood page served with 200.
         let decoded_body = || {
@@ -975,6 +995,9 @@ impl Crawler<'_> {
             if is_html(ct.as_deref(), &body) {
                 let html = decode_text(&body, ct.as_deref());
                 let links = extract::extract_links(url.as_str(), &html);
+                for r in requisites::from_html(url.as_str(), &html) {
+                    found.extend(self.discover_requisite(&r));
+                }
                 if item.kind == UrlKind::Home && self.public.is_none() {
                     let detected = links
                         .canonical
@@ -1031,6 +1054,14 @@ impl Crawler<'_> {
                             content_hash = Some(h);
                         }
                     }
+                }
+            } else if ct
+                .as_deref()
+                .is_some_and(|c| c.to_ascii_lowercase().contains("text/css"))
+            {
+                let css = decode_text(&body, ct.as_deref());
+                for r in requisites::from_css(url.as_str(), &css) {
+                    found.extend(self.discover_requisite(&r));
                 }
             } else if is_xml(ct.as_deref(), url, &body)
                 || item.kind == UrlKind::Sitemap

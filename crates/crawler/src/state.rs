@@ -23,6 +23,8 @@ pub enum UrlKind {
     Detail,
     /// Attachment download.
     Attachment,
+    /// Page requisite: stylesheet, image, font or script a page needs to render.
+    Requisite,
 }
 
 impl UrlKind {
@@ -35,6 +37,7 @@ impl UrlKind {
             UrlKind::Listing => "listing",
             UrlKind::Detail => "detail",
             UrlKind::Attachment => "attachment",
+            UrlKind::Requisite => "requisite",
         }
     }
     /// Parses a storage name.
@@ -45,6 +48,7 @@ impl UrlKind {
             "feed" => UrlKind::Feed,
             "detail" => UrlKind::Detail,
             "attachment" => UrlKind::Attachment,
+            "requisite" => UrlKind::Requisite,
             _ => UrlKind::Listing,
         }
     }
@@ -56,6 +60,7 @@ impl UrlKind {
             UrlKind::Listing => 3,
             UrlKind::Detail => 4,
             UrlKind::Attachment => 5,
+            UrlKind::Requisite => 6,
         }
     }
 }

@@ -4,6 +4,7 @@
 //! Output is deterministic: the build time is `now` from `site.toml`, so regenerating an
 //! unchanged data set gives byte-identical files.
 
+pub mod assets;
 mod feeds;
 mod laws;
 mod news;
@@ -647,6 +648,7 @@ pub fn generate(data_dir: &Path, out_dir: &Path, variants_dir: Option<&Path>) ->
     laws::render_all(&site, &mut out)?;
     feeds::render_all(&site, &mut out)?;
     theme::render_specials(&site, &mut out)?;
+    assets::render_all(&site, &mut out)?;
     if let (Some(dir), Some(id)) = (variants_dir, site.cfg.variant_article) {
         news::render_variants(&site, id, dir)?;
     }

@@ -184,6 +184,10 @@ pub(crate) fn layout(site: &Site, page: &Page, content: &str) -> String {
     h.push_str(&right_blocks(site));
     h.push_str("</div>\n</div>\n</div>\n</section>\n</div>\n");
     footer(site, &mut h);
+    let _ = writeln!(
+        h,
+        "<div class=\"footer-bg\" style=\"background:url(/themes/{theme}/images/footer.png) repeat-x\"></div>"
+    );
     h.push_str("<div id=\"timeoutsess\" class=\"chromeframe\">\nBạn đã không sử dụng Site, <a onclick=\"timeoutsesscancel();\" href=\"#\">Bấm vào đây để duy trì trạng thái đăng nhập</a>. Thời gian chờ: <span id=\"secField\"> 60 </span> giây\n</div>\n");
     h.push_str("<div id=\"openidResult\" class=\"nv-alert\" style=\"display:none\"></div>\n<div id=\"openidBt\" data-result=\"\" data-redirect=\"\"></div>\n");
     h.push_str("<div id=\"sitemodal\" class=\"modal fade\" role=\"dialog\"><div class=\"modal-dialog\"><div class=\"modal-content\"><div class=\"modal-body\"><em class=\"fa fa-spinner fa-spin\">&nbsp;</em></div><button type=\"button\" class=\"close\" data-dismiss=\"modal\"><span class=\"fa fa-times\"></span></button></div></div></div>\n");
@@ -289,7 +293,7 @@ fn header_default(site: &Site, page: &Page, h: &mut String) {
     h.push_str("<div class=\"body-bg\">\n<div class=\"wraper\">\n<header>\n<div class=\"container\">\n<div id=\"header\" class=\"row\">\n<div class=\"logo col-xs-24 col-sm-24 col-md-8\">\n");
     let _ = writeln!(
         h,
-        "<a title=\"{n}\" href=\"/\"><img src=\"/uploads/logo-thanuyen.png\" alt=\"{n}\"></a>",
+        "<a title=\"{n}\" href=\"/\"><img src=\"/uploads/logo-thanuyen.png\" srcset=\"/uploads/logo-thanuyen.png 1x, /uploads/logo-thanuyen@2x.png 2x\" alt=\"{n}\"></a>",
         n = esc(&cfg.site_name)
     );
     site_name_block(site, page, h);
