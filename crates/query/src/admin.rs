@@ -249,12 +249,7 @@ pub(crate) async fn crawl(
     State(state): State<AppState>,
     request: Request,
 ) -> Result<Response, AppError> {
-    if state.inputs().crawler.is_none() {
-        return Err(AppError::bad_request(
-            "crawl_not_configured",
-            "Máy chủ này không được cấu hình để thu thập dữ liệu.",
-        ));
-    }
+    require_crawler(&state)?;
     start_job(&state, JobKind::Crawl, remote_of(&request), CrawlJob)
 }
 
@@ -264,13 +259,20 @@ pub(crate) async fn ocr(
     State(state): State<AppState>,
     request: Request,
 ) -> Result<Response, AppError> {
+    require_crawler(&state)?;
+    start_job(&state, JobKind::Ocr, remote_of(&request), OcrJob)
+}
+
+/// 400 when the service was started without crawler settings (crawl and OCR jobs need the
+/// archive folder and the crawler's configuration).
+fn require_crawler(state: &AppState) -> Result<(), AppError> {
     if state.inputs().crawler.is_none() {
         return Err(AppError::bad_request(
             "crawl_not_configured",
             "Máy chủ này không được cấu hình để thu thập dữ liệu.",
         ));
     }
-    start_job(&state, JobKind::Ocr, remote_of(&request), OcrJob)
+    Ok(())
 }
 
 /// `POST /api/admin/rollback`: makes the previous generation live again.

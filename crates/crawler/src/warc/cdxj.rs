@@ -6,7 +6,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use super::http::parse_http_head;
-use super::reader::WarcReader;
+use super::reader::{WarcReader, WarcRecord};
 use super::{io_err, media_type};
 use crate::canon;
 use crate::error::Result;
@@ -89,31 +89,34 @@ pub fn cdxj_path(warc: &Path) -> PathBuf {
     warc.with_file_name(format!("{stem}.cdxj"))
 }
 
+/// The CDXJ line of an archived record, or `None` for records the index leaves out
+/// (warcinfo, metadata, records without a target URI).
+pub(super) fn record_line(rec: &WarcRecord, filename: &str) -> Option<String> {
+    if !is_indexed(rec.warc_type()) {
+        return None;
+    }
+    let uri = rec.target_uri()?;
+    Some(cdxj_line(
+        &CdxjRecord {
+            warc_type: rec.warc_type(),
+            uri,
+            date: rec.date().unwrap_or(""),
+            content_type: rec.header("Content-Type"),
+            payload_digest: rec.header("WARC-Payload-Digest"),
+            block: &rec.block,
+            offset: rec.offset,
+            length: rec.length,
+        },
+        filename,
+    ))
+}
+
 /// The sorted CDXJ lines of a WARC file, read from the file; `filename` is the name the lines
 /// give (the file's final name).
 pub(crate) fn cdxj_lines(warc: &Path, filename: &str) -> Result<Vec<String>> {
     let mut lines = Vec::new();
     for rec in WarcReader::open(warc)? {
-        let rec = rec?;
-        if !is_indexed(rec.warc_type()) {
-            continue;
-        }
-        let Some(uri) = rec.target_uri() else {
-            continue;
-        };
-        lines.push(cdxj_line(
-            &CdxjRecord {
-                warc_type: rec.warc_type(),
-                uri,
-                date: rec.date().unwrap_or(""),
-                content_type: rec.header("Content-Type"),
-                payload_digest: rec.header("WARC-Payload-Digest"),
-                block: &rec.block,
-                offset: rec.offset,
-                length: rec.length,
-            },
-            filename,
-        ));
+        lines.extend(record_line(&rec?, filename));
     }
     lines.sort();
     Ok(lines)

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use super::cdxj::{self, CdxjRecord};
+use super::cdxj;
 use super::reader::{WarcReader, WarcRecord};
 use super::sha1_digest;
 use crate::error::Result;
@@ -134,23 +134,7 @@ pub fn verify_file(warc: &Path) -> Result<FileCheck> {
         match item {
             Ok(rec) => {
                 check.records += 1;
-                if cdxj::is_indexed(rec.warc_type())
-                    && let Some(uri) = rec.target_uri()
-                {
-                    expected.insert(cdxj::cdxj_line(
-                        &CdxjRecord {
-                            warc_type: rec.warc_type(),
-                            uri,
-                            date: rec.date().unwrap_or(""),
-                            content_type: rec.header("Content-Type"),
-                            payload_digest: rec.header("WARC-Payload-Digest"),
-                            block: &rec.block,
-                            offset: rec.offset,
-                            length: rec.length,
-                        },
-                        filename,
-                    ));
-                }
+                expected.extend(cdxj::record_line(&rec, filename));
             }
             Err(d) => check.damage.push(d),
         }
