@@ -87,6 +87,7 @@ pub(crate) async fn metrics(State(state): State<AppState>) -> Response {
         generation,
         &state.jobs().running(),
         state.cache().stats(),
+        state.search_permits_in_use(),
     );
     (
         StatusCode::OK,

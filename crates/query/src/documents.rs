@@ -10,6 +10,7 @@ use vietnamese::{DocNumber, find_doc_numbers};
 
 use crate::error::AppError;
 use crate::html;
+use crate::metrics::PermitUse;
 use crate::model::{CaptureView, DocumentResponse, LinkView};
 use crate::replay::{CaptureEntry, CaptureIndex, capture_href};
 use crate::search;
@@ -25,7 +26,7 @@ const MAX_CITING_CANDIDATES: usize = 50;
 pub(crate) async fn load(state: &AppState, id: String) -> Result<DocumentResponse, AppError> {
     let index = state.index()?;
     let state = state.clone();
-    let permit = state.search_permit().await;
+    let permit = state.search_permit(PermitUse::Document).await;
     let document = tokio::task::spawn_blocking(move || {
         let _permit = permit;
         let captures = state.capture_index();

@@ -10,6 +10,7 @@ use chrono::{NaiveTime, TimeZone as _};
 
 use crate::error::AppError;
 use crate::html::escape;
+use crate::metrics::PermitUse;
 use crate::model::HitView;
 use indexer::Sort;
 
@@ -29,7 +30,7 @@ pub(crate) async fn stream(state: &AppState, params: SearchParams) -> Result<Res
     let cap = state.config().export_max_rows.max(1);
     let format = params.format;
     let first = {
-        let permit = state.search_permit().await;
+        let permit = state.search_permit(PermitUse::Export).await;
         let (index, params) = (index.clone(), params.clone());
         tokio::task::spawn_blocking(move || {
             let _permit = permit;
@@ -80,7 +81,7 @@ pub(crate) async fn stream(state: &AppState, params: SearchParams) -> Result<Res
                 return;
             }
             let limit = EXPORT_BATCH.min(cap - sent);
-            let _permit = runtime.block_on(state.search_permit());
+            let _permit = runtime.block_on(state.search_permit(PermitUse::Export));
             batch = match search::batch(&index, &params, sent, limit, Some(cursor)) {
                 Ok(batch) => batch,
                 Err(err) => {

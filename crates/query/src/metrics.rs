@@ -51,6 +51,33 @@ pub struct Metrics {
     searches: AtomicU64,
     /// Of those, the ones that found nothing.
     zero_results: AtomicU64,
+    /// Search permits granted, by the path that asked ([`PermitUse`] order).
+    permits_granted: [AtomicU64; PermitUse::ALL.len()],
+    /// Of those, the ones that had to wait for a busy permit.
+    permits_waited: [AtomicU64; PermitUse::ALL.len()],
+}
+
+/// The paths that search the index and so must hold a search permit while they do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PermitUse {
+    /// A page of results: API, web page or RSS.
+    Search,
+    /// One batch of a CSV/JSONL export.
+    Export,
+    /// The link searches of a document (API or page).
+    Document,
+}
+
+impl PermitUse {
+    const ALL: [Self; 3] = [Self::Search, Self::Export, Self::Document];
+
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Search => "search",
+            Self::Export => "export",
+            Self::Document => "document",
+        }
+    }
 }
 
 impl Default for Metrics {
@@ -61,6 +88,8 @@ impl Default for Metrics {
             last_reindex: AtomicI64::new(0),
             searches: AtomicU64::new(0),
             zero_results: AtomicU64::new(0),
+            permits_granted: Default::default(),
+            permits_waited: Default::default(),
         }
     }
 }
@@ -89,6 +118,14 @@ impl Metrics {
         }
     }
 
+    /// Notes a search permit granted to `use_`, and whether the caller had to wait for it.
+    pub(crate) fn permit_granted(&self, use_: PermitUse, waited: bool) {
+        self.permits_granted[use_ as usize].fetch_add(1, Ordering::Relaxed);
+        if waited {
+            self.permits_waited[use_ as usize].fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
     /// Notes that a crawl finished successfully now.
     pub fn crawl_finished(&self) {
         self.last_crawl
@@ -108,6 +145,7 @@ impl Metrics {
         generation: Option<u64>,
         jobs_running: &[(&str, u64)],
         cache: CacheStats,
+        permits_in_use: usize,
     ) -> String {
         let tables = self.tables.lock().unwrap_or_else(|e| e.into_inner());
         let mut out = String::new();
@@ -228,6 +266,30 @@ impl Metrics {
         for (kind, running) in jobs_running {
             let _ = writeln!(out, "tracuu_jobs_running{{kind=\"{kind}\"}} {running}");
         }
+        out.push_str("# HELP tracuu_search_permits_granted_total Search permits granted, by the path that searched.\n");
+        out.push_str("# TYPE tracuu_search_permits_granted_total counter\n");
+        for (use_, granted) in PermitUse::ALL.iter().zip(&self.permits_granted) {
+            let _ = writeln!(
+                out,
+                "tracuu_search_permits_granted_total{{use=\"{}\"}} {}",
+                use_.as_str(),
+                granted.load(Ordering::Relaxed)
+            );
+        }
+        out.push_str("# HELP tracuu_search_permit_waits_total Search permits that were busy when asked for, by the path that searched.\n");
+        out.push_str("# TYPE tracuu_search_permit_waits_total counter\n");
+        for (use_, waited) in PermitUse::ALL.iter().zip(&self.permits_waited) {
+            let _ = writeln!(
+                out,
+                "tracuu_search_permit_waits_total{{use=\"{}\"}} {}",
+                use_.as_str(),
+                waited.load(Ordering::Relaxed)
+            );
+        }
+        let _ = writeln!(
+            out,
+            "# HELP tracuu_search_permits_in_use Search permits held now.\n# TYPE tracuu_search_permits_in_use gauge\ntracuu_search_permits_in_use {permits_in_use}"
+        );
         out
     }
 }
@@ -258,7 +320,13 @@ mod tests {
             entries: 2,
             bytes: 4096,
         };
-        let text = metrics.render(7, Some(2), &[("reindex", 1)], cache);
+        metrics.permit_granted(PermitUse::Export, true);
+        metrics.permit_granted(PermitUse::Export, false);
+        let text = metrics.render(7, Some(2), &[("reindex", 1)], cache, 1);
+        assert!(text.contains("tracuu_search_permits_granted_total{use=\"export\"} 2"));
+        assert!(text.contains("tracuu_search_permits_granted_total{use=\"document\"} 0"));
+        assert!(text.contains("tracuu_search_permit_waits_total{use=\"export\"} 1"));
+        assert!(text.contains("tracuu_search_permits_in_use 1"));
         assert!(text.contains(
             "tracuu_http_requests_total{route=\"/api/search\",method=\"GET\",status=\"200\"} 2"
         ));

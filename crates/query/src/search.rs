@@ -11,6 +11,7 @@ use indexer::{SearchIndex, SearchRequest, SearchResults};
 
 use crate::cache::{CacheKey, Lookup};
 use crate::error::AppError;
+use crate::metrics::PermitUse;
 use crate::model::{FacetValue, HitView, SearchResponse};
 use crate::params::SearchParams;
 use crate::state::AppState;
@@ -39,7 +40,7 @@ pub(crate) async fn page(
         Lookup::Miss(slot) => slot,
     };
     let CacheKey { today, params, .. } = key;
-    let permit = state.search_permit().await;
+    let permit = state.search_permit(PermitUse::Search).await;
     let page = tokio::task::spawn_blocking(move || {
         let _permit = permit;
         let mut request = request(

@@ -14,7 +14,7 @@ use crate::cache::ResultCache;
 use crate::config::ServerConfig;
 use crate::error::AppError;
 use crate::jobs::JobRegistry;
-use crate::metrics::Metrics;
+use crate::metrics::{Metrics, PermitUse};
 use crate::replay::CaptureIndex;
 
 /// What the admin jobs work from: the archive to replay and how to crawl.
@@ -242,14 +242,30 @@ impl AppState {
         &self.shared.audit
     }
 
-    /// Waits for a permit to search the index (held until the search ends).
-    pub(crate) async fn search_permit(&self) -> tokio::sync::OwnedSemaphorePermit {
+    /// Waits for a permit to search the index for `use_` (held until the search ends), and
+    /// counts it in the metrics.
+    pub(crate) async fn search_permit(&self, use_: PermitUse) -> tokio::sync::OwnedSemaphorePermit {
+        let searches = self.shared.searches.clone();
+        let (permit, waited) = match searches.clone().try_acquire_owned() {
+            Ok(permit) => (permit, false),
+            Err(_) => (
+                searches
+                    .acquire_owned()
+                    .await
+                    .expect("the search semaphore is never closed"),
+                true,
+            ),
+        };
+        self.metrics().permit_granted(use_, waited);
+        permit
+    }
+
+    /// Search permits held now.
+    pub(crate) fn search_permits_in_use(&self) -> usize {
         self.shared
-            .searches
-            .clone()
-            .acquire_owned()
-            .await
-            .expect("the search semaphore is never closed")
+            .config
+            .search_permits()
+            .saturating_sub(self.shared.searches.available_permits())
     }
 
     /// The cache of search result pages.

@@ -188,3 +188,84 @@ async fn guessing_the_admin_token_is_slowed_then_refused() {
         StatusCode::TOO_MANY_REQUESTS
     );
 }
+
+/// The value of the metric line that starts with `name` (labels included) in `/metrics`.
+async fn metric(router: &axum::Router, name: &str) -> u64 {
+    let text = get(router, "/metrics").await.body;
+    text.lines()
+        .find_map(|line| line.strip_prefix(name)?.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no {name} in /metrics:\n{text}"))
+}
+
+#[tokio::test]
+async fn every_path_that_searches_takes_a_search_permit_and_gives_it_back() {
+    let app = app(config(None));
+    let granted = |use_: &str| format!("tracuu_search_permits_granted_total{{use=\"{use_}\"}}");
+    let before = [
+        metric(&app.router, &granted("search")).await,
+        metric(&app.router, &granted("export")).await,
+        metric(&app.router, &granted("document")).await,
+    ];
+    assert_eq!(before, [0, 0, 0]);
+    // Pages of results: the API, the web page and the RSS feed.
+    for uri in [
+        "/api/search?q=ngh%E1%BB%8B+quy%E1%BA%BFt",
+        "/?q=ngan+sach",
+        "/api/search.rss?q=dau+tu",
+    ] {
+        assert_eq!(get(&app.router, uri).await.status, StatusCode::OK, "{uri}");
+    }
+    assert_eq!(metric(&app.router, &granted("search")).await, 3);
+    // Exports: one permit per batch, taken before the 200.
+    for format in ["csv", "jsonl"] {
+        let uri = format!("/api/search?q=nghi+quyet&format={format}");
+        assert_eq!(get(&app.router, &uri).await.status, StatusCode::OK, "{uri}");
+    }
+    assert!(metric(&app.router, &granted("export")).await >= 2);
+    // Documents: the API and the page both search for the links.
+    for uri in ["/api/documents/laws-140", "/van-ban/laws-141"] {
+        assert_eq!(get(&app.router, uri).await.status, StatusCode::OK, "{uri}");
+    }
+    assert_eq!(metric(&app.router, &granted("document")).await, 2);
+    assert_eq!(metric(&app.router, "tracuu_search_permits_in_use").await, 0);
+}
+
+#[tokio::test]
+async fn with_one_permit_concurrent_exports_queue_and_all_finish() {
+    let app = app(query::ServerConfig {
+        search_threads: 1,
+        expensive_per_minute: 1_000,
+        ..config(None)
+    });
+    let requests = (0..8).map(|i| {
+        let router = app.router.clone();
+        async move {
+            let uri = if i % 2 == 0 {
+                "/api/search?q=nghi+quyet&format=csv"
+            } else {
+                "/api/documents/laws-140"
+            };
+            get(&router, uri).await.status
+        }
+    });
+    let statuses = futures_util::future::join_all(requests).await;
+    assert!(
+        statuses.iter().all(|s| *s == StatusCode::OK),
+        "{statuses:?}"
+    );
+    let waited = metric(
+        &app.router,
+        "tracuu_search_permit_waits_total{use=\"export\"}",
+    )
+    .await
+        + metric(
+            &app.router,
+            "tracuu_search_permit_waits_total{use=\"document\"}",
+        )
+        .await;
+    assert!(
+        waited > 0,
+        "eight searches at once on one permit: some must wait"
+    );
+    assert_eq!(metric(&app.router, "tracuu_search_permits_in_use").await, 0);
+}
