@@ -4,7 +4,7 @@
 //! command-line overrides before handing it to [`crate::AppState`]; this crate never reads the
 //! environment itself.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 use serde::{Deserialize, Serialize};
 
@@ -47,6 +47,11 @@ pub struct ServerConfig {
     /// How many exports (CSV, JSON lines) and RSS feeds one client (IP address) may ask for
     /// per minute; more get a 429 with `Retry-After` (0: no limit).
     pub expensive_per_minute: u32,
+    /// Reverse proxies in front of the service (their IP addresses). A request from one of
+    /// them is counted against the client it names in `X-Forwarded-For` (the rightmost address
+    /// that is not itself a trusted proxy) for the per-client limits; from any other peer the
+    /// header is ignored, so clients cannot pick their own identity.
+    pub trusted_proxies: Vec<IpAddr>,
 }
 
 impl Default for ServerConfig {
@@ -66,6 +71,7 @@ impl Default for ServerConfig {
             search_cache_mb: 64,
             search_threads: 0,
             expensive_per_minute: 30,
+            trusted_proxies: Vec::new(),
         }
     }
 }

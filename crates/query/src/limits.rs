@@ -3,7 +3,7 @@
 //! the security headers every answer carries (a handler's own `Content-Security-Policy` wins).
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -99,26 +99,54 @@ pub(crate) struct Limiters {
     pub(crate) expensive: Option<Buckets>,
     /// Wrong admin tokens.
     pub(crate) admin_failures: Buckets,
+    /// Peers whose `X-Forwarded-For` names the client.
+    trusted_proxies: Vec<IpAddr>,
 }
 
 impl Limiters {
-    /// Limiters for `per_minute` expensive requests per client (0: unlimited).
-    pub(crate) fn new(per_minute: u32) -> Self {
+    /// Limiters for `per_minute` expensive requests per client (0: unlimited), trusting
+    /// `X-Forwarded-For` from `trusted_proxies` only.
+    pub(crate) fn new(per_minute: u32, trusted_proxies: Vec<IpAddr>) -> Self {
         Self {
             expensive: (per_minute > 0)
                 .then(|| Buckets::new(f64::from(per_minute), Duration::from_secs(60))),
             admin_failures: Buckets::new(ADMIN_FAILURES, ADMIN_WINDOW),
+            trusted_proxies,
         }
+    }
+
+    /// The client a request comes from: its peer's IP address, or behind a trusted proxy the
+    /// rightmost address of `X-Forwarded-For` that is not a trusted proxy.
+    pub(crate) fn client(&self, request: &Request) -> String {
+        let Some(peer) = request
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|info| info.0.ip())
+        else {
+            return "local".to_owned();
+        };
+        if !self.trusted_proxies.contains(&peer) {
+            return peer.to_string();
+        }
+        let forwarded = request
+            .headers()
+            .get_all(X_FORWARDED_FOR)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(|value| value.split(','))
+            .filter_map(|hop| hop.trim().parse::<IpAddr>().ok())
+            .collect::<Vec<_>>();
+        forwarded
+            .into_iter()
+            .rev()
+            .find(|hop| !self.trusted_proxies.contains(hop))
+            .unwrap_or(peer)
+            .to_string()
     }
 }
 
-/// The client a request comes from: its IP address when served over a socket.
-pub(crate) fn client(request: &Request) -> String {
-    request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map_or_else(|| "local".to_owned(), |info| info.0.ip().to_string())
-}
+/// The de-facto standard header naming the client behind a proxy.
+const X_FORWARDED_FOR: &str = "x-forwarded-for";
 
 /// Middleware: refuses requests too large to be honest before any handler runs.
 pub(crate) async fn size_limits(request: Request, next: Next) -> Response {
@@ -163,7 +191,7 @@ pub(crate) async fn rate_limit(
 ) -> Response {
     if let Some(buckets) = &limiters.expensive
         && is_expensive(&request)
-        && let Err(wait) = buckets.take(&client(&request))
+        && let Err(wait) = buckets.take(&limiters.client(&request))
     {
         return AppError::RateLimited(wait).into_response();
     }
@@ -225,5 +253,36 @@ mod tests {
         );
         std::thread::sleep(Duration::from_millis(120));
         assert!(buckets.take("a").is_ok(), "a token came back");
+    }
+
+    fn request_from(peer: &str, forwarded: Option<&str>) -> Request {
+        let mut builder = Request::get("/api/search.rss");
+        if let Some(forwarded) = forwarded {
+            builder = builder.header(X_FORWARDED_FOR, forwarded);
+        }
+        let mut request = builder.body(axum::body::Body::empty()).unwrap();
+        request
+            .extensions_mut()
+            .insert(ConnectInfo(SocketAddr::new(peer.parse().unwrap(), 40_000)));
+        request
+    }
+
+    #[test]
+    fn forwarded_for_names_the_client_only_behind_a_trusted_proxy() {
+        let proxy: IpAddr = "10.0.0.2".parse().unwrap();
+        let limiters = Limiters::new(30, vec![proxy, "10.0.0.3".parse().unwrap()]);
+        // Straight from a client: its own address, whatever it claims.
+        let direct = request_from("203.0.113.7", Some("198.51.100.1"));
+        assert_eq!(limiters.client(&direct), "203.0.113.7");
+        // Through the proxy: the rightmost address the proxies did not add.
+        let proxied = request_from("10.0.0.2", Some("198.51.100.1, 203.0.113.9, 10.0.0.3"));
+        assert_eq!(limiters.client(&proxied), "203.0.113.9");
+        // A proxy that forwarded nothing usable stands for itself.
+        let bare = request_from("10.0.0.2", Some("khong-phai-ip"));
+        assert_eq!(limiters.client(&bare), "10.0.0.2");
+        // Nobody is trusted by default.
+        let untrusting = Limiters::new(30, Vec::new());
+        assert_eq!(limiters.client(&request_from("::1", None)), "::1");
+        assert_eq!(untrusting.client(&proxied), "10.0.0.2");
     }
 }

@@ -24,7 +24,10 @@ use crate::{admin, api, pages_handlers, replay, suggest};
 /// Builds the whole HTTP service over `state`.
 pub fn router(state: AppState) -> Router {
     let config = state.config().clone();
-    let limiters = Arc::new(Limiters::new(config.expensive_per_minute));
+    let limiters = Arc::new(Limiters::new(
+        config.expensive_per_minute,
+        config.trusted_proxies.clone(),
+    ));
     let admin = Router::new()
         .route("/api/admin/reindex", post(admin::reindex))
         .route("/api/admin/crawl", post(admin::crawl))
@@ -172,7 +175,7 @@ async fn require_admin(
     let Some(token) = state.config().admin_token() else {
         return Err(AppError::AdminDisabled);
     };
-    let client = limits::client(&request);
+    let client = limiters.client(&request);
     limits::admin_may_try(&limiters, &client)?;
     let header = request.headers().get(AUTHORIZATION).map(|v| v.as_bytes());
     if !crate::auth::authorized(header, token) {
