@@ -40,7 +40,8 @@ impl Form {
         match self {
             Form::Exact => exact.to_owned(),
             Form::Variant => vietnamese::variant(exact),
-            Form::Folded => vietnamese::fold(&vietnamese::variant(exact)),
+            // `fold` starts from the variant form itself (R7.3), and the variant is idempotent.
+            Form::Folded => vietnamese::fold(exact),
         }
     }
 }

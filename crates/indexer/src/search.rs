@@ -21,6 +21,7 @@ use crate::api::{SearchRequest, SearchResults};
 use crate::error::{Error, Result};
 use crate::reading;
 use crate::schema::Fields;
+use crate::snippet::Matcher;
 use crate::suggest::{Suggester, Suggestion};
 use vietnamese::restore::Restorer;
 
@@ -190,13 +191,14 @@ impl SearchIndex {
             None
         };
         let mut hits = Vec::with_capacity(page.len());
+        let mut highlight = Matcher::new(&highlight);
         for candidate in page {
             let doc: TantivyDocument = searcher.doc(candidate.address)?;
             let json = doc
                 .get_first(self.fields.record)
                 .and_then(|v| v.as_str())
                 .unwrap_or("");
-            hits.push(hit(json, candidate.score, &highlight, &numbers)?);
+            hits.push(hit(json, candidate.score, &mut highlight, &numbers)?);
         }
         Ok(SearchResults {
             total: gathered.total,

@@ -4,7 +4,7 @@
 //! Matching is done on folded forms (so `nghi quyet` highlights `Nghị quyết`); all text that
 //! came from the crawl is escaped, so a crawled `<script>` stays visible text.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 use crate::analyzer::{Form, MAX_TOKEN_BYTES};
@@ -36,10 +36,12 @@ pub fn escape_html(text: &str) -> String {
 /// Whitespace runs (line breaks included) are collapsed to single spaces. Only the first
 /// [`SCAN_BYTES`] bytes are looked at; a token is folded in full (as the analyzer does) only
 /// when a cheap per-character fold says it may be one of `terms`.
-pub(crate) fn snippet(text: &str, terms: &HashSet<String>) -> String {
+///
+/// `matcher` is built once per query ([`Matcher::new`]) and shared by its hits: it remembers
+/// the tokens it has folded, so a word repeated across the shown hits is folded once.
+pub(crate) fn snippet(text: &str, matcher: &mut Matcher<'_>) -> String {
     let text = prefix(text, SCAN_BYTES);
-    let matcher = Matcher::new(terms);
-    let syllables = scan(text, &matcher);
+    let syllables = scan(text, matcher);
     if syllables.is_empty() {
         return String::new();
     }
@@ -122,14 +124,18 @@ struct Scanned {
 }
 
 /// Matches raw tokens against folded terms: a cheap per-character key first (marks stripped,
-/// lowercase, `y` read as `i`), the analyzer's full fold only for tokens whose key matches.
-struct Matcher<'a> {
+/// lowercase, `y` read as `i`), the analyzer's full fold only for tokens whose key matches,
+/// each distinct token folded once per query.
+pub(crate) struct Matcher<'a> {
     /// `(coarse key, term)` pairs.
     keys: Vec<(String, &'a str)>,
+    /// Tokens already folded in full: their matched term, if any.
+    folded: HashMap<Box<str>, Option<usize>>,
 }
 
 impl<'a> Matcher<'a> {
-    fn new(terms: &'a HashSet<String>) -> Self {
+    /// A matcher of the syllables whose folded form is in `terms`.
+    pub(crate) fn new(terms: &'a HashSet<String>) -> Self {
         let keys = terms
             .iter()
             .map(|t| {
@@ -138,20 +144,24 @@ impl<'a> Matcher<'a> {
                 (key, t.as_str())
             })
             .collect();
-        Self { keys }
+        Self {
+            keys,
+            folded: HashMap::new(),
+        }
     }
 
     /// The index (in `keys`) of the term `token` folds to, if any.
-    fn find(&self, token: &str, key: &mut String) -> Option<usize> {
-        if !coarse_key(token, key) {
-            // A character the cheap fold cannot vouch for: fold properly.
-            return self.index_of(&Form::Folded.apply(&vietnamese::normalize(token)));
-        }
-        if !self.keys.iter().any(|(k, _)| k == key) {
+    fn find(&mut self, token: &str, key: &mut String) -> Option<usize> {
+        // Without a coarse key (a character the cheap fold cannot vouch for), fold properly.
+        if coarse_key(token, key) && !self.keys.iter().any(|(k, _)| k == key) {
             return None;
         }
-        let folded = Form::Folded.apply(&vietnamese::normalize(token));
-        self.index_of(&folded)
+        if let Some(found) = self.folded.get(token) {
+            return *found;
+        }
+        let found = self.index_of(&Form::Folded.apply(&vietnamese::normalize(token)));
+        self.folded.insert(token.into(), found);
+        found
     }
 
     fn index_of(&self, folded: &str) -> Option<usize> {
@@ -222,7 +232,7 @@ fn coarse_fold(c: char) -> Option<&'static str> {
 /// Splits text into syllables as [`crate::analyzer::analyze`] does (maximal runs of letters,
 /// digits and combining marks, invisible joiners inside; over-long tokens left out), marking
 /// the ones that match.
-fn scan(text: &str, matcher: &Matcher<'_>) -> Vec<Scanned> {
+fn scan(text: &str, matcher: &mut Matcher<'_>) -> Vec<Scanned> {
     let mut key = String::new();
     vietnamese::token_spans(text)
         .filter(|(start, end)| end - start < MAX_TOKEN_BYTES)
@@ -271,7 +281,10 @@ mod tests {
 
     #[test]
     fn marks_folded_matches() {
-        let s = snippet("Nghị quyết của HĐND huyện", &terms(&["nghi", "quyet"]));
+        let s = snippet(
+            "Nghị quyết của HĐND huyện",
+            &mut Matcher::new(&terms(&["nghi", "quyet"])),
+        );
         assert_eq!(s, "<mark>Nghị</mark> <mark>quyết</mark> của HĐND huyện");
     }
 
@@ -279,7 +292,7 @@ mod tests {
     fn escapes_markup_from_the_crawl() {
         let s = snippet(
             "Tin <script>alert('x')</script> nông thôn",
-            &terms(&["nong"]),
+            &mut Matcher::new(&terms(&["nong"])),
         );
         assert!(!s.contains("<script>"), "{s}");
         assert!(s.contains("&lt;script&gt;"), "{s}");
@@ -290,7 +303,7 @@ mod tests {
     fn windows_around_the_match_in_long_text() {
         let mut text = "mở đầu ".repeat(60);
         text.push_str("đích đến cuối");
-        let s = snippet(&text, &terms(&["dich"]));
+        let s = snippet(&text, &mut Matcher::new(&terms(&["dich"])));
         assert!(s.starts_with("… "), "{s}");
         assert!(s.contains("<mark>đích</mark>"), "{s}");
     }
@@ -302,7 +315,7 @@ mod tests {
         let text = "Nghi\u{0323} QUYẾT Kỹ thuật kĩ năng hoà bình ky niem tin";
         let words = ["nghị", "quyết", "kỹ", "hòa"];
         let wanted: HashSet<String> = words.iter().map(|w| Form::Folded.apply(w)).collect();
-        let s = snippet(text, &wanted);
+        let s = snippet(text, &mut Matcher::new(&wanted));
         for expected in [
             "<mark>Nghi\u{0323}</mark>",
             "<mark>QUYẾT</mark>",
@@ -330,9 +343,34 @@ mod tests {
     }
 
     #[test]
+    fn a_matcher_shared_by_the_hits_of_a_query_marks_as_fresh_ones_do() {
+        // The second text repeats words the first one folded (`Nghị`, `quyết`, `kỹ`): the
+        // remembered folds must mark them exactly as a fresh matcher does.
+        let wanted = terms(&["nghi", "quyet", "ki", "huyen"]);
+        let texts = [
+            "Nghị quyết của Hội đồng nhân dân huyện về kỹ thuật",
+            "Kỹ sư huyện Than Uyên thảo luận nghị quyết; tay nghề, ky thuat, NGHỊ QUYẾT",
+        ];
+        let mut shared = Matcher::new(&wanted);
+        for text in texts {
+            assert_eq!(
+                snippet(text, &mut shared),
+                snippet(text, &mut Matcher::new(&wanted)),
+                "{text}"
+            );
+        }
+        assert_eq!(
+            snippet(texts[1], &mut shared),
+            "<mark>Kỹ</mark> sư <mark>huyện</mark> Than Uyên thảo luận <mark>nghị</mark> \
+             <mark>quyết</mark>; tay nghề, <mark>ky</mark> thuat, <mark>NGHỊ</mark> \
+             <mark>QUYẾT</mark>"
+        );
+    }
+
+    #[test]
     fn no_match_gives_the_beginning() {
-        let s = snippet("một hai ba", &terms(&["xyz"]));
+        let s = snippet("một hai ba", &mut Matcher::new(&terms(&["xyz"])));
         assert_eq!(s, "một hai ba");
-        assert_eq!(snippet("", &terms(&["a"])), "");
+        assert_eq!(snippet("", &mut Matcher::new(&terms(&["a"]))), "");
     }
 }

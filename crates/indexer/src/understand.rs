@@ -112,6 +112,10 @@ impl NumberQuery {
 
     /// Whether a record's printed number is one the query asked for.
     pub(crate) fn matches(&self, printed: &str) -> bool {
+        if self.full.is_empty() && self.num_type.is_empty() && self.num_issuer.is_empty() {
+            // A query without a document number: nothing to parse.
+            return false;
+        }
         let Some(number) = vietnamese::DocNumber::parse(printed) else {
             return false;
         };

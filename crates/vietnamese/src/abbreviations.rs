@@ -4,6 +4,9 @@
 //! of an acronym meets. Expansions are query-side OR branches with a lower boost than the
 //! literal form (R11.1); ambiguous acronyms list the domain sense first (R11.2).
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
 use crate::doctype::key_of;
 
 /// `(acronym as written, expansions, most likely first)`.
@@ -112,20 +115,62 @@ fn acronym_key(text: &str) -> String {
         .collect()
 }
 
+/// [`ABBREVIATIONS`] prepared once for lookups: queries only hash their pieces and scan a few
+/// short patterns, instead of normalising the whole table on every call.
+struct Table {
+    /// Acronym key → the normalised phrases it expands to, most likely first.
+    acronyms: HashMap<String, Vec<String>>,
+    /// The longest acronym key, in bytes: longer pieces cannot be acronyms.
+    longest_key: usize,
+    /// Each phrase of two or more syllables, folded and padded with spaces (` nong thon moi `),
+    /// with its normalised acronym, in table order.
+    phrases: Vec<(String, String)>,
+}
+
+fn table() -> &'static Table {
+    static TABLE: OnceLock<Table> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut acronyms: HashMap<String, Vec<String>> = HashMap::new();
+        let mut phrases = Vec::new();
+        for (acr, expansions) in ABBREVIATIONS {
+            let list = acronyms.entry(acronym_key(acr)).or_default();
+            list.extend(expansions.iter().map(|p| crate::normalize(p)));
+            for phrase in expansions.iter() {
+                let words = folded_tokens(phrase);
+                if words.len() >= 2 {
+                    phrases.push((format!(" {} ", words.join(" ")), crate::normalize(acr)));
+                }
+            }
+        }
+        let longest_key = acronyms.keys().map(String::len).max().unwrap_or(0);
+        Table {
+            acronyms,
+            longest_key,
+            phrases,
+        }
+    })
+}
+
+/// The tokens of `text`, normalised and without marks.
+fn folded_tokens(text: &str) -> Vec<String> {
+    crate::tokenize(text)
+        .into_iter()
+        .map(|t| crate::normalize::strip_marks(&t.text).into_owned())
+        .collect()
+}
+
 /// True if `word` (any case, folded or not) is a known acronym key.
 pub fn is_abbreviation(word: &str) -> bool {
     let k = acronym_key(word);
-    !k.is_empty() && ABBREVIATIONS.iter().any(|(a, _)| acronym_key(a) == k)
+    !k.is_empty() && table().acronyms.contains_key(&k)
 }
 
 /// The expansions of a query: every acronym token (or spaced/hyphenated acronym such as
 /// `kt xh`, `KT-XH`) to its phrases, and every known phrase (matched on folded syllables,
 /// so `nong thon moi` works) to its acronym.
 pub fn expand(query: &str) -> Vec<Expansion> {
-    let toks: Vec<String> = crate::tokenize(query)
-        .into_iter()
-        .map(|t| crate::normalize::strip_marks(&t.text).into_owned())
-        .collect();
+    let toks = folded_tokens(query);
+    let table = table();
     let mut out: Vec<Expansion> = Vec::new();
     let mut push = |e: Expansion| {
         if !out.contains(&e) {
@@ -142,39 +187,31 @@ pub fn expand(query: &str) -> Vec<Expansion> {
             if len > 1 && piece.iter().any(|p| p.len() > 4) {
                 continue;
             }
+            if piece.iter().map(String::len).sum::<usize>() > table.longest_key {
+                continue;
+            }
             let key: String = piece.concat();
-            for (acr, phrases) in ABBREVIATIONS {
-                if acronym_key(acr) != key {
-                    continue;
-                }
-                for (n, phrase) in phrases.iter().enumerate() {
-                    push(Expansion {
-                        matched: piece.join(" "),
-                        replacement: crate::normalize(phrase),
-                        direction: Direction::AcronymToPhrase,
-                        weight: if n == 0 { 0.8 } else { 0.5 },
-                    });
-                }
+            let Some(phrases) = table.acronyms.get(&key) else {
+                continue;
+            };
+            for (n, phrase) in phrases.iter().enumerate() {
+                push(Expansion {
+                    matched: piece.join(" "),
+                    replacement: phrase.clone(),
+                    direction: Direction::AcronymToPhrase,
+                    weight: if n == 0 { 0.8 } else { 0.5 },
+                });
             }
         }
     }
     // Phrases to acronyms.
-    let folded_query = toks.join(" ");
-    let padded = format!(" {folded_query} ");
-    for (acr, phrases) in ABBREVIATIONS {
-        for phrase in phrases.iter() {
-            let words: Vec<String> = crate::tokenize(phrase)
-                .into_iter()
-                .map(|t| crate::normalize::strip_marks(&t.text).into_owned())
-                .collect();
-            if words.len() < 2 {
-                continue;
-            }
-            let p = words.join(" ");
-            if padded.contains(&format!(" {p} ")) {
+    if toks.len() >= 2 {
+        let padded = format!(" {} ", toks.join(" "));
+        for (pattern, acronym) in &table.phrases {
+            if padded.contains(pattern.as_str()) {
                 push(Expansion {
-                    matched: p,
-                    replacement: crate::normalize(acr),
+                    matched: pattern.trim().to_owned(),
+                    replacement: acronym.clone(),
                     direction: Direction::PhraseToAcronym,
                     weight: 0.8,
                 });

@@ -2,7 +2,6 @@
 //! snippet from the first bytes of its text.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
 
 use chrono::NaiveDate;
 use crawler::Kind;
@@ -10,7 +9,7 @@ use serde::Deserialize;
 
 use crate::api::Hit;
 use crate::error::{Error, Result};
-use crate::snippet::{SCAN_BYTES, prefix, snippet};
+use crate::snippet::{Matcher, SCAN_BYTES, prefix, snippet};
 use crate::understand::NumberQuery;
 
 /// The parts of a stored record a hit needs, borrowed from the stored JSON where possible (the
@@ -41,7 +40,7 @@ struct StoredHit<'a> {
 pub(super) fn hit(
     json: &str,
     score: f32,
-    highlight: &HashSet<String>,
+    highlight: &mut Matcher<'_>,
     numbers: &NumberQuery,
 ) -> Result<Hit> {
     let record: StoredHit<'_> =
