@@ -6,6 +6,7 @@ mod support;
 mod archive;
 mod browser;
 mod crawl_and_search;
+mod crawl_crash;
 mod damage;
 mod disk_full;
 mod import;

@@ -144,13 +144,18 @@ pub(crate) struct Portal {
 
 impl Portal {
     pub(crate) fn start(root: PathBuf) -> Self {
+        Self::start_with(root, testkit::Options::new())
+    }
+
+    /// The portal with fault options (latency, 503s...).
+    pub(crate) fn start_with(root: PathBuf, options: testkit::Options) -> Self {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .enable_all()
             .build()
             .unwrap();
         let server = runtime
-            .block_on(testkit::FixtureServer::start(root))
+            .block_on(testkit::FixtureServer::start_with(root, options))
             .unwrap();
         Self {
             server,

@@ -69,12 +69,25 @@ pub struct CrawlerConfig {
     pub jitter: f64,
     /// Longest robots.txt `Crawl-delay` honoured, in seconds (longer values are capped).
     pub max_crawl_delay_secs: f64,
-    /// Retries of a URL after 429/503/5xx/timeouts before it is marked failed.
+    /// Retries of a URL after 429/503/5xx/timeouts before it is marked failed (it is tried
+    /// again by the next crawl).
     pub max_retries: u32,
-    /// First back-off when a 429/503 has no `Retry-After`, doubled at each retry (ms).
+    /// Wait before retrying a URL that got a 5xx, 429 or timeout without `Retry-After`, doubled
+    /// at each attempt (the host serves other URLs meanwhile); also the first pause of the
+    /// whole host after three throttling answers in a row, doubled at each further one (ms).
     pub backoff_ms: u64,
     /// Longest back-off or `Retry-After` honoured, in milliseconds.
     pub max_backoff_ms: u64,
+    /// The host counts as down after this many failed requests in a row (connection errors,
+    /// timeouts, 5xx)...
+    pub host_down_failures: u32,
+    /// ...spanning at least this long (ms): the crawl then stops with a report, and the next
+    /// call resumes it.
+    pub host_down_after_ms: u64,
+    /// A robots.txt fetched less than this long ago (seconds) is reused from the state
+    /// database instead of fetched again (RFC 9309 allows 24 hours); 0 always fetches it
+    /// (`tracuu crawl --refresh-robots`).
+    pub robots_max_age_secs: u64,
     /// Whole-request timeout (headers and body), in milliseconds.
     pub request_timeout_ms: u64,
     /// TCP connect timeout, in milliseconds.
@@ -125,8 +138,11 @@ impl Default for CrawlerConfig {
             jitter: 0.2,
             max_crawl_delay_secs: 60.0,
             max_retries: 3,
-            backoff_ms: 60_000,
+            backoff_ms: 500,
             max_backoff_ms: 900_000,
+            host_down_failures: 10,
+            host_down_after_ms: 300_000,
+            robots_max_age_secs: 86_400,
             request_timeout_ms: 30_000,
             connect_timeout_ms: 10_000,
             max_body_bytes: 50 * 1024 * 1024,

@@ -487,7 +487,38 @@ pub fn extract(url: &str, html: &str) -> Extracted {
         return Extracted::Other;
     };
     let doc = Html::parse_document(html);
-    if flood_in_doc(&doc, html) {
+    extract_doc(&doc, html, &page_url)
+}
+
+/// Parses a page once and returns both what [`extract`] and [`extract_links`] give (the
+/// crawler's fetch path reads every page this way).
+pub fn extract_with_links(url: &str, html: &str) -> (Extracted, Links) {
+    let Ok(page_url) = Url::parse(url) else {
+        return (Extracted::Other, Links::default());
+    };
+    let doc = Html::parse_document(html);
+    (
+        extract_doc(&doc, html, &page_url),
+        links_from_doc(&doc, &page_url),
+    )
+}
+
+/// [`extract_with_links`] plus the page's requisites ([`crate::requisites::from_html`]),
+/// from a single parse.
+pub(crate) fn extract_all(url: &str, html: &str) -> (Extracted, Links, Vec<String>) {
+    let Ok(page_url) = Url::parse(url) else {
+        return (Extracted::Other, Links::default(), Vec::new());
+    };
+    let doc = Html::parse_document(html);
+    let extracted = extract_doc(&doc, html, &page_url);
+    let links = links_from_doc(&doc, &page_url);
+    let requisites = crate::requisites::from_doc(&doc, &page_url);
+    (extracted, links, requisites)
+}
+
+fn extract_doc(doc: &Html, html: &str, page_url: &Url) -> Extracted {
+    let page_url = page_url.clone();
+    if flood_in_doc(doc, html) {
         return Extracted::FloodPage;
     }
     let script = page_script(html);
@@ -504,7 +535,7 @@ pub fn extract(url: &str, html: &str) -> Extracted {
         ))
         .next();
     let has_news_body = doc.select(&sel("#news-bodyhtml")).next().is_some();
-    let og_article = meta(&doc, "og:type").as_deref() == Some("article");
+    let og_article = meta(doc, "og:type").as_deref() == Some("article");
     let func = script.func.as_deref();
     if title.starts_with("Lỗi truy cập")
         || (doc
@@ -522,7 +553,7 @@ pub fn extract(url: &str, html: &str) -> Extracted {
     if func == Some("print") {
         return Extracted::Other;
     }
-    let links = links_from_doc(&doc, &page_url);
+    let links = links_from_doc(doc, &page_url);
     let record_url = links
         .canonical
         .as_deref()
@@ -534,7 +565,7 @@ pub fn extract(url: &str, html: &str) -> Extracted {
         .unwrap_or_else(dates::vietnam_offset);
     if has_laws && func.is_none_or(|f| f != "main") {
         let module = script.module.clone().unwrap_or_else(|| "laws".into());
-        if let Some(r) = extract_legal(&doc, &record_url, &page_url, &module) {
+        if let Some(r) = extract_legal(doc, &record_url, &page_url, &module) {
             return Extracted::Legal(Box::new(r));
         }
     }
@@ -553,7 +584,7 @@ pub fn extract(url: &str, html: &str) -> Extracted {
     };
     if is_news_page {
         let module = script.module.clone().unwrap_or_else(|| "news".into());
-        if let Some(r) = extract_news(&doc, &record_url, &page_url, &module, offset) {
+        if let Some(r) = extract_news(doc, &record_url, &page_url, &module, offset) {
             return Extracted::News(Box::new(r));
         }
     }

@@ -5,26 +5,34 @@
 //! replays the archive through [`replay_archive`] and indexes the [`Record`]s it yields.
 
 pub mod canon;
+mod capture;
 pub mod config;
 pub mod convert;
 pub mod crawl;
 pub mod dates;
 mod error;
 pub mod extract;
+mod fetch;
 pub mod ocr;
 pub mod office;
+mod page;
 pub mod pdf;
 mod record;
 pub mod replay;
+mod report;
 pub mod requisites;
 pub mod robots;
+mod scheduler;
+mod scope;
 pub mod state;
 pub mod tool;
 pub mod warc;
 
 pub use config::CrawlerConfig;
-pub use crawl::{CrawlReport, Progress, crawl};
+pub use crawl::crawl;
 pub use error::{Error, Result};
 pub use extract::{Extracted, Links, extract, extract_links};
+pub use page::decode_text;
 pub use record::{Attachment, Kind, Record};
 pub use replay::{ArchivedResponse, Capture, Replay, read_capture, replay_archive};
+pub use report::{CrawlReport, Progress};

@@ -9,9 +9,9 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 
 use crate::convert::{self, FileKind, FileText};
-use crate::crawl::decode_text;
 use crate::error::{Error, Result};
 use crate::extract::{self, Extracted};
+use crate::page::decode_text;
 use crate::record::Record;
 use crate::warc::{self, Damage, Scan};
 

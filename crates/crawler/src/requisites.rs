@@ -130,7 +130,12 @@ pub fn from_html(page_url: &str, html: &str) -> Vec<String> {
     let Ok(page) = Url::parse(page_url) else {
         return Vec::new();
     };
-    let doc = Html::parse_document(html);
+    from_doc(&Html::parse_document(html), &page)
+}
+
+/// The requisites of an already parsed HTML page at `page`.
+pub(crate) fn from_doc(doc: &Html, page: &Url) -> Vec<String> {
+    let page = page.clone();
     let base = doc
         .select(&selector("base[href]"))
         .next()

@@ -1,6 +1,11 @@
-//! Durable crawl state in SQLite (WAL): runs, the frontier (`urls`), captures (file, offset,
-//! length, digest, status, time) and hosts (robots, back-off). Every fetch is committed in
-//! one transaction together with the URLs it discovered, so a killed crawl resumes exactly.
+//! Durable crawl state in SQLite (WAL): runs, the frontier (`urls`, with per-URL attempts
+//! and not-before times), captures (file, offset, length, digest, status, time), hosts
+//! (robots.txt cache) and how far each WARC file is known (`warc_files`).
+//!
+//! Writes are batched: the crawl keeps one transaction open and commits it at checkpoints,
+//! right after the WARC file is synced. A kill loses at most the last batch of state, never
+//! archive records: on restart the crawl reconciles the state from the WARC files past their
+//! known length (the archive is the source of truth).
 
 use std::path::Path;
 
@@ -61,6 +66,37 @@ impl UrlKind {
             UrlKind::Detail => 4,
             UrlKind::Attachment => 5,
             UrlKind::Requisite => 6,
+        }
+    }
+}
+
+/// Where a frontier URL stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UrlState {
+    /// Waiting to be fetched (maybe not before a retry time).
+    Queued,
+    /// Fetched and archived.
+    Done,
+    /// Given up on, with a reason (retryable reasons are tried again by the next call).
+    Failed,
+    /// 404/410, or a laws detail redirected to the listing.
+    Gone,
+    /// Redirected off-site (recorded, not followed).
+    External,
+    /// Not fetched (robots.txt, out of scope).
+    Skipped,
+}
+
+impl UrlState {
+    /// Storage name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UrlState::Queued => "queued",
+            UrlState::Done => "done",
+            UrlState::Failed => "failed",
+            UrlState::Gone => "gone",
+            UrlState::External => "external",
+            UrlState::Skipped => "skipped",
         }
     }
 }
@@ -148,9 +184,16 @@ pub struct CaptureRow<'a> {
     pub last_modified: Option<&'a str>,
 }
 
+/// A cached robots.txt: body (when it was a 2xx), status, when it was fetched.
+pub type CachedRobots = (Option<String>, u16, chrono::DateTime<chrono::Utc>);
+
 /// The state database.
 pub struct State {
     conn: Connection,
+    /// The next discovery order number (kept here: `MAX(seq)` per insert scans the table).
+    next_seq: i64,
+    /// Whether a batch transaction is open.
+    in_batch: bool,
 }
 
 impl State {
@@ -185,9 +228,101 @@ impl State {
              CREATE TABLE IF NOT EXISTS hosts (
                 origin TEXT PRIMARY KEY, robots TEXT, robots_status INTEGER, robots_fetched TEXT,
                 backoff_until TEXT, errors INTEGER NOT NULL DEFAULT 0);
-             CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);",
+             CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
+             CREATE TABLE IF NOT EXISTS warc_files (name TEXT PRIMARY KEY, known_len INTEGER NOT NULL);",
         )?;
-        Ok(Self { conn })
+        let next_seq: i64 =
+            conn.query_row("SELECT COALESCE(MAX(seq), 0) + 1 FROM urls", [], |r| {
+                r.get(0)
+            })?;
+        Ok(Self {
+            conn,
+            next_seq,
+            in_batch: false,
+        })
+    }
+
+    /// Opens a batch: every write until [`State::checkpoint`] commits together.
+    pub fn begin_batch(&mut self) -> Result<()> {
+        if !self.in_batch {
+            self.conn.execute_batch("BEGIN IMMEDIATE")?;
+            self.in_batch = true;
+        }
+        Ok(())
+    }
+
+    /// Commits the open batch (if any) and opens the next one.
+    pub fn checkpoint(&mut self) -> Result<()> {
+        if self.in_batch {
+            self.conn.execute_batch("COMMIT; BEGIN IMMEDIATE")?;
+        }
+        Ok(())
+    }
+
+    /// Commits the open batch and leaves batch mode.
+    pub fn end_batch(&mut self) -> Result<()> {
+        if self.in_batch {
+            self.conn.execute_batch("COMMIT")?;
+            self.in_batch = false;
+        }
+        Ok(())
+    }
+
+    /// Records that the first `len` bytes of a WARC file are reflected in this database.
+    pub fn set_warc_known(&self, name: &str, len: u64) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO warc_files (name, known_len) VALUES (?1, ?2)
+             ON CONFLICT(name) DO UPDATE SET known_len = MAX(known_len, ?2)",
+            params![name, len as i64],
+        )?;
+        Ok(())
+    }
+
+    /// How many leading bytes of a WARC file this database reflects (0 when unknown).
+    pub fn warc_known(&self, name: &str) -> Result<u64> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT known_len FROM warc_files WHERE name = ?1",
+                params![name],
+                |r| r.get::<_, i64>(0),
+            )
+            .optional()?
+            .unwrap_or(0) as u64)
+    }
+
+    /// Queues again the URLs that failed for a reason worth retrying (server errors,
+    /// throttling, timeouts, connection failures), with fresh attempt counts. Returns how many.
+    pub fn requeue_retryable(&self, retryable_reasons: &[String]) -> Result<usize> {
+        let mut n = self.conn.execute(
+            "UPDATE urls SET state = 'queued', attempts = 0, not_before_ms = 0
+             WHERE state = 'failed' AND (reason LIKE 'http 5%' OR reason = 'http 429')",
+            [],
+        )?;
+        for r in retryable_reasons {
+            n += self.conn.execute(
+                "UPDATE urls SET state = 'queued', attempts = 0, not_before_ms = 0
+                 WHERE state = 'failed' AND reason = ?1",
+                params![r],
+            )?;
+        }
+        Ok(n)
+    }
+
+    /// The cached robots.txt of an origin: `(body, status, fetched at)`.
+    pub fn cached_robots(&self, origin: &str) -> Result<Option<CachedRobots>> {
+        let row: Option<(Option<String>, Option<u16>, Option<String>)> = self
+            .conn
+            .query_row(
+                "SELECT robots, robots_status, robots_fetched FROM hosts WHERE origin = ?1",
+                params![origin],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        Ok(row.and_then(|(body, status, fetched)| {
+            let fetched = chrono::DateTime::parse_from_rfc3339(&fetched?).ok()?;
+            Some((body, status?, fetched.with_timezone(&chrono::Utc)))
+        }))
     }
 
     /// The unfinished run to resume, or a new run. Returns `(run_id, resumed)`.
@@ -203,19 +338,18 @@ impl State {
         if let Some(id) = open {
             return Ok((id, true));
         }
-        let tx = self.conn.transaction()?;
-        tx.execute(
+        // Plain statements: the caller's batch (if any) makes them atomic.
+        self.conn.execute(
             "INSERT INTO runs (started, base_url) VALUES (?1, ?2)",
             params![chrono::Utc::now().to_rfc3339(), base_url],
         )?;
-        let id = tx.last_insert_rowid();
+        let id = self.conn.last_insert_rowid();
         // A new run revisits everything except attachments already archived (fetched once).
-        tx.execute(
+        self.conn.execute(
             "UPDATE urls SET state = 'queued', reason = NULL, attempts = 0, hops = 0, not_before_ms = 0
              WHERE NOT (kind = 'attachment' AND state = 'done')",
             [],
         )?;
-        tx.commit()?;
         Ok((id, false))
     }
 
@@ -239,7 +373,7 @@ impl State {
 
     /// Adds a URL to the frontier unless its key is known. Returns whether it was added.
     pub fn enqueue(
-        &self,
+        &mut self,
         key: &str,
         url: &str,
         kind: UrlKind,
@@ -248,9 +382,20 @@ impl State {
     ) -> Result<bool> {
         let n = self.conn.execute(
             "INSERT OR IGNORE INTO urls (key, url, kind, priority, state, hops, lastmod, seq)
-             VALUES (?1, ?2, ?3, ?4, 'queued', ?5, ?6, (SELECT COALESCE(MAX(seq), 0) + 1 FROM urls))",
-            params![key, url, kind.as_str(), kind.priority(), hops, lastmod],
+             VALUES (?1, ?2, ?3, ?4, 'queued', ?5, ?6, ?7)",
+            params![
+                key,
+                url,
+                kind.as_str(),
+                kind.priority(),
+                hops,
+                lastmod,
+                self.next_seq
+            ],
         )?;
+        if n > 0 {
+            self.next_seq += 1;
+        }
         if n == 0
             && let Some(lm) = lastmod
         {
@@ -271,14 +416,16 @@ impl State {
         Ok(())
     }
 
-    /// The next queued URL (by kind priority, then discovery order).
-    pub fn next_queued(&self) -> Result<Option<QueuedUrl>> {
+    /// The next queued URL due at `now_ms` (Unix milliseconds), by kind priority, then
+    /// discovery order.
+    pub fn next_queued(&self, now_ms: i64) -> Result<Option<QueuedUrl>> {
         Ok(self
             .conn
             .query_row(
-                "SELECT key, url, kind, hops, attempts, lastmod FROM urls WHERE state = 'queued'
+                "SELECT key, url, kind, hops, attempts, lastmod FROM urls
+                 WHERE state = 'queued' AND not_before_ms <= ?1
                  ORDER BY priority, seq LIMIT 1",
-                [],
+                params![now_ms],
                 |r| {
                     Ok(QueuedUrl {
                         key: r.get(0)?,
@@ -293,6 +440,35 @@ impl State {
             .optional()?)
     }
 
+    /// Up to `limit` queued URLs due at `now_ms`, in [`State::next_queued`] order.
+    pub fn due(&self, now_ms: i64, limit: usize) -> Result<Vec<QueuedUrl>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT key, url, kind, hops, attempts, lastmod FROM urls
+             WHERE state = 'queued' AND not_before_ms <= ?1
+             ORDER BY priority, seq LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(params![now_ms, limit as i64], |r| {
+            Ok(QueuedUrl {
+                key: r.get(0)?,
+                url: r.get(1)?,
+                kind: UrlKind::parse(&r.get::<_, String>(2)?),
+                hops: r.get(3)?,
+                attempts: r.get(4)?,
+                lastmod: r.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// The earliest retry time (Unix milliseconds) among queued URLs, if any is queued.
+    pub fn earliest_not_before(&self) -> Result<Option<i64>> {
+        Ok(self.conn.query_row(
+            "SELECT MIN(not_before_ms) FROM urls WHERE state = 'queued'",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
     /// Number of queued URLs.
     pub fn queued_count(&self) -> Result<u64> {
         Ok(self.conn.query_row(
@@ -302,21 +478,59 @@ impl State {
         )?)
     }
 
-    /// Marks a URL final (`done`, `failed`, `gone`, `external`, `skipped`) with a reason.
-    pub fn mark(&self, key: &str, state: &str, reason: Option<&str>, run_id: i64) -> Result<()> {
+    /// Sets a URL's state (final ones: done, failed, gone, external, skipped) with a reason.
+    pub fn mark(
+        &self,
+        key: &str,
+        state: UrlState,
+        reason: Option<&str>,
+        run_id: i64,
+    ) -> Result<()> {
         self.conn.execute(
             "UPDATE urls SET state = ?1, reason = ?2, run_id = ?3 WHERE key = ?4",
-            params![state, reason, run_id, key],
+            params![state.as_str(), reason, run_id, key],
         )?;
         Ok(())
     }
 
-    /// Records a failed attempt (the URL stays queued, moved behind the others).
-    pub fn retry_later(&self, key: &str) -> Result<u32> {
+    /// Sets a URL's state, adding it to the frontier when it is not there (a capture found
+    /// in the archive whose discovery the database lost).
+    pub fn settle(
+        &mut self,
+        key: &str,
+        url: &str,
+        kind: UrlKind,
+        state: UrlState,
+        reason: Option<&str>,
+        run_id: i64,
+    ) -> Result<()> {
         self.conn.execute(
-            "UPDATE urls SET attempts = attempts + 1, seq = (SELECT COALESCE(MAX(seq), 0) + 1 FROM urls) WHERE key = ?1",
-            params![key],
+            "INSERT INTO urls (key, url, kind, priority, state, reason, run_id, seq)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+             ON CONFLICT(key) DO UPDATE SET state = ?5, reason = ?6, run_id = ?7",
+            params![
+                key,
+                url,
+                kind.as_str(),
+                kind.priority(),
+                state.as_str(),
+                reason,
+                run_id,
+                self.next_seq
+            ],
         )?;
+        self.next_seq += 1;
+        Ok(())
+    }
+
+    /// Records a failed attempt: the URL stays queued, not before `not_before_ms` (Unix
+    /// milliseconds). Returns the attempts so far.
+    pub fn retry_later(&mut self, key: &str, not_before_ms: i64) -> Result<u32> {
+        self.conn.execute(
+            "UPDATE urls SET attempts = attempts + 1, not_before_ms = ?2, seq = ?3 WHERE key = ?1",
+            params![key, not_before_ms, self.next_seq],
+        )?;
+        self.next_seq += 1;
         Ok(self.conn.query_row(
             "SELECT attempts FROM urls WHERE key = ?1",
             params![key],
@@ -406,31 +620,6 @@ impl State {
         Ok(())
     }
 
-    /// Stores the host's back-off deadline and error count.
-    pub fn save_backoff(&self, origin: &str, until: &str, errors: u32) -> Result<()> {
-        self.conn.execute(
-            "INSERT INTO hosts (origin, backoff_until, errors) VALUES (?1, ?2, ?3)
-             ON CONFLICT(origin) DO UPDATE SET backoff_until = ?2, errors = ?3",
-            params![origin, until, errors],
-        )?;
-        Ok(())
-    }
-
-    /// Runs a closure in a transaction.
-    pub fn transaction<T>(&mut self, f: impl FnOnce(&State) -> Result<T>) -> Result<T> {
-        self.conn.execute_batch("BEGIN IMMEDIATE")?;
-        match f(self) {
-            Ok(v) => {
-                self.conn.execute_batch("COMMIT")?;
-                Ok(v)
-            }
-            Err(e) => {
-                let _ = self.conn.execute_batch("ROLLBACK");
-                Err(e)
-            }
-        }
-    }
-
     /// Moves frontier URLs from one origin to another (the mirror moved, e.g. a new port).
     pub fn move_origin(&self, from: &str, to: &str) -> Result<usize> {
         Ok(self.conn.execute(
@@ -492,15 +681,57 @@ mod tests {
         );
         s.enqueue("http://h/", "http://h/", UrlKind::Home, 0, None)
             .unwrap();
-        assert_eq!(s.next_queued().unwrap().unwrap().kind, UrlKind::Home);
-        s.mark("http://h/", "done", None, run).unwrap();
-        assert_eq!(s.next_queued().unwrap().unwrap().url, "http://h/a-1.html");
+        assert_eq!(s.next_queued(0).unwrap().unwrap().kind, UrlKind::Home);
+        s.mark("http://h/", UrlState::Done, None, run).unwrap();
+        assert_eq!(s.next_queued(0).unwrap().unwrap().url, "http://h/a-1.html");
+        // A retry waits for its time; the host serves the next URL meanwhile.
+        s.enqueue("news:2", "http://h/b-2.html", UrlKind::Detail, 0, None)
+            .unwrap();
+        assert_eq!(s.retry_later("news:1", 1_000).unwrap(), 1);
+        assert_eq!(s.next_queued(999).unwrap().unwrap().key, "news:2");
+        assert_eq!(s.earliest_not_before().unwrap(), Some(0));
+        s.mark("news:2", UrlState::Done, None, run).unwrap();
+        assert_eq!(s.next_queued(999).unwrap(), None);
+        assert_eq!(s.earliest_not_before().unwrap(), Some(1_000));
+        assert_eq!(s.next_queued(1_000).unwrap().unwrap().key, "news:1");
         // Not finished: the same run resumes.
         assert_eq!(s.begin_run("http://h/").unwrap(), (run, true));
-        s.mark("news:1", "done", None, run).unwrap();
+        s.mark("news:1", UrlState::Done, None, run).unwrap();
         s.finish_run(run, "{}").unwrap();
         let (run2, resumed) = s.begin_run("http://h/").unwrap();
         assert!(!resumed && run2 > run);
+        assert_eq!(s.queued_count().unwrap(), 3);
+    }
+
+    #[test]
+    fn batches_commit_at_checkpoints_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.db");
+        let mut s = State::open(&path).unwrap();
+        s.begin_batch().unwrap();
+        s.enqueue("a", "http://h/a", UrlKind::Listing, 0, None)
+            .unwrap();
+        s.checkpoint().unwrap();
+        s.enqueue("b", "http://h/b", UrlKind::Listing, 0, None)
+            .unwrap();
+        s.set_warc_known("x.warc.gz", 10).unwrap();
+        drop(s); // killed before the next checkpoint
+        let s = State::open(&path).unwrap();
+        assert_eq!(s.queued_count().unwrap(), 1);
+        assert_eq!(s.warc_known("x.warc.gz").unwrap(), 0);
+    }
+
+    #[test]
+    fn retryable_failures_are_queued_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = State::open(&dir.path().join("s.db")).unwrap();
+        let (run, _) = s.begin_run("http://h/").unwrap();
+        for (k, reason) in [("a", "http 503"), ("b", "timeout"), ("c", "http 403")] {
+            s.enqueue(k, &format!("http://h/{k}"), UrlKind::Listing, 0, None)
+                .unwrap();
+            s.mark(k, UrlState::Failed, Some(reason), run).unwrap();
+        }
+        assert_eq!(s.requeue_retryable(&["timeout".to_string()]).unwrap(), 2);
         assert_eq!(s.queued_count().unwrap(), 2);
     }
 }

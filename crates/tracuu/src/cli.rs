@@ -87,6 +87,9 @@ pub struct CrawlArgs {
     /// Archive only; do not rebuild the index afterwards.
     #[arg(long)]
     pub no_index: bool,
+    /// Fetch robots.txt again even when the one fetched less than a day ago is cached.
+    #[arg(long)]
+    pub refresh_robots: bool,
 }
 
 /// `tracuu reindex`.

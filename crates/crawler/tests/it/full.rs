@@ -21,6 +21,31 @@ async fn full_crawl_finds_news_and_legal_records() {
     );
     assert!(server.max_in_flight() <= 1);
 
+    // Page requisites: the theme's stylesheet, what it @imports and its url() images, the
+    // favicon and scripts, each archived once through the same queue and counted.
+    let records = ws.records();
+    let base = server.base_url();
+    let base = base.trim_end_matches('/');
+    for path in [
+        "/themes/default/css/style.css",
+        "/themes/default/css/style.typo.css",
+        "/themes/default/images/header.png",
+        "/themes/default/images/bg-body.png",
+        "/favicon.ico",
+        "/themes/default/js/main.js",
+    ] {
+        let url = format!("{base}{path}");
+        // Theme files are linked with a cache-busting query (`?t=...`).
+        let n = records
+            .iter()
+            .filter(|(ty, u, status)| {
+                ty == "response" && u.split('?').next() == Some(url.as_str()) && *status == 200
+            })
+            .count();
+        assert_eq!(n, 1, "{url} archived {n} times");
+    }
+    assert!(report.requisites >= 6, "{report}");
+
     let replay = replay_archive(&[ws.archive()]).unwrap();
     let news: Vec<_> = replay
         .records

@@ -2,6 +2,7 @@
 
 mod conversion;
 mod files;
+mod flaky;
 mod full;
 mod politeness;
 mod resume;

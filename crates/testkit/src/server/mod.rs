@@ -33,7 +33,7 @@ pub use faults::{
     LEGACY_PAGE_SENTENCE, LEGACY_PAGE_TITLE, MALFORMED_PAGE_SENTENCE, MALFORMED_PAGE_TITLE,
     encode_windows_1258,
 };
-pub use options::{Flood, FloodStyle, LegacyLabel, Options};
+pub use options::{Flood, FloodStyle, LegacyLabel, Options, Random503};
 
 use crate::manifest::{Manifest, Route, RouteKind};
 
@@ -89,6 +89,9 @@ struct State {
     fail_counts: Mutex<HashMap<String, u32>>,
     flood_times: Mutex<VecDeque<Instant>>,
     sessions: AtomicU64,
+    /// Requests per target so far (for the random 503 decisions).
+    seen: Mutex<HashMap<String, u64>>,
+    requests: AtomicUsize,
 }
 
 impl FixtureServer {
@@ -129,6 +132,8 @@ impl FixtureServer {
             fail_counts: Mutex::new(HashMap::new()),
             flood_times: Mutex::new(VecDeque::new()),
             sessions: AtomicU64::new(0),
+            seen: Mutex::new(HashMap::new()),
+            requests: AtomicUsize::new(0),
         });
         let listener = tokio::net::TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
@@ -301,6 +306,22 @@ fn option_matches(option_path: &str, path: &str, query: Option<&str>) -> bool {
     }
 }
 
+/// Whether this request of `target` gets a random 503: a hash of the seed, the target and
+/// how many times it was requested before, compared with the rate.
+fn random_503_hits(state: &State, r: crate::server::Random503, target: &str) -> bool {
+    let nth = {
+        let mut seen = state.seen.lock().unwrap_or_else(|e| e.into_inner());
+        let n = seen.entry(target.to_string()).or_insert(0);
+        *n += 1;
+        *n
+    };
+    let digest = Sha1::digest(format!("{}\n{target}\n{nth}", r.seed).as_bytes());
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&digest[..8]);
+    let x = u64::from_be_bytes(first) as f64 / u64::MAX as f64;
+    x < r.rate
+}
+
 fn is_static_path(path: &str) -> bool {
     path.starts_with("/uploads/") || path.starts_with("/assets/") || path.starts_with("/themes/")
 }
@@ -313,6 +334,22 @@ async fn respond(
 ) -> Response<Body> {
     let (path, query) = split_target(target);
     let opts = &state.options;
+    let nth_request = state.requests.fetch_add(1, Ordering::SeqCst);
+    if let Some(latency) = opts.latency {
+        tokio::time::sleep(latency).await;
+    }
+    if opts.down_after.is_some_and(|n| nth_request >= n)
+        || (path != "/robots.txt"
+            && opts
+                .random_503
+                .is_some_and(|r| random_503_hits(state, r, target)))
+    {
+        return simple(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "text/html; charset=utf-8",
+            "<html><head><title>503 Service Unavailable</title></head><body><h1>Service Unavailable</h1></body></html>",
+        );
+    }
 
     if let Some((_, delay)) = opts
         .slow

@@ -66,6 +66,23 @@ pub struct Options {
     pub generation: u32,
     /// `(path, html)`: inserted at the start of that page's body text (a real content change).
     pub changed_bodies: Vec<(String, String)>,
+    /// A flaky portal: this fraction of requests (robots.txt excepted) answers 503 without
+    /// `Retry-After`. Which ones is decided from the seed, the request target and how often it
+    /// was asked before, so the same crawl meets the same faults whatever the timing.
+    pub random_503: Option<Random503>,
+    /// Added to every response (a slow or distant portal).
+    pub latency: Option<Duration>,
+    /// A portal that goes down: after this many requests every request answers 503.
+    pub down_after: Option<usize>,
+}
+
+/// Random transient 503s (see [`Options::random_503`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Random503 {
+    /// Fraction of requests failed, 0..=1.
+    pub rate: f64,
+    /// Seed of the decisions.
+    pub seed: u64,
 }
 
 impl Options {
@@ -158,6 +175,24 @@ impl Options {
     /// Inserts `html` at the start of the body text of the page at `path`.
     pub fn change_body(mut self, path: impl Into<String>, html: impl Into<String>) -> Self {
         self.changed_bodies.push((path.into(), html.into()));
+        self
+    }
+
+    /// Answers a fraction `rate` of requests with a transient 503 without `Retry-After`.
+    pub fn random_503(mut self, rate: f64, seed: u64) -> Self {
+        self.random_503 = Some(Random503 { rate, seed });
+        self
+    }
+
+    /// Delays every response by `latency`.
+    pub fn latency(mut self, latency: Duration) -> Self {
+        self.latency = Some(latency);
+        self
+    }
+
+    /// Answers 503 to every request after the first `requests`.
+    pub fn down_after(mut self, requests: usize) -> Self {
+        self.down_after = Some(requests);
         self
     }
 

@@ -1,9 +1,10 @@
 //! `tracuu crawl`: crawls the portal (or a mirror) into the WARC archive, then rebuilds the
 //! index from the archive.
 
-use std::io::IsTerminal;
+use std::time::Duration;
 
 use anyhow::{Context, Result};
+use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::cli::CrawlArgs;
 use crate::config::Config;
@@ -27,6 +28,9 @@ pub fn run(config: Config, args: CrawlArgs) -> Result<()> {
     if let Some(max_pages) = args.max_pages {
         crawler_config.max_pages = max_pages;
     }
+    if args.refresh_robots {
+        crawler_config.robots_max_age_secs = 0;
+    }
     let archive_dir = args
         .archive_dir
         .unwrap_or_else(|| config.paths.archive_dir.clone());
@@ -38,14 +42,20 @@ pub fn run(config: Config, args: CrawlArgs) -> Result<()> {
             .with_context(|| format!("cannot create {}", parent.display()))?;
     }
 
-    let interactive = std::io::stderr().is_terminal();
-    let show = move |p: crawler::Progress| {
-        if interactive {
-            eprint!(
-                "\r\x1b[2K{} fetched, {} queued, {} failed  {} {}",
-                p.fetched, p.queued, p.failed, p.status, p.url
-            );
-        }
+    // Drawn only when stderr is a terminal.
+    let bar = ProgressBar::new(1);
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} {elapsed_precise} [{bar:30}] {pos}/{len} {wide_msg}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    bar.enable_steady_tick(Duration::from_millis(200));
+    let show = |p: crawler::Progress| {
+        bar.set_length(p.fetched + p.queued);
+        bar.set_position(p.fetched);
+        bar.set_message(progress_message(&p));
     };
     let report = super::runtime()?
         .block_on(crawler::crawl(
@@ -54,11 +64,16 @@ pub fn run(config: Config, args: CrawlArgs) -> Result<()> {
             &state_db,
             Some(&show),
         ))
-        .with_context(|| format!("crawl of {} failed", crawler_config.base_url))?;
-    if interactive {
-        eprintln!();
-    }
+        .with_context(|| format!("crawl of {} failed", crawler_config.base_url));
+    bar.finish_and_clear();
+    let report = report?;
     eprintln!("{report}");
+    if report.host_down {
+        anyhow::bail!(
+            "{} does not answer; the crawl stopped and `tracuu crawl` resumes it",
+            crawler_config.base_url
+        );
+    }
     if args.no_index {
         return Ok(());
     }
@@ -71,4 +86,37 @@ pub fn run(config: Config, args: CrawlArgs) -> Result<()> {
     }
     eprintln!("{}", rebuilt.summary);
     Ok(())
+}
+
+/// The progress bar's message: the host's delay, throttled and retried requests, failures,
+/// the last URL.
+fn progress_message(p: &crawler::Progress) -> String {
+    format!(
+        "trễ {} ms · chậm lại {} · thử lại {} · lỗi {} · {} {}",
+        p.delay_ms, p.throttled, p.retried, p.failed, p.status, p.url
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn progress_shows_delay_throttles_and_retries() {
+        let m = progress_message(&crawler::Progress {
+            fetched: 10,
+            queued: 5,
+            failed: 1,
+            url: "http://h/a".into(),
+            status: 503,
+            delay_ms: 40,
+            throttled: 3,
+            retried: 2,
+        });
+        assert!(m.contains("trễ 40 ms"), "{m}");
+        assert!(
+            m.contains("chậm lại 3") && m.contains("thử lại 2") && m.contains("lỗi 1"),
+            "{m}"
+        );
+    }
 }
