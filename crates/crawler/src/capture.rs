@@ -694,6 +694,31 @@ impl Sink {
             let mime = warc::media_type(content_type.as_deref().unwrap_or("")).to_string();
             let digest = rec.header("WARC-Payload-Digest").unwrap_or("").to_string();
             let date = rec.date().unwrap_or("").to_string();
+            if url.path() == "/robots.txt" && canon::origin(&url) == canon::origin(&self.scope.base)
+            {
+                // robots.txt is no frontier URL: its answer refills the robots.txt cache, so
+                // the next call does not fetch it again.
+                self.reconcile_robots(http.as_ref(), &date)?;
+                self.state.add_capture(
+                    self.run_id,
+                    &CaptureRow {
+                        key: "robots",
+                        url: &target,
+                        file: name,
+                        offset: rec.offset,
+                        length: rec.length,
+                        digest: &digest,
+                        status,
+                        mime: &mime,
+                        record_id: &id,
+                        warc_date: &date,
+                        warc_type: &ty,
+                        ..Default::default()
+                    },
+                )?;
+                added += 1;
+                continue;
+            }
             let mut found = Vec::new();
             let mut settled = match status {
                 200..=299 => Some((UrlState::Done, "recovered")),
@@ -786,17 +811,37 @@ impl Sink {
         Ok(added)
     }
 
+    /// Caches a robots.txt answer found in the archive (2xx text, or a 4xx meaning "allow
+    /// all"), as fetched at its WARC date.
+    fn reconcile_robots(&mut self, http: Option<&warc::HttpResponse>, date: &str) -> Result<()> {
+        let (Some(h), Ok(fetched)) = (http, chrono::DateTime::parse_from_rfc3339(date)) else {
+            return Ok(());
+        };
+        let fetched = fetched.with_timezone(&chrono::Utc);
+        let origin = canon::origin(&self.scope.base);
+        if (200..300).contains(&h.status) {
+            let text = decode_text(&h.decoded_body(), h.header("Content-Type"));
+            self.state
+                .save_robots(&origin, Some(&text), h.status, fetched)?;
+        } else if (400..500).contains(&h.status) && h.status != 429 {
+            self.state.save_robots(&origin, None, h.status, fetched)?;
+        }
+        Ok(())
+    }
+
     /// Reads robots.txt from an answer: 2xx parse (and cache), 4xx allow all. `None` for
     /// answers that leave it unknown (5xx, 429, redirects).
     pub(crate) fn robots_from_answer(&mut self, f: &Fetched) -> Result<Option<Robots>> {
         let origin = canon::origin(&self.scope.base);
         if (200..300).contains(&f.status) {
             let text = decode_text(&decoded_body(f), f.header("Content-Type"));
-            self.state.save_robots(&origin, Some(&text), f.status)?;
+            self.state
+                .save_robots(&origin, Some(&text), f.status, chrono::Utc::now())?;
             return Ok(Some(Robots::parse(&text, "tracuu")));
         }
         if (400..500).contains(&f.status) && f.status != 429 {
-            self.state.save_robots(&origin, None, f.status)?;
+            self.state
+                .save_robots(&origin, None, f.status, chrono::Utc::now())?;
             return Ok(Some(Robots::allow_all()));
         }
         Ok(None)

@@ -10,7 +10,7 @@
 //!   host's delay by [`INCREASE_FACTOR`] (from at least the minimum delay or the last fetch
 //!   time), bounded by `max_delay_ms`; after [`RECOVER_AFTER`] successes in a row every further
 //!   success takes a step of a quarter of the minimum delay (at least [`MIN_STEP`]) off it,
-//!   back down to the configured minimum.
+//!   back down to the configured minimum (with no minimum, it halves down to zero).
 //! - **Retry-After** (seconds or HTTP date) pauses the host exactly that long, capped by
 //!   `max_backoff_ms`. Without it, a single throttle only raises the delay; from the
 //!   [`ESCALATE_AFTER`]th consecutive throttle on, the host pauses `backoff_ms`, doubled at each
@@ -215,8 +215,7 @@ impl HostScheduler {
                 self.failing_since = None;
                 self.successes += 1;
                 if self.successes > RECOVER_AFTER {
-                    let step = (self.policy.min_delay / 4).max(MIN_STEP);
-                    self.delay = self.delay.saturating_sub(step).max(self.policy.min_delay);
+                    self.delay = self.decreased();
                 }
             }
             Signal::Throttled {
@@ -256,6 +255,23 @@ impl HostScheduler {
                 }
             }
         }
+    }
+
+    /// The delay after one more success past [`RECOVER_AFTER`]: a step of a quarter of the
+    /// minimum delay; with no minimum (a local mirror at `--delay-ms 0`, where the delay was
+    /// seeded from a fetch time) it halves, so a burst of throttles costs a few requests'
+    /// worth of waiting rather than a linear walk down in [`MIN_STEP`]s.
+    fn decreased(&self) -> Duration {
+        let min = self.policy.min_delay;
+        if min.is_zero() {
+            let half = self.delay / 2;
+            return if half < MIN_STEP {
+                Duration::ZERO
+            } else {
+                half
+            };
+        }
+        self.delay.saturating_sub((min / 4).max(MIN_STEP)).max(min)
     }
 
     fn increase(&mut self, fetch_time: Duration) {
@@ -453,6 +469,16 @@ mod tests {
             "from the fetch time, not a minute"
         );
         assert!(!h.is_unthrottled());
+        // Two throttles in a row, then successes: the delay halves back to no wait at all.
+        h.record(t, 20 * MS, THROTTLE);
+        assert_eq!(h.current_delay(), 40 * MS);
+        let mut delays = Vec::new();
+        for _ in 0..RECOVER_AFTER + 4 {
+            h.record(t, 20 * MS, Signal::Success);
+            delays.push(h.current_delay().as_millis());
+        }
+        assert_eq!(delays, [40, 40, 40, 20, 10, 5, 0]);
+        assert!(h.is_unthrottled());
     }
 
     #[test]

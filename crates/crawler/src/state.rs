@@ -611,11 +611,17 @@ impl State {
     }
 
     /// Stores the host's robots.txt outcome.
-    pub fn save_robots(&self, origin: &str, body: Option<&str>, status: u16) -> Result<()> {
+    pub fn save_robots(
+        &self,
+        origin: &str,
+        body: Option<&str>,
+        status: u16,
+        fetched: chrono::DateTime<chrono::Utc>,
+    ) -> Result<()> {
         self.conn.execute(
             "INSERT INTO hosts (origin, robots, robots_status, robots_fetched) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT(origin) DO UPDATE SET robots = ?2, robots_status = ?3, robots_fetched = ?4",
-            params![origin, body, status, chrono::Utc::now().to_rfc3339()],
+            params![origin, body, status, fetched.to_rfc3339()],
         )?;
         Ok(())
     }

@@ -10,18 +10,12 @@ use testkit::{FixtureServer, FloodStyle, LoggedRequest, Options};
 use crate::{Workspace, fast_config};
 
 /// What `tracuu crawl --delay-ms 0` runs: the defaults with no minimum delay and no
-/// adaptive factor (back-off, retries and AIMD bounds as configured by default), on two
-/// news categories and the laws documents to keep the test short.
+/// adaptive factor (back-off, retries and AIMD bounds as configured by default).
 fn zero_delay(base: &str) -> CrawlerConfig {
     CrawlerConfig {
         base_url: base.to_string(),
         min_delay_ms: 0,
         delay_factor: 0.0,
-        include: vec![
-            "/kinh-te/".into(),
-            "/chinh-tri/".into(),
-            "/laws/detail/".into(),
-        ],
         ..CrawlerConfig::default()
     }
 }
@@ -109,13 +103,11 @@ async fn ten_percent_503s_cost_little_more_than_a_clean_crawl() {
         flaky_span.as_secs_f64() / clean_span.as_secs_f64()
     );
     assert!(
-        waited <= clean_span * 2,
+        waited <= clean_span,
         "the 503s cost {waited:?} of waiting (clean crawl: {clean_span:?})"
     );
-    // On this 60-request subset the last retries (0.5 s, then 1 s) weigh heavily; the bound
-    // is looser than the 3x aimed at for a whole portal.
     assert!(
-        flaky_span <= clean_span * 4,
+        flaky_span <= clean_span * 3,
         "{flaky_span:?} against {clean_span:?} without faults"
     );
 }
