@@ -94,6 +94,7 @@ fn run(args: &[String], corpus: &Path) -> Result<(), Box<dyn std::error::Error>>
     store.build_generation(records.clone())?;
     let tracuu = store.current()?.ok_or("no generation after build")?;
     let tracuu_build = t.elapsed().as_secs_f64();
+    let (open_kept, open_learnt) = open_times(&dir.path().join("tracuu"), &store)?;
     let t = Instant::now();
     let baseline = Baseline::build(&records)?;
     let baseline_build = t.elapsed().as_secs_f64();
@@ -103,6 +104,10 @@ fn run(args: &[String], corpus: &Path) -> Result<(), Box<dyn std::error::Error>>
         records.len(),
         bytes as f64 / 1e6,
         cases.len()
+    );
+    println!(
+        "opening the generation (median of 5): {open_kept:.1} ms with its kept restorer, \
+         {open_learnt:.1} ms learning the restorer again from the index (as before issue 11)"
     );
 
     // Per mode, per kind: one list of latencies (µs) per run; found@10 from the first run.
@@ -182,6 +187,34 @@ fn run(args: &[String], corpus: &Path) -> Result<(), Box<dyn std::error::Error>>
         "\n(each percentile is the median over {runs} runs; every query once per run and mode)"
     );
     Ok(())
+}
+
+/// Median milliseconds to open the live generation of `root`: as built (the restorer read
+/// back from the generation's folder), then with that file moved away (learnt from the index
+/// again, as every open did before). The file is put back.
+fn open_times(root: &Path, store: &IndexStore) -> Result<(f64, f64), Box<dyn std::error::Error>> {
+    let name = store.current_generation()?.ok_or("no generation")?;
+    let kept = root.join(&name).join("restorer.tsv");
+    let aside = root.join("restorer.tsv.aside");
+    let median = |times: &mut Vec<f64>| {
+        times.sort_by(f64::total_cmp);
+        times[times.len() / 2]
+    };
+    let measure = || -> Result<f64, Box<dyn std::error::Error>> {
+        let mut times = Vec::new();
+        for _ in 0..5 {
+            let t = Instant::now();
+            let opened = IndexStore::open(root)?;
+            std::hint::black_box(opened.current()?.ok_or("no generation")?);
+            times.push(t.elapsed().as_secs_f64() * 1e3);
+        }
+        Ok(median(&mut times))
+    };
+    let with_kept = measure()?;
+    std::fs::rename(&kept, &aside)?;
+    let learnt = measure();
+    std::fs::rename(&aside, &kept)?;
+    Ok((with_kept, learnt?))
 }
 
 /// p50, p95, p99 in ms, each the median over the runs.

@@ -2,19 +2,59 @@
 //! the index's own statistics.
 //!
 //! The restorer's counts come straight from the index: syllable document frequencies from the
-//! exact-form text fields, syllable-pair document frequencies from the exact bigram field. So
-//! every generation carries its own statistics and nothing extra is stored beside it.
+//! exact-form text fields, syllable-pair document frequencies from the exact bigram field.
+//! A generation learns them once, when it is built, and keeps them beside its index
+//! ([`RESTORER_FILE`]), so opening it only reads them back.
+
+use std::io::{BufReader, BufWriter};
+use std::path::Path;
 
 use tantivy::Searcher;
 use tantivy::schema::Field;
 use vietnamese::restore::Restorer;
 
 use crate::analyzer::{Form, analyze};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::schema::Fields;
 
 /// Pairs seen in fewer documents than this are left out of the restorer (noise, memory).
 const MIN_BIGRAM_DOCS: u32 = 2;
+
+/// The file of a generation's folder holding its restorer's counts.
+pub(crate) const RESTORER_FILE: &str = "restorer.tsv";
+
+/// Writes `restorer` into a generation's folder (synced: the generation is complete after it).
+pub(crate) fn save(dir: &Path, restorer: &Restorer) -> Result<()> {
+    let path = dir.join(RESTORER_FILE);
+    let file = std::fs::File::create(&path).map_err(|e| Error::io(&path, e))?;
+    let mut out = BufWriter::new(file);
+    restorer.write(&mut out).map_err(|e| Error::io(&path, e))?;
+    let file = out
+        .into_inner()
+        .map_err(|e| Error::io(&path, e.into_error()))?;
+    file.sync_all().map_err(|e| Error::io(&path, e))
+}
+
+/// The restorer a generation keeps in its folder; `None` when it has none (a generation built
+/// before restorers were kept) or the file cannot be read (then it is learnt again).
+pub(crate) fn load(dir: &Path) -> Option<Restorer> {
+    let path = dir.join(RESTORER_FILE);
+    let file = match std::fs::File::open(&path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
+        Err(e) => {
+            tracing::warn!(path = %path.display(), error = %e, "restorer unreadable; learning it again");
+            return None;
+        }
+    };
+    match Restorer::read(BufReader::new(file)) {
+        Ok(restorer) => Some(restorer),
+        Err(e) => {
+            tracing::warn!(path = %path.display(), error = %e, "restorer damaged; learning it again");
+            None
+        }
+    }
+}
 
 /// Builds a restorer from the index's syllable and bigram document frequencies.
 ///

@@ -58,7 +58,7 @@ impl SearchIndex {
         let generation = dir
             .file_name()
             .map(|name| name.to_string_lossy().into_owned());
-        Self::from_index(index, generation)
+        Self::with_restorer(index, generation, reading::load(dir))
     }
 
     /// Builds an in-memory index of `records` (for tests and small tools).
@@ -69,13 +69,25 @@ impl SearchIndex {
     }
 
     pub(crate) fn from_index(index: Index, generation: Option<String>) -> Result<Self> {
+        Self::with_restorer(index, generation, None)
+    }
+
+    /// Opens `index` with the restorer its generation kept, or learns one from the index.
+    fn with_restorer(
+        index: Index,
+        generation: Option<String>,
+        restorer: Option<Restorer>,
+    ) -> Result<Self> {
         crate::analyzer::register_analyzers(&index);
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
         let fields = Fields::new();
-        let restorer = reading::learn(&reader.searcher(), &fields)?;
+        let restorer = match restorer {
+            Some(restorer) => restorer,
+            None => reading::learn(&reader.searcher(), &fields)?,
+        };
         Ok(Self {
             reader,
             fields: Arc::new(fields),

@@ -325,7 +325,7 @@ impl IndexStore {
     }
 }
 
-/// Writes a complete generation into `dir`: the index, then the `COMPLETE` mark.
+/// Writes a complete generation into `dir`: the index, its restorer, then the `COMPLETE` mark.
 fn build_into(
     dir: &Path,
     name: &str,
@@ -334,6 +334,9 @@ fn build_into(
 ) -> Result<usize> {
     let (index, fields) = create_index(Some(dir))?;
     let records_read = write_records(&index, &fields, records, progress)?;
+    // The restorer is learnt once, here, and kept with the generation (see `reading`).
+    let restorer = crate::reading::learn(&index.reader()?.searcher(), &fields)?;
+    crate::reading::save(dir, &restorer)?;
     drop(index);
     write_file_synced(&dir.join(COMPLETE), name.as_bytes())?;
     Ok(records_read)

@@ -9,6 +9,7 @@
 //! with the same marks (same R6 variant), so `nghi quyết` can only become `… quyết`.
 
 use std::collections::HashMap;
+use std::io::{BufRead, Write};
 
 use crate::normalize::{forms, strip_marks, variant_of_exact};
 
@@ -21,7 +22,8 @@ const LAMBDA: f64 = 0.8;
 #[derive(Debug, Clone, Default)]
 pub struct Restorer {
     unigrams: HashMap<String, u64>,
-    bigrams: HashMap<(String, String), u64>,
+    /// First syllable → second syllable → count (nested, so a lookup borrows its keys).
+    bigrams: HashMap<String, HashMap<String, u64>>,
     /// Folded syllable → exact syllables seen with that fold, most frequent first once
     /// [`Restorer::finish`] has run (it runs lazily on first use otherwise).
     by_fold: HashMap<String, Vec<String>>,
@@ -97,7 +99,7 @@ impl Restorer {
     pub fn add_bigram(&mut self, first: &str, second: &str, count: u64) {
         let (a, b) = (crate::normalize(first), crate::normalize(second));
         if is_word(&a) && is_word(&b) && count > 0 {
-            *self.bigrams.entry((a, b)).or_insert(0) += count;
+            *self.bigrams.entry(a).or_default().entry(b).or_insert(0) += count;
         }
     }
 
@@ -116,7 +118,9 @@ impl Restorer {
             {
                 *self
                     .bigrams
-                    .entry((p.to_owned(), t.text.clone()))
+                    .entry(p.to_owned())
+                    .or_default()
+                    .entry(t.text.clone())
                     .or_insert(0) += 1;
             }
             prev = Some((&t.text, t.end));
@@ -136,6 +140,65 @@ impl Restorer {
     /// The number of distinct syllables seen.
     pub fn vocabulary(&self) -> usize {
         self.unigrams.len()
+    }
+
+    /// Writes the restorer's counts as text, one per line (`u syllable folded count`, then
+    /// `b first second count`, tab-separated), so a generation can keep what it learnt and
+    /// [`Restorer::read`] can load it without normalising anything again.
+    pub fn write(&self, out: &mut impl Write) -> std::io::Result<()> {
+        for (folded, exacts) in &self.by_fold {
+            for exact in exacts {
+                writeln!(out, "u\t{exact}\t{folded}\t{}", self.unigrams[exact])?;
+            }
+        }
+        for (first, next) in &self.bigrams {
+            for (second, count) in next {
+                writeln!(out, "b\t{first}\t{second}\t{count}")?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Loads a restorer written by [`Restorer::write`]. A malformed line is an
+    /// `InvalidData` error naming its line number.
+    pub fn read(input: impl BufRead) -> std::io::Result<Self> {
+        let mut r = Self::new();
+        for (n, line) in input.lines().enumerate() {
+            let line = line?;
+            let bad = || {
+                std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    format!("restorer line {}: {line:?}", n + 1),
+                )
+            };
+            let mut parts = line.split('\t');
+            let (kind, a, b, count) = (parts.next(), parts.next(), parts.next(), parts.next());
+            let (Some(a), Some(b), Some(count), None) = (a, b, count, parts.next()) else {
+                return Err(bad());
+            };
+            let count: u64 = count.parse().map_err(|_| bad())?;
+            match kind {
+                Some("u") if is_word(a) && count > 0 => {
+                    r.total += count;
+                    if r.unigrams.insert(a.to_owned(), count).is_some() {
+                        return Err(bad());
+                    }
+                    r.by_fold
+                        .entry(b.to_owned())
+                        .or_default()
+                        .push(a.to_owned());
+                }
+                Some("b") if is_word(a) && is_word(b) && count > 0 => {
+                    r.bigrams
+                        .entry(a.to_owned())
+                        .or_default()
+                        .insert(b.to_owned(), count);
+                }
+                _ => return Err(bad()),
+            }
+        }
+        r.finish();
+        Ok(r)
     }
 
     /// The accented syllables seen with this fold, most frequent first.
@@ -169,7 +232,8 @@ impl Restorer {
         let cp = self.unigrams.get(prev).copied().unwrap_or(0) as f64;
         let cb = self
             .bigrams
-            .get(&(prev.to_owned(), w.to_owned()))
+            .get(prev)
+            .and_then(|next| next.get(w))
             .copied()
             .unwrap_or(0) as f64;
         let p_bi = if cp > 0.0 { cb / cp } else { 0.0 };
@@ -321,6 +385,33 @@ mod tests {
         assert_eq!(r.restore(""), None);
         // Unknown words stay as typed.
         assert_eq!(r.restore("xyzzy").as_deref(), None);
+    }
+
+    #[test]
+    fn written_and_read_back_it_restores_the_same() {
+        let r = restorer();
+        let mut bytes = Vec::new();
+        r.write(&mut bytes).expect("write");
+        let back = Restorer::read(bytes.as_slice()).expect("read");
+        assert_eq!(back.vocabulary(), r.vocabulary());
+        for q in [
+            "nghi quyet",
+            "hoi dong nhan dan huyen",
+            "nghi rang",
+            "nong thon moi",
+        ] {
+            assert_eq!(back.restore(q), r.restore(q), "{q}");
+        }
+        assert_eq!(back.candidates("nghi"), r.candidates("nghi"));
+        for bad in [
+            "u\tnghị\tnghi",
+            "u\tnghị\tnghi\tmany",
+            "x\ta\tb\t1",
+            "b\tnghị\t140\t2",
+        ] {
+            let err = Restorer::read(bad.as_bytes()).expect_err(bad);
+            assert_eq!(err.kind(), std::io::ErrorKind::InvalidData, "{bad}");
+        }
     }
 
     #[test]

@@ -140,3 +140,51 @@ fn crash_mid_build_leaves_the_live_generation_untouched() {
     assert_eq!(stats.generation, "gen-000003");
     assert!(!dir.path().join("gen-000002").exists());
 }
+
+fn interpreted(store: &IndexStore, query: &str) -> Option<String> {
+    let index = store.current().expect("current").expect("live generation");
+    index
+        .search(&SearchRequest {
+            query: query.into(),
+            limit: 1,
+            ..SearchRequest::default()
+        })
+        .expect("search")
+        .interpreted_query
+}
+
+#[test]
+fn a_generation_keeps_its_restorer_and_opening_reads_it_back() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = IndexStore::open(dir.path()).expect("open");
+    store.build_generation(records()).expect("build");
+    let kept = dir.path().join("gen-000001").join("restorer.tsv");
+    assert!(kept.is_file(), "the build keeps the restorer it learnt");
+    assert_eq!(
+        interpreted(&store, "nong thon moi").as_deref(),
+        Some("nông thôn mới")
+    );
+
+    // Opening reads the kept counts instead of learning them again: counts that no record
+    // supports change the reading.
+    let other = vietnamese::restore::Restorer::from_counts(
+        [("nóng", 50), ("thơn", 50), ("mời", 50)],
+        [(("nóng", "thơn"), 50), (("thơn", "mời"), 50)],
+    );
+    let mut bytes = Vec::new();
+    other.write(&mut bytes).expect("write");
+    std::fs::write(&kept, bytes).expect("replace the kept restorer");
+    let reopened = IndexStore::open(dir.path()).expect("reopen");
+    assert_eq!(
+        interpreted(&reopened, "nong thon moi").as_deref(),
+        Some("nóng thơn mời")
+    );
+
+    // A damaged file is not trusted: the generation learns its restorer again.
+    std::fs::write(&kept, "u\tnóng\n").expect("damage the kept restorer");
+    let reopened = IndexStore::open(dir.path()).expect("reopen");
+    assert_eq!(
+        interpreted(&reopened, "nong thon moi").as_deref(),
+        Some("nông thôn mới")
+    );
+}
