@@ -45,33 +45,7 @@ pub(crate) fn snippet(text: &str, matcher: &mut Matcher<'_>) -> String {
     if syllables.is_empty() {
         return String::new();
     }
-    // Best window: most distinct matched terms, then most matches, earliest first. Each
-    // window starts a little before a match, so the reader sees some context.
-    let last_start = syllables.len().saturating_sub(WINDOW);
-    let mut best = (0usize, 0usize, 0usize);
-    let mut distinct: Vec<usize> = Vec::new();
-    for (at, _) in syllables
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| s.term.is_some())
-    {
-        let start = at.saturating_sub(3).min(last_start);
-        let end = (start + WINDOW).min(syllables.len());
-        distinct.clear();
-        let mut count = 0;
-        for s in &syllables[start..end] {
-            if let Some(term) = s.term {
-                if !distinct.contains(&term) {
-                    distinct.push(term);
-                }
-                count += 1;
-            }
-        }
-        if (distinct.len(), count) > (best.1, best.2) {
-            best = (start, distinct.len(), count);
-        }
-    }
-    let start = best.0;
+    let start = best_window(&syllables, matcher.keys.len());
     let end = (start + WINDOW).min(syllables.len());
     let mut out = String::new();
     if start > 0 {
@@ -103,6 +77,44 @@ pub(crate) fn snippet(text: &str, matcher: &mut Matcher<'_>) -> String {
     out
 }
 
+/// The start of the best window of [`WINDOW`] syllables: most distinct matched terms, then most
+/// matches, earliest first. Each window starts a little before a match, so the reader sees
+/// some context. The windows only move forward, so one sliding count serves them all.
+fn best_window(syllables: &[Scanned], terms: usize) -> usize {
+    let last_start = syllables.len().saturating_sub(WINDOW);
+    let mut best = (0usize, 0usize, 0usize);
+    let mut per_term = vec![0usize; terms];
+    let (mut distinct, mut count, mut lo, mut hi) = (0usize, 0usize, 0usize, 0usize);
+    for (at, _) in syllables
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.term.is_some())
+    {
+        let start = at.saturating_sub(3).min(last_start);
+        let end = (start + WINDOW).min(syllables.len());
+        for s in &syllables[hi..end] {
+            if let Some(term) = s.term {
+                distinct += usize::from(per_term[term] == 0);
+                per_term[term] += 1;
+                count += 1;
+            }
+        }
+        hi = end;
+        for s in &syllables[lo..start] {
+            if let Some(term) = s.term {
+                per_term[term] -= 1;
+                distinct -= usize::from(per_term[term] == 0);
+                count -= 1;
+            }
+        }
+        lo = start;
+        if (distinct, count) > (best.1, best.2) {
+            best = (start, distinct, count);
+        }
+    }
+    best.0
+}
+
 /// The longest prefix of `text` of at most `bytes` bytes that ends on a character boundary.
 pub(crate) fn prefix(text: &str, bytes: usize) -> &str {
     if text.len() <= bytes {
@@ -129,6 +141,8 @@ struct Scanned {
 pub(crate) struct Matcher<'a> {
     /// `(coarse key, term)` pairs.
     keys: Vec<(String, &'a str)>,
+    /// The coarse keys alone, for the common case: a token matching none.
+    coarse: HashSet<String>,
     /// Tokens already folded in full: their matched term, if any.
     folded: HashMap<Box<str>, Option<usize>>,
 }
@@ -136,7 +150,7 @@ pub(crate) struct Matcher<'a> {
 impl<'a> Matcher<'a> {
     /// A matcher of the syllables whose folded form is in `terms`.
     pub(crate) fn new(terms: &'a HashSet<String>) -> Self {
-        let keys = terms
+        let keys: Vec<(String, &str)> = terms
             .iter()
             .map(|t| {
                 let mut key = String::new();
@@ -145,6 +159,7 @@ impl<'a> Matcher<'a> {
             })
             .collect();
         Self {
+            coarse: keys.iter().map(|(k, _)| k.clone()).collect(),
             keys,
             folded: HashMap::new(),
         }
@@ -153,7 +168,7 @@ impl<'a> Matcher<'a> {
     /// The index (in `keys`) of the term `token` folds to, if any.
     fn find(&mut self, token: &str, key: &mut String) -> Option<usize> {
         // Without a coarse key (a character the cheap fold cannot vouch for), fold properly.
-        if coarse_key(token, key) && !self.keys.iter().any(|(k, _)| k == key) {
+        if coarse_key(token, key) && !self.coarse.contains(key.as_str()) {
             return None;
         }
         if let Some(found) = self.folded.get(token) {
@@ -365,6 +380,55 @@ mod tests {
              <mark>quyết</mark>; tay nghề, <mark>ky</mark> thuat, <mark>NGHỊ</mark> \
              <mark>QUYẾT</mark>"
         );
+    }
+
+    #[test]
+    fn the_sliding_window_picks_what_counting_every_window_picks() {
+        // Every window counted from scratch, as the definition says.
+        let brute = |syllables: &[Scanned]| {
+            let last_start = syllables.len().saturating_sub(WINDOW);
+            let mut best = (0usize, 0usize, 0usize);
+            for at in (0..syllables.len()).filter(|&i| syllables[i].term.is_some()) {
+                let start = at.saturating_sub(3).min(last_start);
+                let end = (start + WINDOW).min(syllables.len());
+                let mut distinct: Vec<usize> = Vec::new();
+                let mut count = 0;
+                for term in syllables[start..end].iter().filter_map(|s| s.term) {
+                    if !distinct.contains(&term) {
+                        distinct.push(term);
+                    }
+                    count += 1;
+                }
+                if (distinct.len(), count) > (best.1, best.2) {
+                    best = (start, distinct.len(), count);
+                }
+            }
+            best.0
+        };
+        let words = [
+            "nghị", "quyết", "của", "huyện", "về", "nông", "thôn", "mới", "đất", "rừng",
+        ];
+        let wanted = terms(&["nghi", "quyet", "nong", "thon", "moi", "rung"]);
+        for seed in 0..200u64 {
+            let mut state = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
+            let len = 5 + (seed as usize * 7) % 120;
+            let text: Vec<&str> = (0..len)
+                .map(|_| {
+                    state = state
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    words[(state >> 33) as usize % words.len()]
+                })
+                .collect();
+            let text = text.join(" ");
+            let mut matcher = Matcher::new(&wanted);
+            let syllables = scan(&text, &mut matcher);
+            assert_eq!(
+                best_window(&syllables, matcher.keys.len()),
+                brute(&syllables),
+                "{text}"
+            );
+        }
     }
 
     #[test]
