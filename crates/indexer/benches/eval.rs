@@ -23,18 +23,22 @@ use std::time::Instant;
 use crawler::{Kind, Record};
 use indexer::{IndexStore, SearchRequest};
 use serde::{Deserialize, Serialize};
-use tantivy::collector::TopDocs;
-use tantivy::query::QueryParser;
-use tantivy::schema::{STORED, STRING, Schema, TEXT, Value};
-use tantivy::{Index, TantivyDocument};
 
+#[path = "support/baseline.rs"]
+#[allow(dead_code)] // `top_counted` serves the unseen bench
+mod baseline;
 #[path = "support/corpus.rs"]
 mod corpus;
 #[path = "support/legalqa.rs"]
 mod legalqa;
+#[path = "support/stats.rs"]
+#[allow(dead_code)] // `flag` and `median` serve the other benches
+mod stats;
 #[path = "support/variants.rs"]
 mod variants;
+use baseline::Baseline;
 use corpus::load_corpus;
+use stats::percentile;
 use variants::make_variant;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -130,7 +134,7 @@ fn run(corpus: &Path, generate: bool) -> Result<(), Box<dyn std::error::Error>> 
                         .map(|h| h.id)
                         .collect()
                 } else {
-                    baseline.search(&text)?
+                    baseline.top(&text, 10)?
                 };
                 totals.latencies_us.push(t.elapsed().as_micros() as u64);
                 totals.add(q, &ranked);
@@ -196,18 +200,6 @@ impl Totals {
     }
 }
 
-fn percentile(values: &[u64], p: f64) -> f64 {
-    {
-        let mut l = values.to_vec();
-        l.sort_unstable();
-        if l.is_empty() {
-            return 0.0;
-        }
-        let i = ((l.len() as f64 - 1.0) * p).round() as usize;
-        l[i] as f64 / 1000.0
-    }
-}
-
 fn print_table(queries: &[Judged], table: &[(&str, &str, Totals)]) {
     let mut kinds: HashMap<&str, usize> = HashMap::new();
     for q in queries {
@@ -263,61 +255,6 @@ fn print_table(queries: &[Judged], table: &[(&str, &str, Totals)]) {
             },
             base
         );
-    }
-}
-
-/// The plain Tantivy baseline: default tokenizer on title and body, default query parser.
-struct Baseline {
-    index: Index,
-    parser: QueryParser,
-    id: tantivy::schema::Field,
-}
-
-impl Baseline {
-    fn build(records: &[Record]) -> tantivy::Result<Self> {
-        let mut b = Schema::builder();
-        let id = b.add_text_field("id", STRING | STORED);
-        let title = b.add_text_field("title", TEXT);
-        let body = b.add_text_field("body", TEXT);
-        let index = Index::create_in_ram(b.build());
-        let mut writer = index.writer::<TantivyDocument>(128_000_000)?;
-        for r in records {
-            let mut doc = TantivyDocument::default();
-            doc.add_text(id, &r.id);
-            doc.add_text(title, &r.title);
-            doc.add_text(
-                body,
-                format!(
-                    "{}\n{}\n{}",
-                    r.lead,
-                    r.body,
-                    r.doc_number.as_deref().unwrap_or("")
-                ),
-            );
-            writer.add_document(doc)?;
-        }
-        writer.commit()?;
-        let mut parser = QueryParser::for_index(&index, vec![title, body]);
-        parser.set_field_boost(title, 2.0);
-        Ok(Self { index, parser, id })
-    }
-
-    fn search(&self, text: &str) -> tantivy::Result<Vec<String>> {
-        self.top(text, 10)
-    }
-
-    fn top(&self, text: &str, limit: usize) -> tantivy::Result<Vec<String>> {
-        let (query, _) = self.parser.parse_query_lenient(text);
-        let searcher = self.index.reader()?.searcher();
-        let top = searcher.search(&query, &TopDocs::with_limit(limit))?;
-        let mut out = Vec::new();
-        for (_, address) in top {
-            let doc: TantivyDocument = searcher.doc(address)?;
-            if let Some(id) = doc.get_first(self.id).and_then(|v| v.as_str()) {
-                out.push(id.to_owned());
-            }
-        }
-        Ok(out)
     }
 }
 

@@ -26,6 +26,9 @@ use serde::Deserialize;
 
 #[path = "support/corpus.rs"]
 mod corpus;
+#[path = "support/stats.rs"]
+mod stats;
+use stats::{flag, median, percentile};
 
 /// One query of the mix and what its answer must satisfy.
 struct Case {
@@ -71,14 +74,6 @@ fn main() {
         eprintln!("search bench failed: {e}");
         std::process::exit(1);
     }
-}
-
-fn flag<T: std::str::FromStr>(args: &[String], name: &str, default: T) -> T {
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
 }
 
 fn run(args: &[String], corpus: &Path) -> Result<(), Box<dyn std::error::Error>> {
@@ -468,16 +463,4 @@ fn verify(
         }
     }
     Ok(())
-}
-
-fn percentile(values: &[u64], p: f64) -> f64 {
-    let mut sorted = values.to_vec();
-    sorted.sort_unstable();
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i.min(sorted.len() - 1)] as f64 / 1000.0
-}
-
-fn median(values: &mut [f64]) -> f64 {
-    values.sort_by(f64::total_cmp);
-    values[values.len() / 2]
 }

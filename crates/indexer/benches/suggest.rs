@@ -19,6 +19,10 @@ use indexer::Suggester;
 
 #[path = "support/corpus.rs"]
 mod corpus;
+#[path = "support/stats.rs"]
+#[allow(dead_code)] // `percentile` and `median` serve the other benches
+mod stats;
+use stats::flag;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -34,14 +38,6 @@ fn main() {
         eprintln!("suggest bench failed: {e}");
         std::process::exit(1);
     }
-}
-
-fn flag<T: std::str::FromStr>(args: &[String], name: &str, default: T) -> T {
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
 }
 
 fn run(args: &[String], corpus: &std::path::Path) -> Result<(), Box<dyn std::error::Error>> {

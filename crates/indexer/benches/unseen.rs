@@ -22,17 +22,19 @@ use std::time::Instant;
 
 use crawler::{Kind, Record};
 use indexer::{IndexStore, SearchRequest};
-use tantivy::collector::{Count, TopDocs};
-use tantivy::query::QueryParser;
-use tantivy::schema::{Field, STORED, STRING, Schema, TEXT, Value};
-use tantivy::{Index, IndexReader, TantivyDocument};
-
+#[path = "support/baseline.rs"]
+#[allow(dead_code)] // `top` serves the eval bench
+mod baseline;
 #[path = "support/corpus.rs"]
 mod corpus;
 #[path = "support/legalqa.rs"]
 mod legalqa;
+#[path = "support/stats.rs"]
+mod stats;
 #[path = "support/variants.rs"]
 mod variants;
+use baseline::Baseline;
+use stats::{flag, median, percentile};
 use variants::make_variant;
 
 /// What is measured: tracuu as the web page asks, as the API asks, and plain Tantivy.
@@ -64,14 +66,6 @@ fn main() {
         eprintln!("unseen bench failed: {e}");
         std::process::exit(1);
     }
-}
-
-fn flag<T: std::str::FromStr>(args: &[String], name: &str, default: T) -> T {
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
 }
 
 fn run(args: &[String], corpus: &Path) -> Result<(), Box<dyn std::error::Error>> {
@@ -123,7 +117,7 @@ fn run(args: &[String], corpus: &Path) -> Result<(), Box<dyn std::error::Error>>
                 }
                 let t = Instant::now();
                 let ids: Vec<String> = match mode {
-                    "tantivy" => baseline.search(&case.query)?,
+                    "tantivy" => baseline.top_counted(&case.query)?,
                     _ => tracuu
                         .search(&SearchRequest {
                             query: case.query.clone(),
@@ -196,10 +190,6 @@ fn open_times(root: &Path, store: &IndexStore) -> Result<(f64, f64), Box<dyn std
     let name = store.current_generation()?.ok_or("no generation")?;
     let kept = root.join(&name).join("restorer.tsv");
     let aside = root.join("restorer.tsv.aside");
-    let median = |times: &mut Vec<f64>| {
-        times.sort_by(f64::total_cmp);
-        times[times.len() / 2]
-    };
     let measure = || -> Result<f64, Box<dyn std::error::Error>> {
         let mut times = Vec::new();
         for _ in 0..5 {
@@ -221,19 +211,8 @@ fn open_times(root: &Path, store: &IndexStore) -> Result<(f64, f64), Box<dyn std
 fn row(lists: &[Vec<u64>]) -> [f64; 3] {
     [0.50, 0.95, 0.99].map(|p| {
         let mut per_run: Vec<f64> = lists.iter().map(|l| percentile(l, p)).collect();
-        per_run.sort_by(f64::total_cmp);
-        per_run[per_run.len() / 2]
+        median(&mut per_run)
     })
-}
-
-fn percentile(values: &[u64], p: f64) -> f64 {
-    let mut sorted = values.to_vec();
-    sorted.sort_unstable();
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i] as f64 / 1000.0
 }
 
 /// The records and the distinct queries of the setting (deterministic).
@@ -349,61 +328,4 @@ fn setting(corpus: &Path) -> Result<(Vec<Record>, Vec<Case>), Box<dyn std::error
     records.extend(legal);
     records.extend(news);
     Ok((records, cases))
-}
-
-/// Plain Tantivy: default tokenizer on title and body, BM25, the default query parser.
-struct Baseline {
-    reader: IndexReader,
-    parser: QueryParser,
-    id: Field,
-}
-
-impl Baseline {
-    fn build(records: &[Record]) -> tantivy::Result<Self> {
-        let mut b = Schema::builder();
-        let id = b.add_text_field("id", STRING | STORED);
-        let title = b.add_text_field("title", TEXT);
-        let body = b.add_text_field("body", TEXT);
-        let index = Index::create_in_ram(b.build());
-        let mut writer = index.writer::<TantivyDocument>(128_000_000)?;
-        for r in records {
-            let mut doc = TantivyDocument::default();
-            doc.add_text(id, &r.id);
-            doc.add_text(title, &r.title);
-            doc.add_text(
-                body,
-                format!(
-                    "{}\n{}\n{}",
-                    r.lead,
-                    r.body,
-                    r.doc_number.as_deref().unwrap_or("")
-                ),
-            );
-            writer.add_document(doc)?;
-        }
-        writer.commit()?;
-        let mut parser = QueryParser::for_index(&index, vec![title, body]);
-        parser.set_field_boost(title, 2.0);
-        Ok(Self {
-            reader: index.reader()?,
-            parser,
-            id,
-        })
-    }
-
-    /// The top 10 ids, with the total count as tracuu gives it.
-    fn search(&self, text: &str) -> tantivy::Result<Vec<String>> {
-        let (query, _) = self.parser.parse_query_lenient(text);
-        let searcher = self.reader.searcher();
-        let (top, count) = searcher.search(&query, &(TopDocs::with_limit(10), Count))?;
-        std::hint::black_box(count);
-        let mut out = Vec::with_capacity(top.len());
-        for (_, address) in top {
-            let doc: TantivyDocument = searcher.doc(address)?;
-            if let Some(id) = doc.get_first(self.id).and_then(|v| v.as_str()) {
-                out.push(id.to_owned());
-            }
-        }
-        Ok(out)
-    }
 }
