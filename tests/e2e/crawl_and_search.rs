@@ -86,7 +86,35 @@ fn crawl_index_serve_and_answer_real_queries() {
             hit_ids(&body).contains(&"laws-121".to_string()),
             "{q}: {body:#}"
         );
+        // The hit names the scanned file and page its snippet comes from.
+        let hit = body["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|h| h["id"] == "laws-121")
+            .unwrap();
+        let source = &hit["source"];
+        assert!(
+            source["file"].as_str().is_some_and(|f| f.ends_with(".pdf")),
+            "{hit:#}"
+        );
+        assert_eq!(source["page"], 1, "{hit:#}");
+        assert_eq!(source["machine_read"], true, "{hit:#}");
+        assert_eq!(source["text_source"], "ocr", "{hit:#}");
+        assert!(
+            hit["snippet"].as_str().unwrap().contains("<mark>"),
+            "{hit:#}"
+        );
     }
+    // The result page says so, labels the text machine-read and links that page of the file.
+    let (status, page) = service.get_text("/?q=%22gop+ngay+cong%22");
+    assert_eq!(status, 200);
+    assert!(page.contains("Trong tệp đính kèm"), "{page}");
+    assert!(page.contains(", trang 1</a>"), "{page}");
+    assert!(
+        page.contains("Văn bản nhận dạng tự động từ bản quét, có thể có lỗi"),
+        "{page}"
+    );
     let (status, document) = service.get_json("/api/documents/laws-121");
     assert_eq!(status, 200, "{document}");
     let file = &document["attachments"][0];

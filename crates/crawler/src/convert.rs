@@ -188,7 +188,7 @@ pub fn read_with_ocr(
             Ok(ocr) => {
                 raw_pages[page - 1] = ocr.text.clone();
                 pages[page - 1] = match fix {
-                    Some(f) => f.correct(&ocr.text),
+                    Some(f) => f.correct_scored(&ocr.text, &ocr.word_confidences).text,
                     None => ocr.text,
                 };
                 conf_sum += ocr.confidence * ocr.words as f32;

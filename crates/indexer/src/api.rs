@@ -153,6 +153,25 @@ pub struct Hit {
     /// True when the hit's document number is what the query asked for (R10).
     #[serde(default)]
     pub number_match: bool,
+    /// The attached file and page the snippet comes from, when the matched words are only in
+    /// an attachment (the text of a resolution is often only in its file, sometimes a scan).
+    #[serde(default)]
+    pub source: Option<HitSource>,
+}
+
+/// Where in an attached file a hit's snippet was found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HitSource {
+    /// The file name as shown on the portal (`140-NQ-HDND.pdf`).
+    pub file: String,
+    /// The file's download URL on the portal.
+    pub url: String,
+    /// The 1-based page of the file.
+    pub page: u32,
+    /// How the file's text was obtained (`pdf-text`, `ocr`, `pdf-text+ocr`, `docx`...).
+    pub text_source: Option<String>,
+    /// True when the page's text was machine-read from a scan (OCR) and may hold errors.
+    pub machine_read: bool,
 }
 
 /// One facet value with its count.

@@ -22,7 +22,8 @@ mod suggest;
 mod understand;
 
 pub use api::{
-    EXACT_TOTAL_UP_TO, FacetCount, Facets, Hit, SearchRequest, SearchResults, Sort, Status,
+    EXACT_TOTAL_UP_TO, FacetCount, Facets, Hit, HitSource, SearchRequest, SearchResults, Sort,
+    Status,
 };
 pub use error::{Error, Result};
 pub use import::{LineError, import_jsonl};

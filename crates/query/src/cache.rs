@@ -215,6 +215,7 @@ mod tests {
                 issuer: None,
                 doc_type: None,
                 number_match: false,
+                source: None,
             }],
             facets: Default::default(),
             next_cursor: None,

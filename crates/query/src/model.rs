@@ -33,6 +33,9 @@ pub struct HitView {
     pub doc_type: Option<String>,
     /// True when the query was this record's document number.
     pub number_match: bool,
+    /// The attached file and page the snippet comes from (absent when it comes from the
+    /// record's own text).
+    pub source: Option<indexer::HitSource>,
 }
 
 /// One value of a facet with the number of matching records.

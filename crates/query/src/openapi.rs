@@ -162,7 +162,11 @@ pub(crate) fn document() -> Value {
                     "url": { "type": "string", "description": "Original portal URL" }, "date": { "type": ["string", "null"], "format": "date" },
                     "doc_number": { "type": ["string", "null"] }, "snippet": { "type": "string", "description": "HTML-escaped text with <mark> around matches" },
                     "score": { "type": "number" }, "issuer": { "type": ["string", "null"] }, "doc_type": { "type": ["string", "null"] },
-                    "number_match": { "type": "boolean" } } },
+                    "number_match": { "type": "boolean" },
+                    "source": { "type": ["object", "null"], "description": "The attached file and page the snippet comes from, when the matched words are in an attachment", "properties": {
+                        "file": { "type": "string" }, "url": { "type": "string" }, "page": { "type": "integer", "description": "1-based page of the file" },
+                        "text_source": { "type": ["string", "null"], "description": "pdf-text, ocr, pdf-text+ocr, docx, odt, doc" },
+                        "machine_read": { "type": "boolean", "description": "The text was read from a scan by OCR and may hold errors" } } } } },
                 "FacetValue": { "type": "object", "properties": { "value": { "type": "string" }, "count": { "type": "integer" } } },
                 "SearchResponse": { "type": "object", "properties": {
                     "total": { "type": "integer", "description": "Matches in all; a lower bound when total_exact is false" },

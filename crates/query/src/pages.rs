@@ -231,6 +231,32 @@ fn source_links(id: &str, url: &str, archived_on: Option<NaiveDate>, class: &str
     out
 }
 
+/// Which attached file and page a hit's snippet comes from, linked to that page of the file's
+/// text on the document page (where the archived file is), with the machine-read label for
+/// text OCRed from a scan.
+fn found_in(id: &str, source: &indexer::HitSource) -> String {
+    let mut out = format!(
+        r#"<p class="found-in">Trong tệp đính kèm <a href="/van-ban/{}#{}">{}, trang {}</a>"#,
+        escape(&crate::params::encode_component(id)),
+        escape(&crate::params::encode_component(&page_anchor(
+            &source.file,
+            source.page
+        ))),
+        escape(&source.file),
+        source.page
+    );
+    if source.machine_read {
+        out.push_str(r#" · <span class="ocr-note">Văn bản nhận dạng tự động từ bản quét, có thể có lỗi</span>"#);
+    }
+    out.push_str("</p>");
+    out
+}
+
+/// The id of one page of an attached file's text on the document page.
+fn page_anchor(file: &str, page: u32) -> String {
+    format!("{file}-trang-{page}")
+}
+
 fn results(params: &SearchParams, response: &SearchResponse, archived: &ArchiveDates) -> String {
     let mut out = String::new();
     if let Some(reading) = &response.interpreted_query {
@@ -272,8 +298,13 @@ fn results(params: &SearchParams, response: &SearchResponse, archived: &ArchiveD
             }
             let _ = write!(
                 out,
-                r#"<li><h3><a href="/van-ban/{id}">{title}</a></h3><p class="meta">{meta}</p><p>{snippet}</p>{links}</li>"#,
+                r#"<li><h3><a href="/van-ban/{id}">{title}</a></h3><p class="meta">{meta}</p>{found_in}<p>{snippet}</p>{links}</li>"#,
                 id = escape(&crate::params::encode_component(&hit.id)),
+                found_in = hit
+                    .source
+                    .as_ref()
+                    .map(|s| found_in(&hit.id, s))
+                    .unwrap_or_default(),
                 title = escape(&hit.title),
                 meta = meta.join(" · "),
                 // Already escaped by the indexer, with only <mark> added.
@@ -571,9 +602,11 @@ fn file_text(file: &crawler::Attachment) -> String {
             .enumerate()
             .map(|(i, p)| {
                 format!(
-                    r#"<div class="file-page" id="{}-trang-{}"><p class="page-no">Trang {}</p>{}</div>"#,
-                    escape(&file.name),
-                    i + 1,
+                    r#"<div class="file-page" id="{}"><p class="page-no">Trang {}</p>{}</div>"#,
+                    escape(&page_anchor(
+                        &file.name,
+                        u32::try_from(i + 1).unwrap_or(u32::MAX)
+                    )),
                     i + 1,
                     escape(p)
                 )

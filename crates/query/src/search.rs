@@ -144,6 +144,7 @@ fn hit_view(hit: indexer::Hit) -> HitView {
         issuer: hit.issuer,
         doc_type: hit.doc_type,
         number_match: hit.number_match,
+        source: hit.source,
     }
 }
 

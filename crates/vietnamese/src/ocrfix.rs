@@ -3,6 +3,8 @@
 //! `ư/ơ`), chosen in context by the archive's syllable bigram statistics (the [`Restorer`]
 //! model that restores diacritics in queries). Tesseract mostly loses or confuses marks on
 //! Vietnamese (`Nghi quyêt`, `Uy ban`), which this repairs; words it cannot judge are kept.
+//! Tesseract's word confidences weigh the evidence: a syllable read with high confidence is
+//! kept as read, a low-confidence one is cheap to change, so the context decides it.
 
 use crate::restore::{Restorer, is_word};
 use crate::syllable::is_valid_syllable;
@@ -14,10 +16,30 @@ const MAX_CANDIDATES: usize = 12;
 #[derive(Debug, Clone, Copy)]
 pub struct OcrCorrector<'a> {
     model: &'a Restorer,
-    /// Log-probability cost of each character changed from what the OCR read.
+    /// Log-probability cost of each character changed from what the OCR read, for a word
+    /// without a known confidence.
     pub change_cost: f64,
+    /// The same cost for a word Tesseract read with confidence 0 ...
+    pub change_cost_unsure: f64,
+    /// ... and with confidence 100 (linear in between).
+    pub change_cost_sure: f64,
+    /// Words read with at least this confidence (0-100) are kept as read when they are
+    /// valid syllables.
+    pub keep_above: f32,
     /// Log-probability cost of keeping a token that is not a valid Vietnamese syllable.
     pub invalid_cost: f64,
+}
+
+/// Tesseract's confidence in one word of the text given to
+/// [`OcrCorrector::correct_scored`]: the word's byte range and its confidence, 0-100.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WordConfidence {
+    /// Byte offset of the word's start in the text.
+    pub start: usize,
+    /// Byte offset of the word's end.
+    pub end: usize,
+    /// Confidence, 0-100.
+    pub confidence: f32,
 }
 
 /// What a correction changed.
@@ -37,6 +59,9 @@ impl<'a> OcrCorrector<'a> {
         Self {
             model,
             change_cost: 3.0,
+            change_cost_unsure: 1.0,
+            change_cost_sure: 6.0,
+            keep_above: 95.0,
             invalid_cost: 12.0,
         }
     }
@@ -48,7 +73,33 @@ impl<'a> OcrCorrector<'a> {
 
     /// The corrected text with counts of what changed.
     pub fn correct_detailed(&self, text: &str) -> Correction {
+        self.correct_scored(text, &[])
+    }
+
+    /// The corrected text, weighing each syllable by the confidence of the OCR word it lies
+    /// in (`words` sorted by position; syllables outside them get [`Self::change_cost`]).
+    ///
+    /// Specks the OCR read as words go first ([`drop_noise`]): marks without letters or
+    /// digits read with low confidence, stray `_ | ¬` around words, lone consonants.
+    pub fn correct_scored(&self, text: &str, words: &[WordConfidence]) -> Correction {
+        let cleaned;
+        let (text, words) = if words.is_empty() {
+            (text, words)
+        } else {
+            cleaned = drop_noise(text, words);
+            (cleaned.0.as_str(), cleaned.1.as_slice())
+        };
         let tokens = crate::tokenize(text);
+        let mut next_word = 0usize;
+        let mut confidence_at = |start: usize| -> Option<f32> {
+            while words.get(next_word).is_some_and(|w| w.end <= start) {
+                next_word += 1;
+            }
+            words
+                .get(next_word)
+                .filter(|w| w.start <= start)
+                .map(|w| w.confidence)
+        };
         let mut out = String::with_capacity(text.len());
         let mut done = 0usize;
         let (mut changed, mut syllables) = (0, 0);
@@ -69,7 +120,17 @@ impl<'a> OcrCorrector<'a> {
                 j += 1;
             }
             let run = &tokens[i..j];
-            let chosen = self.best_reading(run.iter().map(|t| t.text.as_str()));
+            let cands: Vec<Vec<(String, f64)>> = run
+                .iter()
+                .map(|t| self.candidates(&t.text, confidence_at(t.start)))
+                .collect();
+            let chosen: Vec<String> = self
+                .model
+                .viterbi(&cands)
+                .into_iter()
+                .zip(cands)
+                .map(|(k, mut list)| list.swap_remove(k).0)
+                .collect();
             for (t, c) in run.iter().zip(chosen) {
                 out.push_str(&text[done..t.start]);
                 let source = &text[t.start..t.end];
@@ -92,74 +153,131 @@ impl<'a> OcrCorrector<'a> {
         }
     }
 
-    /// The spellings weighed for one syllable (exact form), with their emission scores.
-    fn candidates(&self, exact: &str) -> Vec<(String, f64)> {
+    /// The spellings weighed for one syllable (exact form) read with `confidence`, with
+    /// their emission scores.
+    fn candidates(&self, exact: &str, confidence: Option<f32>) -> Vec<(String, f64)> {
+        let valid = printable_syllable(exact);
+        if valid && confidence.is_some_and(|c| c >= self.keep_above) {
+            return vec![(exact.to_string(), 0.0)];
+        }
+        let cost = confidence.map_or(self.change_cost, |c| {
+            let q = f64::from(c.clamp(0.0, 100.0)) / 100.0;
+            self.change_cost_unsure + (self.change_cost_sure - self.change_cost_unsure) * q
+        });
         let mut list: Vec<(String, f64)> = self
             .model
             .candidates(exact)
             .into_iter()
             .take(MAX_CANDIDATES)
-            .map(|c| {
-                (
-                    c.to_string(),
-                    -self.change_cost * char_changes(exact, c) as f64,
-                )
-            })
+            .map(|c| (c.to_string(), -cost * char_changes(exact, c) as f64))
             .collect();
         if !list.iter().any(|(c, _)| c == exact) {
-            let keep = if is_valid_syllable(exact) {
-                0.0
-            } else {
-                -self.invalid_cost
-            };
+            let keep = if valid { 0.0 } else { -self.invalid_cost };
             list.push((exact.to_string(), keep));
         }
         list
     }
+}
 
-    /// Viterbi over the candidates of a run of syllables.
-    fn best_reading<'t>(&self, run: impl Iterator<Item = &'t str>) -> Vec<String> {
-        let cands: Vec<Vec<(String, f64)>> = run.map(|s| self.candidates(s)).collect();
-        let Some(first) = cands.first() else {
-            return Vec::new();
-        };
-        let mut score: Vec<f64> = first
-            .iter()
-            .map(|(c, e)| e + self.model.unigram_logp(c))
-            .collect();
-        let mut back: Vec<Vec<usize>> = vec![vec![0; first.len()]];
-        for i in 1..cands.len() {
-            let mut next = Vec::with_capacity(cands[i].len());
-            let mut ptr = Vec::with_capacity(cands[i].len());
-            for (c, e) in &cands[i] {
-                let (best_j, best) = cands[i - 1]
-                    .iter()
-                    .enumerate()
-                    .map(|(j, (p, _))| (j, score[j] + self.model.transition_logp(p, c)))
-                    .fold((0, f64::NEG_INFINITY), |a, x| if x.1 > a.1 { x } else { a });
-                next.push(best + e);
-                ptr.push(best_j);
-            }
-            score = next;
-            back.push(ptr);
-        }
-        let mut k = score
-            .iter()
-            .enumerate()
-            .fold(
-                (0, f64::NEG_INFINITY),
-                |a, (j, &s)| {
-                    if s > a.1 { (j, s) } else { a }
-                },
-            )
-            .0;
-        let mut out = vec![String::new(); cands.len()];
-        for i in (0..cands.len()).rev() {
-            out[i] = cands[i][k].0.clone();
-            k = back[i][k];
-        }
-        out
+/// Characters that are never part of a word of Vietnamese official text: when the OCR reads
+/// them at the edge of a word or alone, they are specks of the photocopy.
+const SPECK_CHARS: &[char] = &[
+    '_', '|', '¬', '‹', '›', '`', 'ˆ', '¡', '~', '^', '•', '¦', '«', '»',
+];
+/// A word without letters or digits (`-`, `(%)`) is kept only when read at least this sure.
+const KEEP_MARKS_ABOVE: f32 = 85.0;
+/// A lone lowercase letter that is no syllable (`c`, `v`, `n`) is almost always a speck or
+/// a broken glyph: kept only when read at least this sure ...
+const KEEP_LONE_CONSONANT_ABOVE: f32 = 95.0;
+/// ... a capital one (`V` of a chapter number) from this confidence ...
+const KEEP_LONE_CAPITAL_ABOVE: f32 = 60.0;
+/// ... and a lone vowel that is a syllable (`ở`, `y`) from this one.
+const KEEP_LONE_SYLLABLE_ABOVE: f32 = 40.0;
+/// A final `.` or `:` glued to a word read less sure than this is a speck.
+const KEEP_FINAL_DOT_ABOVE: f32 = 80.0;
+
+/// What is left of one OCR word read with `confidence` once specks are dropped; `None` when
+/// nothing is.
+fn clean_word(word: &str, confidence: f32) -> Option<&str> {
+    let word = word.trim_matches(SPECK_CHARS);
+    let mut chars = word.chars();
+    let first = chars.next()?;
+    if !word.chars().any(char::is_alphanumeric) {
+        return (confidence >= KEEP_MARKS_ABOVE && !word.contains(SPECK_CHARS)).then_some(word);
     }
+    if chars.next().is_none() && first.is_alphabetic() {
+        let keep_above = if is_valid_syllable(word) {
+            KEEP_LONE_SYLLABLE_ABOVE
+        } else if first.is_uppercase() {
+            KEEP_LONE_CAPITAL_ABOVE
+        } else {
+            KEEP_LONE_CONSONANT_ABOVE
+        };
+        if confidence < keep_above {
+            return None;
+        }
+    }
+    let mut rev = word.chars().rev();
+    if confidence < KEEP_FINAL_DOT_ABOVE
+        && word.chars().count() > 2
+        && matches!(rev.next(), Some('.' | ':'))
+        && rev.next().is_some_and(char::is_alphabetic)
+    {
+        return Some(&word[..word.len() - 1]);
+    }
+    Some(word)
+}
+
+/// The OCR text without the specks Tesseract read as words (see [`clean_word`]), line breaks
+/// kept, with the confidences of the words left at their new places.
+pub fn drop_noise(text: &str, words: &[WordConfidence]) -> (String, Vec<WordConfidence>) {
+    let mut out = String::with_capacity(text.len());
+    let mut kept = Vec::with_capacity(words.len());
+    let mut at = 0usize;
+    // Line breaks owed since the last word written.
+    let mut breaks = 0usize;
+    for w in words {
+        let (Some(gap), Some(word)) = (text.get(at..w.start), text.get(w.start..w.end)) else {
+            continue;
+        };
+        breaks = breaks.max(gap.matches('\n').count());
+        at = w.end;
+        let Some(word) = clean_word(word, w.confidence) else {
+            continue;
+        };
+        if !out.is_empty() {
+            if breaks > 0 {
+                out.extend(std::iter::repeat_n('\n', breaks));
+            } else {
+                out.push(' ');
+            }
+        }
+        breaks = 0;
+        let start = out.len();
+        out.push_str(word);
+        kept.push(WordConfidence {
+            start,
+            end: out.len(),
+            confidence: w.confidence,
+        });
+    }
+    if let Some(rest) = text.get(at..) {
+        out.push_str(rest);
+    }
+    (out, kept)
+}
+
+/// True if `word` can be a syllable of printed text: a valid syllable that, when it ends in a
+/// stop (`c ch p t`), carries its tone (sắc or nặng). Toneless `quyêt`, `viêc` are valid in
+/// toneless typing but in print they are a tone mark the OCR lost.
+fn printable_syllable(word: &str) -> bool {
+    use unicode_normalization::UnicodeNormalization;
+    if !is_valid_syllable(word) {
+        return false;
+    }
+    let lower = word.to_lowercase();
+    let stop = ["c", "p", "t", "ch"].iter().any(|f| lower.ends_with(f));
+    !stop || lower.nfd().any(|c| matches!(c, '\u{301}' | '\u{323}'))
 }
 
 /// Characters that differ between two spellings of the same fold (same length in chars).
@@ -224,6 +342,96 @@ mod tests {
         );
         // Case is kept: headings are in capitals.
         assert_eq!(fix.correct("NGHI QUYÊT"), "NGHỊ QUYẾT");
+    }
+
+    #[test]
+    fn word_confidences_decide_what_may_change() {
+        let m = model();
+        let fix = OcrCorrector::new(&m);
+        let text = "Nghi quyêt này";
+        let word = |start: usize, end: usize, confidence: f32| WordConfidence {
+            start,
+            end,
+            confidence,
+        };
+        // `Nghi` is a valid syllable (nghi ngờ): read with high confidence it stays...
+        let sure = [word(0, 4, 97.0), word(5, 12, 40.0), word(13, 17, 96.0)];
+        assert_eq!(fix.correct_scored(text, &sure).text, "Nghi quyết này");
+        // ... read with low confidence, the context (`nghị quyết`) corrects it.
+        let unsure = [word(0, 4, 35.0), word(5, 12, 40.0), word(13, 17, 96.0)];
+        assert_eq!(fix.correct_scored(text, &unsure).text, "Nghị quyết này");
+        // A syllable that is no valid Vietnamese is reconsidered whatever the confidence.
+        let invalid = [word(0, 4, 35.0), word(5, 12, 99.0), word(13, 17, 96.0)];
+        assert_eq!(fix.correct_scored(text, &invalid).text, "Nghị quyết này");
+    }
+
+    /// The words of `text` (split at white space) with the given confidences.
+    fn scored(text: &str, confidences: &[f32]) -> Vec<WordConfidence> {
+        let mut at = 0;
+        let words: Vec<WordConfidence> = text
+            .split_whitespace()
+            .zip(confidences)
+            .map(|(w, &confidence)| {
+                let start = at + text[at..].find(w).expect("word");
+                at = start + w.len();
+                WordConfidence {
+                    start,
+                    end: at,
+                    confidence,
+                }
+            })
+            .collect();
+        assert_eq!(words.len(), confidences.len());
+        words
+    }
+
+    #[test]
+    fn specks_read_as_words_are_dropped() {
+        // Tesseract on a photocopied resolution: specks read as `_`, `|`, `:` and a lone `c`,
+        // a `_` glued to `b)`, a speck after `theo` read as a full stop.
+        let text = "Điều 2. _ Tổ chức | thực hiện\n: c _b) theo. quy định -\n\n1. Ủy ban nhân dân";
+        let conf = [
+            96.0, 95.0, 12.0, 96.0, 95.0, 40.0, 96.0, 96.0, 30.0, 35.0, 70.0, 60.0, 96.0, 97.0,
+            92.0, 96.0, 95.0, 96.0, 96.0, 96.0,
+        ];
+        let (clean, kept) = drop_noise(text, &scored(text, &conf));
+        assert_eq!(
+            clean,
+            "Điều 2. Tổ chức thực hiện\nb) theo quy định -\n\n1. Ủy ban nhân dân"
+        );
+        for w in &kept {
+            assert!(!clean[w.start..w.end].contains(' '));
+        }
+        assert_eq!(&clean[kept[5].start..kept[5].end], "hiện");
+        // Sure marks and sure sentence ends stay; so do lone vowels that are syllables (`ở`).
+        let text = "(%) ở xã. Ý kiến: c Chương V";
+        let conf = [93.0, 45.0, 96.0, 50.0, 90.0, 96.0, 96.0, 93.0];
+        let (clean, _) = drop_noise(text, &scored(text, &conf));
+        assert_eq!(clean, "(%) ở xã. Ý kiến: c Chương V");
+        // A lone consonant read less than nearly sure is a speck, however sure Tesseract is
+        // of it by its own standards; a lone vowel read unsure too.
+        let text = "sử dụng v và ó các";
+        let (clean, _) = drop_noise(text, &scored(text, &[96.0, 96.0, 93.0, 96.0, 31.0, 96.0]));
+        assert_eq!(clean, "sử dụng và các");
+        // Through the corrector: noise gone, marks restored.
+        let m = model();
+        let text = "Nghi quyêt | này";
+        let fixed =
+            OcrCorrector::new(&m).correct_scored(text, &scored(text, &[40.0, 40.0, 30.0, 96.0]));
+        assert_eq!(fixed.text, "Nghị quyết này");
+    }
+
+    #[test]
+    fn a_stop_final_without_its_tone_is_not_printed_vietnamese() {
+        for lost in ["quyêt", "viêc", "Nghiêp", "thưc", "sach"] {
+            assert!(is_valid_syllable(lost), "{lost}: valid typed toneless");
+            assert!(!printable_syllable(lost), "{lost}");
+        }
+        for kept in [
+            "quyết", "việc", "nghiệp", "thực", "sách", "nghi", "Than", "uyên",
+        ] {
+            assert!(printable_syllable(kept), "{kept}");
+        }
     }
 
     #[test]

@@ -240,6 +240,54 @@ impl Restorer {
         (LAMBDA * p_bi + (1.0 - LAMBDA) * p_uni).ln()
     }
 
+    /// The most probable path through a lattice of candidates, each with an emission
+    /// log-score (0 when every candidate is equally plausible on its own), under the
+    /// interpolated bigram model: the chosen index in each position's list. Shared by query
+    /// restoration and OCR post-correction ([`crate::ocrfix`]). Every list must be non-empty.
+    pub(crate) fn viterbi(&self, cands: &[Vec<(String, f64)>]) -> Vec<usize> {
+        let Some(first) = cands.first() else {
+            return Vec::new();
+        };
+        let mut score: Vec<f64> = first
+            .iter()
+            .map(|(c, e)| e + self.unigram_logp(c))
+            .collect();
+        let mut back: Vec<Vec<usize>> = vec![vec![0; first.len()]];
+        for pair in cands.windows(2) {
+            let (prev, here) = (&pair[0], &pair[1]);
+            let mut next = Vec::with_capacity(here.len());
+            let mut ptr = Vec::with_capacity(here.len());
+            for (c, e) in here {
+                let (best_j, best) = prev
+                    .iter()
+                    .enumerate()
+                    .map(|(j, (p, _))| (j, score[j] + self.transition_logp(p, c)))
+                    .fold(
+                        (0, f64::NEG_INFINITY),
+                        |acc, x| if x.1 > acc.1 { x } else { acc },
+                    );
+                next.push(best + e);
+                ptr.push(best_j);
+            }
+            score = next;
+            back.push(ptr);
+        }
+        let mut k = score
+            .iter()
+            .enumerate()
+            .fold(
+                (0, f64::NEG_INFINITY),
+                |acc, (j, &s)| if s > acc.1 { (j, s) } else { acc },
+            )
+            .0;
+        let mut chosen = vec![0; cands.len()];
+        for i in (0..cands.len()).rev() {
+            chosen[i] = k;
+            k = back[i][k];
+        }
+        chosen
+    }
+
     /// The candidates for one query token: accented input is a constraint (same R6
     /// variant), toneless input ranges over everything seen with that fold.
     fn token_candidates(&self, exact: &str) -> Vec<String> {
@@ -274,41 +322,21 @@ impl Restorer {
         if !input.iter().any(|t| is_word(t)) {
             return None;
         }
-        let cands: Vec<Vec<String>> = input.iter().map(|t| self.token_candidates(t)).collect();
-        // Viterbi over the candidate lattice.
-        let mut score: Vec<f64> = cands[0].iter().map(|c| self.unigram_logp(c)).collect();
-        let mut back: Vec<Vec<usize>> = vec![vec![0; cands[0].len()]];
-        for i in 1..cands.len() {
-            let mut next = Vec::with_capacity(cands[i].len());
-            let mut ptr = Vec::with_capacity(cands[i].len());
-            for c in &cands[i] {
-                let (best_j, best) = cands[i - 1]
-                    .iter()
-                    .enumerate()
-                    .map(|(j, p)| (j, score[j] + self.transition_logp(p, c)))
-                    .fold(
-                        (0, f64::NEG_INFINITY),
-                        |acc, x| if x.1 > acc.1 { x } else { acc },
-                    );
-                next.push(best);
-                ptr.push(best_j);
-            }
-            score = next;
-            back.push(ptr);
-        }
-        let mut k = score
+        let cands: Vec<Vec<(String, f64)>> = input
             .iter()
-            .enumerate()
-            .fold(
-                (0, f64::NEG_INFINITY),
-                |acc, (j, &s)| if s > acc.1 { (j, s) } else { acc },
-            )
-            .0;
-        let mut output = vec![String::new(); cands.len()];
-        for i in (0..cands.len()).rev() {
-            output[i] = cands[i][k].clone();
-            k = back[i][k];
-        }
+            .map(|t| {
+                self.token_candidates(t)
+                    .into_iter()
+                    .map(|c| (c, 0.0))
+                    .collect()
+            })
+            .collect();
+        let output: Vec<String> = self
+            .viterbi(&cands)
+            .into_iter()
+            .zip(cands)
+            .map(|(k, mut list)| list.swap_remove(k).0)
+            .collect();
         Some(Restoration {
             text: output.join(" "),
             input,

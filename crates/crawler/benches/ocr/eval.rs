@@ -195,8 +195,62 @@ pub(crate) struct Report {
     pub(crate) pages: usize,
 }
 
-/// Runs both systems over the documents; the correction model comes from `model`.
-pub(crate) fn run(docs: &[BenchDoc], model: &Restorer, threads: usize) -> Report {
+/// Scores again the OCR output saved by `--dump` in `dir` with the current post-correction
+/// and `model`, without running any OCR (to tune the correction; the new output goes to
+/// `N.rescored`); throughput is not measured.
+pub(crate) fn rescore(dir: &std::path::Path, model: &Restorer) -> Report {
+    let fix = OcrCorrector::new(model);
+    let mut report = Report {
+        plain: Scores::default(),
+        pipeline_raw: Scores::default(),
+        pipeline: Scores::default(),
+        pages: 0,
+    };
+    for i in 0.. {
+        let read = |ext: &str| std::fs::read_to_string(dir.join(format!("{i:02}.{ext}")));
+        let (Ok(truth), Ok(plain), Ok(words)) = (read("truth"), read("plain"), read("words.json"))
+        else {
+            break;
+        };
+        let pages: Vec<serde_json::Value> = serde_json::from_str(&words).expect("words.json");
+        let mut raw = Vec::new();
+        let mut fixed = Vec::new();
+        for page in &pages {
+            let text = page["text"].as_str().unwrap_or_default();
+            let words: Vec<vietnamese::ocrfix::WordConfidence> = page["words"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|w| {
+                    Some(vietnamese::ocrfix::WordConfidence {
+                        start: usize::try_from(w[0].as_u64()?).ok()?,
+                        end: usize::try_from(w[1].as_u64()?).ok()?,
+                        confidence: w[2].as_f64()? as f32,
+                    })
+                })
+                .collect();
+            raw.push(text.to_owned());
+            fixed.push(fix.correct_scored(text, &words).text);
+        }
+        report.pages += pages.len();
+        report.plain.add(&truth, &plain);
+        report.pipeline_raw.add(&truth, &raw.join("\u{c}"));
+        let fixed = fixed.join("\u{c}");
+        report.pipeline.add(&truth, &fixed);
+        let _ = std::fs::write(dir.join(format!("{i:02}.rescored")), &fixed);
+    }
+    report
+}
+
+/// Runs both systems over the documents; the correction model comes from `model`. With
+/// `dump`, each document's truth and outputs are written there (`N.truth`, `N.plain`, `N.raw`,
+/// `N.fixed`) for inspection.
+pub(crate) fn run(
+    docs: &[BenchDoc],
+    model: &Restorer,
+    threads: usize,
+    dump: Option<&std::path::Path>,
+) -> Report {
     let engine = Engine::detect(OcrOptions {
         threads,
         ..OcrOptions::default()
@@ -209,24 +263,56 @@ pub(crate) fn run(docs: &[BenchDoc], model: &Restorer, threads: usize) -> Report
         pipeline: Scores::default(),
         pages: docs.iter().map(|d| d.pages).sum(),
     };
-    for d in docs {
+    for (i, d) in docs.iter().enumerate() {
         let t = Instant::now();
         let plain = plain_tesseract(&d.pdf, d.pages);
         report.plain.seconds += t.elapsed().as_secs_f64();
         report.plain.add(&d.truth, &plain);
         let t = Instant::now();
         let pages: Vec<usize> = (1..=d.pages).collect();
-        let raw: Vec<String> = engine
+        let read: Vec<_> = engine
             .pdf_pages(&d.pdf, &pages)
             .into_iter()
-            .map(|r| r.expect("OCR of a page").text)
+            .map(|r| r.expect("OCR of a page"))
             .collect();
-        let raw = raw.join("\u{c}");
+        let raw = read
+            .iter()
+            .map(|p| p.text.as_str())
+            .collect::<Vec<_>>()
+            .join("\u{c}");
         report.pipeline_raw.seconds += t.elapsed().as_secs_f64();
         report.pipeline_raw.add(&d.truth, &raw);
-        let corrected = fix.correct(&raw);
+        let corrected = read
+            .iter()
+            .map(|p| fix.correct_scored(&p.text, &p.word_confidences).text)
+            .collect::<Vec<_>>()
+            .join("\u{c}");
         report.pipeline.seconds += t.elapsed().as_secs_f64();
         report.pipeline.add(&d.truth, &corrected);
+        if let Some(dir) = dump {
+            for (ext, text) in [
+                ("truth", &d.truth),
+                ("plain", &plain),
+                ("raw", &raw),
+                ("fixed", &corrected),
+            ] {
+                let _ = std::fs::write(dir.join(format!("{i:02}.{ext}")), text);
+            }
+            // The raw pages with each word's confidence, to tune the correction offline.
+            let words: Vec<serde_json::Value> = read
+                .iter()
+                .map(|p| {
+                    serde_json::json!({
+                        "text": p.text,
+                        "words": p.word_confidences.iter().map(|w| (w.start, w.end, w.confidence)).collect::<Vec<_>>(),
+                    })
+                })
+                .collect();
+            let _ = std::fs::write(
+                dir.join(format!("{i:02}.words.json")),
+                serde_json::Value::from(words).to_string(),
+            );
+        }
     }
     report
 }

@@ -2,7 +2,9 @@
 //! `tesseract -l vie` against tracuu's pipeline, character error rate with and without
 //! diacritics, and the share of 6-word phrases from the scans that a search finds.
 //!
-//! `cargo bench -p crawler --bench ocr -- --docs 20` (about 5 minutes on 2 cores). Texts come
+//! `cargo bench -p crawler --bench ocr -- --docs 20` (about 5 minutes on 2 cores).
+//! `--dump DIR` saves each document's truth, outputs and word confidences; `--rescore DIR`
+//! scores such a dump again with the current post-correction, running no OCR. Texts come
 //! from `../shared/corpus/legal` (or `$TRACUU_CORPUS/legal`) when present (the correction model learns from other articles
 //! of the same corpus, never from the benchmarked ones), otherwise from the repository's
 //! `crates/testkit/data/scan-texts.jsonl`.
@@ -104,13 +106,33 @@ fn main() {
         println!("../shared/corpus absent: repository texts, model from the others");
         (all.iter().take(n_docs).map(as_doc).collect(), model)
     };
+    if let Some(dir) = args
+        .iter()
+        .position(|a| a == "--rescore")
+        .and_then(|i| args.get(i + 1))
+    {
+        print_report(&eval::rescore(Path::new(dir), &model));
+        return;
+    }
     let docs = eval::make_docs(&texts);
     let pages: usize = docs.iter().map(|d| d.pages).sum();
     println!(
         "{} scanned documents, {pages} pages, {threads} threads",
         docs.len()
     );
-    let r = eval::run(&docs, &model, threads);
+    let dump = args
+        .iter()
+        .position(|a| a == "--dump")
+        .and_then(|i| args.get(i + 1))
+        .map(PathBuf::from);
+    if let Some(d) = &dump {
+        std::fs::create_dir_all(d).expect("dump directory");
+    }
+    let r = eval::run(&docs, &model, threads, dump.as_deref());
+    print_report(&r);
+}
+
+fn print_report(r: &eval::Report) {
     println!(
         "\n| system | CER | CER without diacritics | 6-word phrases found, accented | toneless | pages/min |"
     );
@@ -121,12 +143,16 @@ fn main() {
         ("tracuu: + Vietnamese post-correction", &r.pipeline),
     ] {
         println!(
-            "| {name} | {:.2}% | {:.2}% | {:.1}% | {:.1}% | {:.1} |",
+            "| {name} | {:.2}% | {:.2}% | {:.1}% | {:.1}% | {} |",
             s.cer(),
             s.cer_folded(),
             100.0 * s.found_accented as f64 / s.phrases.max(1) as f64,
             100.0 * s.found_toneless as f64 / s.phrases.max(1) as f64,
-            r.pages as f64 / (s.seconds / 60.0).max(1e-9),
+            if s.seconds > 0.0 {
+                format!("{:.1}", r.pages as f64 / (s.seconds / 60.0))
+            } else {
+                "-".to_owned()
+            },
         );
     }
     println!(

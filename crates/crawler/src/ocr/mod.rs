@@ -59,6 +59,8 @@ pub struct PageOcr {
     pub confidence: f32,
     /// Words read.
     pub words: usize,
+    /// Each word's place in `text` and its confidence (for post-correction).
+    pub word_confidences: Vec<vietnamese::ocrfix::WordConfidence>,
 }
 
 /// The installed Tesseract with the Vietnamese model.
@@ -198,10 +200,12 @@ impl Engine {
         } else {
             words.iter().map(|w| w.confidence).sum::<f32>() / words.len() as f32
         };
+        let (text, word_confidences) = tesseract::words_to_text(&words);
         Ok(PageOcr {
-            text: tesseract::words_to_text(&words),
+            text,
             confidence,
             words: words.len(),
+            word_confidences,
         })
     }
 }

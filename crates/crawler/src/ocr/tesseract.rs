@@ -3,6 +3,8 @@
 
 use std::time::Duration;
 
+use vietnamese::ocrfix::WordConfidence;
+
 use crate::tool::{self, ToolError};
 
 /// One recognised word.
@@ -64,9 +66,11 @@ pub fn parse_tsv(tsv: &str) -> Vec<Word> {
         .collect()
 }
 
-/// The words joined into lines (one per tesseract line, a blank line between paragraphs).
-pub fn words_to_text(words: &[Word]) -> String {
+/// The words joined into lines (one per tesseract line, a blank line between paragraphs),
+/// with each word's place in that text and its confidence.
+pub fn words_to_text(words: &[Word]) -> (String, Vec<WordConfidence>) {
     let mut out = String::new();
+    let mut spans = Vec::with_capacity(words.len());
     let mut last: Option<(u32, u32, u32)> = None;
     for w in words {
         match last {
@@ -75,10 +79,16 @@ pub fn words_to_text(words: &[Word]) -> String {
             Some(_) => out.push_str("\n\n"),
             None => {}
         }
+        let start = out.len();
         out.push_str(&w.text);
+        spans.push(WordConfidence {
+            start,
+            end: out.len(),
+            confidence: w.confidence,
+        });
         last = Some(w.line);
     }
-    out
+    (out, spans)
 }
 
 #[cfg(test)]
@@ -97,6 +107,9 @@ mod tests {
         let words = parse_tsv(tsv);
         assert_eq!(words.len(), 4);
         assert_eq!(words[2].confidence, 60.25);
-        assert_eq!(words_to_text(&words), "NGHỊ QUYẾT\nĐiều\n\n1.");
+        let (text, spans) = words_to_text(&words);
+        assert_eq!(text, "NGHỊ QUYẾT\nĐiều\n\n1.");
+        assert_eq!(&text[spans[2].start..spans[2].end], "Điều");
+        assert_eq!(spans[2].confidence, 60.25);
     }
 }

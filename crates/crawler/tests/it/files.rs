@@ -112,7 +112,7 @@ fn ocr_bench_on_one_scan() {
         model.add_text(a["text"].as_str().unwrap());
     }
     model.finish();
-    let r = eval::run(&docs, &model, 2);
+    let r = eval::run(&docs, &model, 2, None);
     eprintln!(
         "plain CER {:.2}% / folded {:.2}%; tracuu raw {:.2}%, corrected {:.2}% / folded {:.2}%",
         r.plain.cer(),

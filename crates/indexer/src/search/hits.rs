@@ -1,5 +1,6 @@
 //! The shown hits: the stored record's fields a hit needs (borrowed, the rest skipped) and a
-//! snippet from the first bytes of its text.
+//! snippet from the first bytes of its text, or from the page of an attached file when the
+//! matched words are only there (then the hit names the file and page).
 
 use std::borrow::Cow;
 
@@ -7,7 +8,7 @@ use chrono::NaiveDate;
 use crawler::Kind;
 use serde::Deserialize;
 
-use crate::api::Hit;
+use crate::api::{Hit, HitSource};
 use crate::error::{Error, Result};
 use crate::snippet::{Matcher, SCAN_BYTES, prefix, snippet};
 use crate::understand::NumberQuery;
@@ -35,6 +36,53 @@ struct StoredHit<'a> {
     issuer: Option<Cow<'a, str>>,
     #[serde(default, borrow)]
     doc_type: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    attachments: Vec<StoredAttachment<'a>>,
+}
+
+/// The parts of an attached file a hit needs.
+#[derive(Deserialize)]
+struct StoredAttachment<'a> {
+    #[serde(borrow)]
+    name: Cow<'a, str>,
+    #[serde(borrow)]
+    url: Cow<'a, str>,
+    #[serde(default, borrow)]
+    text: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    text_source: Option<Cow<'a, str>>,
+}
+
+/// The page of an attached file whose snippet has the most matches, more than `to_beat` (the
+/// first such page on ties): its snippet and where it is. Pages are separated by form feeds.
+fn attachment_snippet(
+    attachments: &[StoredAttachment<'_>],
+    highlight: &HashSet<String>,
+    to_beat: usize,
+) -> Option<(String, HitSource)> {
+    let mut best: Option<(usize, String, HitSource)> = None;
+    for file in attachments {
+        let Some(text) = file.text.as_deref() else {
+            continue;
+        };
+        let source = file.text_source.as_deref();
+        let machine_read = source.is_some_and(|s| s.split('+').any(|p| p == "ocr"));
+        for (i, page) in text.split('\u{c}').enumerate() {
+            let found = snippet(page, highlight);
+            let marks = found.matches("<mark>").count();
+            if marks > best.as_ref().map_or(to_beat, |b| b.0) {
+                let where_ = HitSource {
+                    file: file.name.clone().into_owned(),
+                    url: file.url.clone().into_owned(),
+                    page: u32::try_from(i + 1).unwrap_or(u32::MAX),
+                    text_source: source.map(str::to_owned),
+                    machine_read,
+                };
+                best = Some((marks, found, where_));
+            }
+        }
+    }
+    best.map(|(_, found, where_)| (found, where_))
 }
 
 pub(super) fn hit(
@@ -67,8 +115,20 @@ pub(super) fn hit(
         .doc_number
         .as_deref()
         .is_some_and(|n| numbers.matches(n));
+    let mut found = snippet(&text, highlight);
+    let mut source = None;
+    // An attached file's page that matches more of the query than the record's own text
+    // gives the snippet (for a resolution whose page holds only its summary).
+    if let Some((in_file, where_)) = attachment_snippet(
+        &record.attachments,
+        highlight,
+        found.matches("<mark>").count(),
+    ) {
+        found = in_file;
+        source = Some(where_);
+    }
     Ok(Hit {
-        snippet: snippet(&text, highlight),
+        snippet: found,
         id: record.id.into_owned(),
         kind: record.kind,
         title: record.title.into_owned(),
@@ -79,5 +139,6 @@ pub(super) fn hit(
         issuer: record.issuer.map(Cow::into_owned),
         doc_type: record.doc_type.map(Cow::into_owned),
         number_match,
+        source,
     })
 }

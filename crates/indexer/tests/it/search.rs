@@ -642,3 +642,61 @@ fn a_long_accented_question_leans_on_its_pairs_as_its_toneless_twin_does() {
         assert!(first > 4.0 * second, "{text}: {first} vs {second}");
     }
 }
+
+#[test]
+fn a_hit_found_in_an_attached_file_names_the_file_and_page() {
+    let mut record = crawler::Record::new(
+        "laws-121",
+        Kind::Legal,
+        "https://thanuyen.laichau.gov.vn/van-ban/laws-121",
+    );
+    record.title = "Nghị quyết về hỗ trợ làm đường giao thông nông thôn".to_owned();
+    record.lead = "Nghị quyết của Hội đồng nhân dân huyện Than Uyên.".to_owned();
+    record.attachments = vec![
+        crawler::Attachment {
+            name: "phu-luc.docx".to_owned(),
+            url: "https://thanuyen.laichau.gov.vn/files/phu-luc.docx".to_owned(),
+            text: Some("Phụ lục danh mục các tuyến đường.".to_owned()),
+            text_source: Some("docx".to_owned()),
+            ..crawler::Attachment::default()
+        },
+        crawler::Attachment {
+            name: "121-NQ-HDND.pdf".to_owned(),
+            url: "https://thanuyen.laichau.gov.vn/files/121-NQ-HDND.pdf".to_owned(),
+            text: Some(
+                "HỘI ĐỒNG NHÂN DÂN HUYỆN THAN UYÊN\u{c}Điều 2. Nhân dân các bản góp ngày công, cát, sỏi; \
+                 ngân sách huyện hỗ trợ xi măng làm đường."
+                    .to_owned(),
+            ),
+            text_source: Some("ocr".to_owned()),
+            pages: Some(2),
+            ocr_confidence: Some(88),
+            ..crawler::Attachment::default()
+        },
+    ];
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = IndexStore::open(dir.path()).expect("open store");
+    store.build_generation(vec![record]).expect("build");
+    let index = store.current().expect("current").expect("live");
+
+    // The phrase is on the scan's second page only: the hit says so, with a snippet from it.
+    for q in ["\"gop ngay cong\"", "xi măng làm đường"] {
+        let results = index.search(&query(q)).expect("search");
+        let hit = &results.hits[0];
+        let source = hit.source.as_ref().expect("found in a file");
+        assert_eq!(source.file, "121-NQ-HDND.pdf", "{q}");
+        assert_eq!(source.page, 2, "{q}");
+        assert!(source.machine_read);
+        assert_eq!(source.text_source.as_deref(), Some("ocr"));
+        assert!(hit.snippet.contains("<mark>"), "{q}: {}", hit.snippet);
+        assert!(!hit.snippet.contains("HỘI ĐỒNG"), "{}", hit.snippet);
+    }
+    // Words of the record's own text give the snippet from it, without a file.
+    let results = index.search(&query("hoi dong nhan dan")).expect("search");
+    assert_eq!(results.hits[0].source, None, "{:?}", results.hits[0]);
+    // A born-digital file is named but not labelled as machine-read.
+    let results = index.search(&query("danh muc cac tuyen")).expect("search");
+    let source = results.hits[0].source.as_ref().expect("found in a file");
+    assert_eq!((source.file.as_str(), source.page), ("phu-luc.docx", 1));
+    assert!(!source.machine_read);
+}
