@@ -57,7 +57,7 @@ struct StoredAttachment<'a> {
 /// first such page on ties): its snippet and where it is. Pages are separated by form feeds.
 fn attachment_snippet(
     attachments: &[StoredAttachment<'_>],
-    highlight: &HashSet<String>,
+    highlight: &mut Matcher<'_>,
     to_beat: usize,
 ) -> Option<(String, HitSource)> {
     let mut best: Option<(usize, String, HitSource)> = None;
