@@ -225,17 +225,20 @@ impl Restorer {
         ((c + 0.1) / (self.total as f64 + 0.1 * v)).ln()
     }
 
-    pub(crate) fn transition_logp(&self, prev: &str, w: &str) -> f64 {
+    /// How often `w` was seen.
+    fn count_of(&self, w: &str) -> f64 {
+        self.unigrams.get(w).copied().unwrap_or(0) as f64
+    }
+
+    /// The smoothed unigram probability of `w`.
+    fn unigram_p(&self, w: &str) -> f64 {
         let v = self.unigrams.len() as f64 + 1.0;
-        let cu = self.unigrams.get(w).copied().unwrap_or(0) as f64;
-        let p_uni = (cu + 0.1) / (self.total as f64 + 0.1 * v);
-        let cp = self.unigrams.get(prev).copied().unwrap_or(0) as f64;
-        let cb = self
-            .bigrams
-            .get(prev)
-            .and_then(|next| next.get(w))
-            .copied()
-            .unwrap_or(0) as f64;
+        (self.count_of(w) + 0.1) / (self.total as f64 + 0.1 * v)
+    }
+
+    /// The log of the bigram estimate (pair count `cb` over first-syllable count `cp`)
+    /// interpolated with the unigram estimate `p_uni`.
+    fn interpolate(cp: f64, cb: f64, p_uni: f64) -> f64 {
         let p_bi = if cp > 0.0 { cb / cp } else { 0.0 };
         (LAMBDA * p_bi + (1.0 - LAMBDA) * p_uni).ln()
     }
@@ -257,11 +260,21 @@ impl Restorer {
             let (prev, here) = (&pair[0], &pair[1]);
             let mut next = Vec::with_capacity(here.len());
             let mut ptr = Vec::with_capacity(here.len());
+            // The counts of the transition from a previous candidate, looked up once per
+            // candidate rather than once per pair of candidates.
+            let previous: Vec<(f64, Option<&HashMap<String, u64>>)> = prev
+                .iter()
+                .map(|(p, _)| (self.count_of(p), self.bigrams.get(p.as_str())))
+                .collect();
             for (c, e) in here {
-                let (best_j, best) = prev
+                let p_uni = self.unigram_p(c);
+                let (best_j, best) = previous
                     .iter()
                     .enumerate()
-                    .map(|(j, (p, _))| (j, score[j] + self.transition_logp(p, c)))
+                    .map(|(j, &(cp, after))| {
+                        let cb = after.and_then(|m| m.get(c.as_str())).copied().unwrap_or(0);
+                        (j, score[j] + Self::interpolate(cp, cb as f64, p_uni))
+                    })
                     .fold(
                         (0, f64::NEG_INFINITY),
                         |acc, x| if x.1 > acc.1 { x } else { acc },
