@@ -13,4 +13,5 @@ mod import;
 mod reindex_crash;
 mod replay;
 mod replay_browser;
+mod sites;
 mod unseen_site;

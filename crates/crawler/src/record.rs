@@ -73,10 +73,15 @@ impl Attachment {
 /// spelling: normalisation for search is the indexer's job.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Record {
-    /// Stable identity: `<module>-<numeric id>`, e.g. `news-1234`, `laws-88`.
+    /// Stable identity: `<module>-<numeric id>`, e.g. `news-1234`, `laws-88`, prefixed with the
+    /// site's name on every site but the first (`tanuyen-laws-88`).
     pub id: String,
     /// News article or legal document.
     pub kind: Kind,
+    /// The site (portal) it comes from, by its configured name (`thanuyen`); given by
+    /// [`crate::sites::Sites::assign`] when the archive is replayed, empty before.
+    #[serde(default)]
+    pub site: String,
     /// The canonical URL of the page on the portal.
     pub url: String,
     /// Title (news headline; legal document title, "Tên văn bản").
@@ -121,6 +126,7 @@ impl Record {
         Self {
             id: id.into(),
             kind,
+            site: String::new(),
             url: url.into(),
             title: String::new(),
             lead: String::new(),

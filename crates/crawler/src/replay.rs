@@ -13,6 +13,7 @@ use crate::error::{Error, Result};
 use crate::extract::{self, Extracted};
 use crate::page::decode_text;
 use crate::record::Record;
+use crate::sites::Sites;
 use crate::warc::{self, Damage, Scan};
 
 /// One archived capture (response or revisit) of an HTTP URL.
@@ -140,15 +141,34 @@ fn path_key(url: &str) -> Option<String> {
 
 /// Replays every WARC file in `dirs`: extracts records from HTML 200 responses (revisits
 /// resolved to their original payload), keeps the latest capture per record id, and fills
-/// attachment texts from archived downloads.
+/// attachment texts from archived downloads. Records keep the portal's ids and no site: use
+/// [`replay_sites`] for an archive of several portals.
 pub fn replay_archive(dirs: &[PathBuf]) -> Result<Replay> {
+    replay_sites(dirs, &Sites::default())
+}
+
+/// The origin (`host[:port]`) a capture was fetched from: records and the attachments they
+/// link are matched within one origin, so that portals sharing paths never mix.
+fn origin_of(url: &str) -> String {
+    url::Url::parse(url)
+        .map(|u| match u.port() {
+            Some(port) => format!("{}:{port}", u.host_str().unwrap_or("")),
+            None => u.host_str().unwrap_or("").to_owned(),
+        })
+        .unwrap_or_default()
+}
+
+/// Like [`replay_archive`], giving every record its site among `sites` (from the URL it was
+/// captured at, or its own URL) and an id unique across sites ([`Sites::assign`]).
+pub fn replay_sites(dirs: &[PathBuf], sites: &Sites) -> Result<Replay> {
     let files = warc_files(dirs)?;
     let mut out = Replay::default();
     // Originals by record id and by payload digest, for revisits.
     let mut by_id: HashMap<String, (PathBuf, u64)> = HashMap::new();
     let mut by_digest: HashMap<String, (PathBuf, u64)> = HashMap::new();
-    let mut latest: HashMap<String, (DateTime<Utc>, Record)> = HashMap::new();
-    let mut attachments: HashMap<String, AttachmentSource> = HashMap::new();
+    let mut latest: HashMap<String, (DateTime<Utc>, Record, String)> = HashMap::new();
+    // Archived downloads by (origin, path and query).
+    let mut attachments: HashMap<(String, String), AttachmentSource> = HashMap::new();
     let mut conversions: HashMap<String, (DateTime<Utc>, FileText)> = HashMap::new();
     for file in &files {
         let scan = match Scan::open(file) {
@@ -263,7 +283,7 @@ pub fn replay_archive(dirs: &[PathBuf]) -> Result<Replay> {
                 let kind = convert::file_kind(&body);
                 let is_download = url.contains("download=1");
                 if kind != FileKind::Other && (is_download || kind != FileKind::Image) {
-                    if let Some(key) = path_key(&url) {
+                    if let Some(key) = path_key(&url).map(|k| (origin_of(&url), k)) {
                         let newer = attachments.get(&key).is_none_or(|s| s.when <= when);
                         if newer {
                             attachments.insert(
@@ -279,14 +299,15 @@ pub fn replay_archive(dirs: &[PathBuf]) -> Result<Replay> {
                     }
                 } else if ct_lower.contains("html") || ct.is_none() {
                     let html = decode_text(&body, ct);
-                    if let Some(record) = match extract::extract(&url, &html) {
+                    if let Some(mut record) = match extract::extract(&url, &html) {
                         Extracted::FloodPage => None,
                         e => e.into_record(),
                     } {
+                        sites.assign(&mut record, &url);
                         capture.record_id = Some(record.id.clone());
-                        let newer = latest.get(&record.id).is_none_or(|(d, _)| *d <= when);
+                        let newer = latest.get(&record.id).is_none_or(|(d, ..)| *d <= when);
                         if newer {
-                            latest.insert(record.id.clone(), (when, record));
+                            latest.insert(record.id.clone(), (when, record, origin_of(&url)));
                         }
                     }
                 }
@@ -294,13 +315,17 @@ pub fn replay_archive(dirs: &[PathBuf]) -> Result<Replay> {
             out.captures.push(capture);
         }
     }
-    let mut records: Vec<Record> = latest.into_values().map(|(_, r)| r).collect();
+    let mut records: Vec<(Record, String)> = latest
+        .into_values()
+        .map(|(_, r, origin)| (r, origin))
+        .collect();
     // Attachment text: the archive's conversion record for the payload, or else the
     // born-digital text read now (scans wait for `tracuu ocr`; replay never runs OCR).
     let mut read: HashMap<String, Option<FileText>> = HashMap::new();
-    for r in &mut records {
+    for (r, origin) in &mut records {
         for a in &mut r.attachments {
-            let Some(src) = path_key(&a.url).and_then(|k| attachments.get(&k)) else {
+            let Some(src) = path_key(&a.url).and_then(|k| attachments.get(&(origin.clone(), k)))
+            else {
                 continue;
             };
             let key = src
@@ -335,6 +360,7 @@ pub fn replay_archive(dirs: &[PathBuf]) -> Result<Replay> {
             }
         }
     }
+    let mut records: Vec<Record> = records.into_iter().map(|(r, _)| r).collect();
     records.sort_by(|a, b| a.id.cmp(&b.id));
     out.records = records;
     Ok(out)

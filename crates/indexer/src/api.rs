@@ -50,7 +50,7 @@ pub struct SearchRequest {
     /// sort.
     #[serde(default)]
     pub cursor: Option<String>,
-    /// Compute facet counts (kind, doc_type, issuer, year) over all matching records (this
+    /// Compute facet counts (kind, doc_type, issuer, year, site) over all matching records (this
     /// visits every match, so the total is then exact too).
     #[serde(default)]
     pub facets: bool,
@@ -62,6 +62,9 @@ pub struct SearchRequest {
     /// The day against which `status` is evaluated; today (local time) when absent.
     #[serde(default)]
     pub today: Option<NaiveDate>,
+    /// Only records of these sites (by name, `thanuyen`); any of them. Empty: every site.
+    #[serde(default)]
+    pub sites: Vec<String>,
 }
 
 /// Whether a legal document is in force, computed as NukeViet's laws module does: "Còn hiệu
@@ -153,6 +156,9 @@ pub struct Hit {
     /// True when the hit's document number is what the query asked for (R10).
     #[serde(default)]
     pub number_match: bool,
+    /// The site (portal) of the record, by name (`thanuyen`).
+    #[serde(default)]
+    pub site: String,
     /// The attached file and page the snippet comes from, when the matched words are only in
     /// an attachment (the text of a resolution is often only in its file, sometimes a scan).
     #[serde(default)]
@@ -195,6 +201,9 @@ pub struct Facets {
     pub issuer: Vec<FacetCount>,
     /// Counts per year of the main date.
     pub year: Vec<FacetCount>,
+    /// Counts per site (by name).
+    #[serde(default)]
+    pub site: Vec<FacetCount>,
 }
 
 /// Without [`SearchRequest::exact_total`], relevance searches count matches up to this many.

@@ -191,6 +191,7 @@ pub(crate) struct SegmentFacets {
     doc_type: HashMap<String, u64>,
     issuer: HashMap<String, u64>,
     year: HashMap<String, u64>,
+    site: HashMap<String, u64>,
 }
 
 pub(crate) struct GatherSegment {
@@ -202,7 +203,7 @@ pub(crate) struct GatherSegment {
     dates: Column<i64>,
     heap: BinaryHeap<Candidate>,
     total: usize,
-    facet_columns: Option<[Option<FacetCounter>; 3]>,
+    facet_columns: Option<[Option<FacetCounter>; 4]>,
     years: Option<(Column<u64>, HashMap<u64, u64>)>,
 }
 
@@ -231,6 +232,7 @@ impl Collector for Gather {
                     column(names::KIND)?,
                     column(names::DOC_TYPE)?,
                     column(names::ISSUER)?,
+                    column(names::SITE)?,
                 ]),
                 Some((fast.u64(names::YEAR)?, HashMap::new())),
             )
@@ -302,6 +304,7 @@ impl Collector for Gather {
                     (segment.doc_type, &mut merged.doc_type),
                     (segment.issuer, &mut merged.issuer),
                     (segment.year, &mut merged.year),
+                    (segment.site, &mut merged.site),
                 ] {
                     for (value, count) in from {
                         *into.entry(value).or_default() += count;
@@ -318,6 +321,7 @@ impl Collector for Gather {
                 doc_type: sorted(merged.doc_type),
                 issuer: sorted(merged.issuer),
                 year: sorted(merged.year),
+                site: sorted(merged.site),
             })
         } else {
             None
@@ -409,12 +413,13 @@ impl SegmentCollector for GatherSegment {
     }
 
     fn harvest(self) -> SegmentFruit {
-        let facets = self.facet_columns.map(|[kind, doc_type, issuer]| {
+        let facets = self.facet_columns.map(|[kind, doc_type, issuer, site]| {
             let mut out = SegmentFacets::default();
             for (counter, into) in [
                 (kind, &mut out.kind),
                 (doc_type, &mut out.doc_type),
                 (issuer, &mut out.issuer),
+                (site, &mut out.site),
             ] {
                 if let Some(counter) = counter {
                     counter.harvest(into);

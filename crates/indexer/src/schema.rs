@@ -25,6 +25,8 @@ pub(crate) struct Fields {
     pub(crate) id_key: Field,
     /// `news` or `legal`.
     pub(crate) kind: Field,
+    /// The site's name (`thanuyen`), keyword, fast (filter and facet).
+    pub(crate) site: Field,
     /// Title, exact form.
     pub(crate) title_exact: Field,
     /// Title, i/y variant form.
@@ -82,6 +84,7 @@ pub(crate) mod names {
     pub(crate) const ID: &str = "id";
     pub(crate) const ID_KEY: &str = "id_key";
     pub(crate) const KIND: &str = "kind";
+    pub(crate) const SITE: &str = "site";
     pub(crate) const DOC_TYPE: &str = "doc_type";
     pub(crate) const ISSUER: &str = "issuer";
     pub(crate) const DATE_DAYS: &str = "date_days";
@@ -108,6 +111,7 @@ impl Fields {
         let id = b.add_text_field(names::ID, STRING | STORED | FAST);
         let id_key = b.add_u64_field(names::ID_KEY, FAST);
         let kind = b.add_text_field(names::KIND, STRING | FAST);
+        let site = b.add_text_field(names::SITE, STRING | FAST);
         let title_exact = b.add_text_field("title_exact", text_options(analyzer::EXACT, true));
         let title_variant =
             b.add_text_field("title_variant", text_options(analyzer::VARIANT, true));
@@ -143,6 +147,7 @@ impl Fields {
             id,
             id_key,
             kind,
+            site,
             title_exact,
             title_variant,
             title_folded,
@@ -177,6 +182,9 @@ impl Fields {
         doc.add_text(self.id, &record.id);
         doc.add_u64(self.id_key, id_key(&record.id));
         doc.add_text(self.kind, record.kind.as_str());
+        if !record.site.is_empty() {
+            doc.add_text(self.site, &record.site);
+        }
 
         for field in [self.title_exact, self.title_variant, self.title_folded] {
             doc.add_text(field, &record.title);

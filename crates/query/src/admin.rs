@@ -94,11 +94,18 @@ trait AsyncJob: Send + 'static {
     -> impl Future<Output = Result<(), Error>> + Send;
 }
 
-struct ReindexJob;
+/// Rebuilds the whole index, or one site's records (`site`).
+struct ReindexJob {
+    site: Option<String>,
+}
 
 impl AsyncJob for ReindexJob {
     async fn run(self, state: AppState, job: JobHandle) -> Result<(), Error> {
-        tokio::task::spawn_blocking(move || reindex_blocking(&state, &job)).await?
+        tokio::task::spawn_blocking(move || match self.site {
+            Some(site) => reindex_site(&state, &job, &site),
+            None => reindex_blocking(&state, &job),
+        })
+        .await?
     }
 }
 
@@ -156,9 +163,39 @@ fn read_attachments(state: &AppState, job: &JobHandle) -> Result<(), Error> {
 /// Replays the archive and builds a new generation beside the live one; the store swaps it in
 /// atomically for readers.
 pub(crate) fn reindex_blocking(state: &AppState, job: &JobHandle) -> Result<(), Error> {
+    let replay = replay(state, job)?;
+    let records = replay.records;
+    build(state, job, records, &replay.captures)
+}
+
+/// One site's reindex: its records are rebuilt from the archive, every other site's records
+/// are carried over unchanged from the live generation, into a new generation swapped in as a
+/// whole (readers never see the site missing).
+fn reindex_site(state: &AppState, job: &JobHandle, site: &str) -> Result<(), Error> {
+    let replay = replay(state, job)?;
+    let mut records: Vec<crawler::Record> = replay
+        .records
+        .into_iter()
+        .filter(|r| r.site == site)
+        .collect();
+    job.set_count("site_records", records.len() as u64);
+    if let Some(live) = state.store().current()? {
+        let kept: Vec<crawler::Record> = live
+            .records()?
+            .into_iter()
+            .filter(|r| r.site != site)
+            .collect();
+        job.set_count("other_sites_records", kept.len() as u64);
+        records.extend(kept);
+    }
+    build(state, job, records, &replay.captures)
+}
+
+/// Replays the archive folders, reporting warnings and damage on the job.
+fn replay(state: &AppState, job: &JobHandle) -> Result<crawler::Replay, Error> {
     let dirs = state.reindex_dirs();
     job.phase("replaying archive");
-    let replay = crawler::replay_archive(&dirs)?;
+    let replay = crawler::replay_sites(&dirs, &state.sites())?;
     for warning in replay.warnings.iter().take(MAX_JOB_WARNINGS) {
         job.error(warning.clone());
     }
@@ -168,16 +205,26 @@ pub(crate) fn reindex_blocking(state: &AppState, job: &JobHandle) -> Result<(), 
     }
     job.set_count("damaged", replay.damage.len() as u64);
     job.set_count("captures", replay.captures.len() as u64);
-    let records = replay.records.len() as u64;
-    job.set_count("records", records);
+    Ok(replay)
+}
+
+/// Builds a generation of `records` and makes it live, with the replay's capture history.
+fn build(
+    state: &AppState,
+    job: &JobHandle,
+    records: Vec<crawler::Record>,
+    captures: &[crawler::Capture],
+) -> Result<(), Error> {
+    let count = records.len() as u64;
+    job.set_count("records", count);
     job.phase("building index");
-    job.progress(0, Some(records));
+    job.progress(0, Some(count));
     let stats = state
         .store()
-        .build_generation_with_progress(replay.records, &mut |done| {
-            job.progress(done as u64, Some(records))
+        .build_generation_with_progress(records, &mut |done| {
+            job.progress(done as u64, Some(count))
         })?;
-    state.set_captures(&replay.captures);
+    state.set_captures(captures);
     job.set_count("documents", stats.documents);
     tracing::info!(job = job.id(), generation = %stats.generation, documents = stats.documents, "new index generation is live");
     state.metrics().reindex_finished();
@@ -235,12 +282,49 @@ fn remote_of(request: &Request) -> Option<String> {
     crate::server::remote(request.extensions())
 }
 
-/// `POST /api/admin/reindex`: 202 with the job id, or 409 if a reindex is running.
+/// `POST /api/admin/reindex[?site=NAME]`: 202 with the job id, 409 if a reindex is running,
+/// 400 for a site not configured.
 pub(crate) async fn reindex(
     State(state): State<AppState>,
     request: Request,
 ) -> Result<Response, AppError> {
-    start_job(&state, JobKind::Reindex, remote_of(&request), ReindexJob)
+    let site = site_param(&state, &request)?;
+    start_job(
+        &state,
+        JobKind::Reindex,
+        remote_of(&request),
+        ReindexJob { site },
+    )
+}
+
+/// The `site` parameter of an admin request: absent (every site) or a configured site's
+/// name; anything else is a 400.
+fn site_param(state: &AppState, request: &Request) -> Result<Option<String>, AppError> {
+    let mut site = None;
+    for (name, value) in url::form_urlencoded::parse(request.uri().query().unwrap_or("").as_bytes())
+    {
+        if name != "site" || site.is_some() {
+            return Err(AppError::bad_request(
+                "unknown_parameter",
+                "Chỉ nhận một tham số “site” (tên một trang đã cấu hình).",
+            ));
+        }
+        site = Some(value.into_owned());
+    }
+    match site {
+        Some(name) if state.sites().get(&name).is_none() => {
+            let known: Vec<String> = state.sites().iter().map(|s| s.name.clone()).collect();
+            Err(AppError::bad_request(
+                "unknown_site",
+                format!(
+                    "Không có trang “{}” trong cấu hình. Các trang: {}.",
+                    name.chars().take(40).collect::<String>(),
+                    known.join(", ")
+                ),
+            ))
+        }
+        site => Ok(site),
+    }
 }
 
 /// `POST /api/admin/crawl`: 202 with the job id, 409 if a crawl is running, 400 when the

@@ -82,13 +82,19 @@ pub(crate) async fn metrics(State(state): State<AppState>) -> Response {
                 .parse()
                 .ok()
         });
-    let text = state.metrics().render(
+    let mut text = state.metrics().render(
         documents,
         generation,
         &state.jobs().running(),
         state.cache().stats(),
         state.search_permits_in_use(),
     );
+    let counter = state.clone();
+    match tokio::task::spawn_blocking(move || counter.site_summaries()).await {
+        Ok(Ok(sites)) => text.push_str(&crate::metrics::render_sites(&sites)),
+        Ok(Err(error)) => tracing::warn!("cannot count the captures per site: {error}"),
+        Err(error) => tracing::warn!("cannot count the captures per site: {error}"),
+    }
     (
         StatusCode::OK,
         [(CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],

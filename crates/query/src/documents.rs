@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use crawler::{Kind, Record};
+use crawler::{Kind, Record, Sites};
 use indexer::SearchIndex;
 use vietnamese::{DocNumber, find_doc_numbers};
 
@@ -30,7 +30,7 @@ pub(crate) async fn load(state: &AppState, id: String) -> Result<DocumentRespons
     let document = tokio::task::spawn_blocking(move || {
         let _permit = permit;
         let captures = state.capture_index();
-        assemble(&index, &captures, &id)
+        assemble(&index, &state.sites(), &captures, &id)
     })
     .await??;
     Ok(document)
@@ -69,6 +69,7 @@ fn archived_url(captures: &CaptureIndex, url: &str) -> Result<Option<String>, Ap
 
 fn assemble(
     index: &SearchIndex,
+    sites: &Sites,
     capture_index: &CaptureIndex,
     id: &str,
 ) -> Result<DocumentResponse, AppError> {
@@ -90,10 +91,11 @@ fn assemble(
         .last()
         .and_then(|c| chrono::DateTime::parse_from_rfc3339(&c.time).ok())
         .map(|t| t.date_naive());
-    let cites = cites(index, &record)?;
-    let cited_by = cited_by(index, &record)?;
+    let cites = cites(index, sites, &record)?;
+    let cited_by = cited_by(index, sites, &record)?;
     let today = chrono::Utc::now().date_naive();
     Ok(DocumentResponse {
+        site_title: sites.title_of(&record.site).to_owned(),
         status: html::legal_status(&record, today),
         citation: html::citation(&record, archived_on),
         captures,
@@ -114,7 +116,7 @@ fn key_of(number: Option<&str>) -> Option<String> {
 
 /// Documents cited by number in the record's text, resolved against the index; a number that
 /// several documents share lists them all, a number not in the index is listed unresolved.
-fn cites(index: &SearchIndex, record: &Record) -> Result<Vec<LinkView>, AppError> {
+fn cites(index: &SearchIndex, sites: &Sites, record: &Record) -> Result<Vec<LinkView>, AppError> {
     let own = key_of(record.doc_number.as_deref());
     let mut seen = BTreeSet::new();
     let mut links = Vec::new();
@@ -126,7 +128,7 @@ fn cites(index: &SearchIndex, record: &Record) -> Result<Vec<LinkView>, AppError
         if seen.len() > MAX_CITED_NUMBERS {
             break;
         }
-        let found: Vec<_> = search::by_doc_number(index, &key, Some(Kind::Legal), 20)?
+        let found: Vec<_> = search::by_doc_number(index, sites, &key, Some(Kind::Legal), 20)?
             .into_iter()
             .filter(|hit| key_of(hit.doc_number.as_deref()).as_ref() == Some(&key))
             .collect();
@@ -136,6 +138,7 @@ fn cites(index: &SearchIndex, record: &Record) -> Result<Vec<LinkView>, AppError
                 doc_number: key.clone(),
                 title: None,
                 issuer: None,
+                site_title: None,
                 date: None,
                 url: None,
             });
@@ -150,6 +153,7 @@ fn cites(index: &SearchIndex, record: &Record) -> Result<Vec<LinkView>, AppError
                 doc_number: hit.doc_number.unwrap_or_else(|| key.clone()),
                 title: Some(hit.title),
                 issuer,
+                site_title: Some(hit.site_title),
                 date: hit.date,
                 url: Some(hit.url),
             });
@@ -160,7 +164,7 @@ fn cites(index: &SearchIndex, record: &Record) -> Result<Vec<LinkView>, AppError
 
 /// Other records whose text cites this record's document number (checked in their text, not
 /// only trusted from the search).
-fn cited_by(index: &SearchIndex, record: &Record) -> Result<Vec<LinkView>, AppError> {
+fn cited_by(index: &SearchIndex, sites: &Sites, record: &Record) -> Result<Vec<LinkView>, AppError> {
     let Some(number) = record.doc_number.as_deref() else {
         return Ok(Vec::new());
     };
@@ -168,7 +172,7 @@ fn cited_by(index: &SearchIndex, record: &Record) -> Result<Vec<LinkView>, AppEr
         return Ok(Vec::new());
     };
     let mut links = Vec::new();
-    for hit in search::by_doc_number(index, &key, None, MAX_CITING_CANDIDATES)? {
+    for hit in search::by_doc_number(index, sites, &key, None, MAX_CITING_CANDIDATES)? {
         if hit.id == record.id {
             continue;
         }
@@ -184,6 +188,7 @@ fn cited_by(index: &SearchIndex, record: &Record) -> Result<Vec<LinkView>, AppEr
                 doc_number: number.to_owned(),
                 title: Some(other.title),
                 issuer: other.issuer,
+                site_title: Some(sites.title_of(&other.site).to_owned()),
                 date: other.date,
                 url: Some(other.url),
             });

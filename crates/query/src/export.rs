@@ -31,11 +31,11 @@ pub(crate) async fn stream(state: &AppState, params: SearchParams) -> Result<Res
     let format = params.format;
     let first = {
         let permit = state.search_permit(PermitUse::Export).await;
-        let (index, params) = (index.clone(), params.clone());
+        let (index, params, sites) = (index.clone(), params.clone(), state.sites());
         tokio::task::spawn_blocking(move || {
             let _permit = permit;
             let limit = EXPORT_BATCH.min(cap);
-            search::batch(&index, &params, 0, limit, params.cursor.clone())
+            search::batch(&index, &sites, &params, 0, limit, params.cursor.clone())
         })
         .await??
     };
@@ -44,7 +44,7 @@ pub(crate) async fn stream(state: &AppState, params: SearchParams) -> Result<Res
     let state = state.clone();
     tokio::task::spawn_blocking(move || {
         if format == Format::Csv {
-            let header = "id,kind,date,doc_number,doc_type,issuer,title,url,score\r\n";
+            let header = "id,kind,date,doc_number,doc_type,issuer,title,url,score,site,site_title\r\n";
             if sender
                 .blocking_send(Ok(Bytes::from_static(header.as_bytes())))
                 .is_err()
@@ -82,7 +82,7 @@ pub(crate) async fn stream(state: &AppState, params: SearchParams) -> Result<Res
             }
             let limit = EXPORT_BATCH.min(cap - sent);
             let _permit = runtime.block_on(state.search_permit(PermitUse::Export));
-            batch = match search::batch(&index, &params, sent, limit, Some(cursor)) {
+            batch = match search::batch(&index, &state.sites(), &params, sent, limit, Some(cursor)) {
                 Ok(batch) => batch,
                 Err(err) => {
                     tracing::error!(error = %err, "export failed");
@@ -126,6 +126,8 @@ fn csv_row(out: &mut String, hit: &HitView) {
         hit.title.clone(),
         hit.url.clone(),
         format!("{:.4}", hit.score),
+        hit.site.clone(),
+        hit.site_title.clone(),
     ];
     let row: Vec<String> = cells.iter().map(|cell| csv_cell(cell)).collect();
     out.push_str(&row.join(","));
@@ -191,6 +193,9 @@ pub(crate) async fn rss(
             {
                 let _ = write!(item, "<pubDate>{}</pubDate>", time.to_rfc2822());
             }
+        }
+        if !hit.site_title.is_empty() {
+            let _ = write!(item, "<category>{}</category>", escape(&hit.site_title));
         }
         // The snippet is HTML; in XML it is escaped once more so readers render it as HTML.
         let _ = write!(

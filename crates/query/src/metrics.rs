@@ -295,6 +295,48 @@ impl Metrics {
 }
 
 /// Escapes a Prometheus label value.
+/// The per-site gauges: captures, failed captures and the time of the latest capture of every
+/// site, from the archive's CDXJ indexes.
+pub(crate) fn render_sites(sites: &[crawler::sites::SiteSummary]) -> String {
+    let mut out = String::new();
+    let gauges: [(&str, &str, fn(&crawler::sites::SiteSummary) -> i64); 3] = [
+        (
+            "tracuu_site_captures",
+            "HTTP captures archived, per site.",
+            |s| i64::try_from(s.captures).unwrap_or(i64::MAX),
+        ),
+        (
+            "tracuu_site_failures",
+            "Archived captures with an error status (400 and above), per site.",
+            |s| i64::try_from(s.failures).unwrap_or(i64::MAX),
+        ),
+        (
+            "tracuu_site_last_crawl_timestamp_seconds",
+            "Time of the latest archived capture, per site (0 = never crawled).",
+            |s| {
+                s.last_capture
+                    .as_deref()
+                    .and_then(|t| chrono::NaiveDateTime::parse_from_str(t, "%Y%m%d%H%M%S").ok())
+                    .map_or(0, |t| t.and_utc().timestamp())
+            },
+        ),
+    ];
+    for (name, help, value) in gauges {
+        let _ = writeln!(out, "# HELP {name} {help}");
+        let _ = writeln!(out, "# TYPE {name} gauge");
+        for site in sites {
+            let _ = writeln!(
+                out,
+                "{name}{{site=\"{}\",title=\"{}\"}} {}",
+                label(&site.name),
+                label(&site.title),
+                value(site)
+            );
+        }
+    }
+    out
+}
+
 fn label(value: &str) -> String {
     value
         .replace('\\', "\\\\")

@@ -36,6 +36,10 @@ pub struct HitView {
     /// The attached file and page the snippet comes from (absent when it comes from the
     /// record's own text).
     pub source: Option<indexer::HitSource>,
+    /// The site (portal) of the record, by name (`thanuyen`).
+    pub site: String,
+    /// The site's display name (`Huyện Than Uyên`).
+    pub site_title: String,
 }
 
 /// One value of a facet with the number of matching records.
@@ -45,6 +49,9 @@ pub struct FacetValue {
     pub value: String,
     /// How many matching records have it.
     pub count: u64,
+    /// The display name of the value, for sites (`Huyện Tân Uyên`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
 }
 
 /// The answer of `/api/search`.
@@ -65,7 +72,7 @@ pub struct SearchResponse {
     pub per_page: usize,
     /// The hits of this page, in order.
     pub hits: Vec<HitView>,
-    /// Facet name (`kind`, `doc_type`, `issuer`, `year`) -> values with counts, most frequent
+    /// Facet name (`kind`, `doc_type`, `issuer`, `year`, `site`) -> values with counts, most frequent
     /// first (years in ascending order); empty unless asked for (`facets=true`).
     pub facets: BTreeMap<String, Vec<FacetValue>>,
     /// Pass as `cursor` to get the next page; absent on the last page.
@@ -86,6 +93,8 @@ pub struct LinkView {
     pub title: Option<String>,
     /// Issuing body, when known (several documents may share a number).
     pub issuer: Option<String>,
+    /// The site's display name, when in the index (numbers repeat across districts).
+    pub site_title: Option<String>,
     /// Date of the record, when known.
     pub date: Option<NaiveDate>,
     /// Original portal URL, when in the index.
@@ -117,6 +126,8 @@ pub struct DocumentResponse {
     /// Every field of the record.
     #[serde(flatten)]
     pub record: Record,
+    /// The site's display name (`Huyện Than Uyên`); `site` is its name.
+    pub site_title: String,
     /// Legal status computed from the expiry date (`Còn hiệu lực` / `Hết hiệu lực`).
     pub status: Option<&'static str>,
     /// Archived captures of the page, oldest first.

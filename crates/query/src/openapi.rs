@@ -23,6 +23,10 @@ pub(crate) fn document() -> Value {
             json!({ "in": "query", "schema": { "type": "string", "enum": ["news", "legal"] }, "description": "Only news articles or only legal documents." })
         ),
         named(
+            "site",
+            json!({ "in": "query", "schema": { "type": "array", "items": { "type": "string" } }, "style": "form", "explode": true, "description": "Only records of this site (portal), by name (thanuyen); repeat for several." })
+        ),
+        named(
             "doc_type",
             text("Document type (Thể loại), e.g. Nghị quyết.")
         ),
@@ -65,7 +69,7 @@ pub(crate) fn document() -> Value {
     let mut api_search_parameters = search_parameters.clone();
     if let Some(list) = api_search_parameters.as_array_mut() {
         list.push(named("format", json!({ "in": "query", "schema": { "type": "string", "enum": ["json", "csv", "jsonl", "rss"], "default": "json" }, "description": "csv and jsonl stream the whole result set (up to the configured cap); rss is a feed of the newest matches." })));
-        list.push(named("facets", json!({ "in": "query", "schema": { "type": "boolean", "default": false }, "description": "Count facets (kind, doc_type, issuer, year) over every match; off unless asked, since it visits every match." })));
+        list.push(named("facets", json!({ "in": "query", "schema": { "type": "boolean", "default": false }, "description": "Count facets (kind, doc_type, issuer, year, site) over every match; off unless asked, since it visits every match." })));
         list.push(named("exact_total", json!({ "in": "query", "schema": { "type": "boolean", "default": false }, "description": format!("Count every match. Otherwise a relevance search counts up to {cap} matches and answers total {cap} with total_exact false (more than {cap}); facets and date orders always count exactly.") })));
     }
     let admin = |summary: &str, ok: Value| {
@@ -140,7 +144,7 @@ pub(crate) fn document() -> Value {
             "/healthz": { "get": { "summary": "Liveness: the process answers", "responses": { "200": { "description": "ok" } } } },
             "/readyz": { "get": { "summary": "Readiness: an index generation is live", "responses": { "200": { "description": "ready" }, "503": error } } },
             "/metrics": { "get": { "summary": "Prometheus metrics", "responses": { "200": { "description": "Prometheus text format", "content": { "text/plain": { "schema": { "type": "string" } } } } } } },
-            "/api/admin/reindex": { "post": admin("Start a reindex job: replay the archive, build a new generation, swap it in", json!({ "description": "unused" })) },
+            "/api/admin/reindex": { "post": admin("Start a reindex job: replay the archive, build a new generation, swap it in; ?site=NAME rebuilds that site's records only, keeping the others", json!({ "description": "unused" })) },
             "/api/admin/crawl": { "post": admin("Start a crawl job, followed by reading new attachments (OCR of scans) and a reindex", json!({ "description": "unused" })) },
             "/api/admin/ocr": { "post": admin("Start an ocr job: read archived attachments without text (OCR of scans), then reindex", json!({ "description": "unused" })) },
             "/api/admin/rollback": { "post": admin("Make the previous index generation live again", json!({ "description": "rolled back" })) },
@@ -166,8 +170,9 @@ pub(crate) fn document() -> Value {
                     "source": { "type": ["object", "null"], "description": "The attached file and page the snippet comes from, when the matched words are in an attachment", "properties": {
                         "file": { "type": "string" }, "url": { "type": "string" }, "page": { "type": "integer", "description": "1-based page of the file" },
                         "text_source": { "type": ["string", "null"], "description": "pdf-text, ocr, pdf-text+ocr, docx, odt, doc" },
-                        "machine_read": { "type": "boolean", "description": "The text was read from a scan by OCR and may hold errors" } } } } },
-                "FacetValue": { "type": "object", "properties": { "value": { "type": "string" }, "count": { "type": "integer" } } },
+                        "machine_read": { "type": "boolean", "description": "The text was read from a scan by OCR and may hold errors" } } },
+                    "site": { "type": "string", "description": "Site (portal) name, e.g. thanuyen" }, "site_title": { "type": "string", "description": "Site display name, e.g. Huyện Than Uyên" } } },
+                "FacetValue": { "type": "object", "properties": { "value": { "type": "string" }, "count": { "type": "integer" }, "title": { "type": "string", "description": "Display name (site facet)" } } },
                 "SearchResponse": { "type": "object", "properties": {
                     "total": { "type": "integer", "description": "Matches in all; a lower bound when total_exact is false" },
                     "total_exact": { "type": "boolean", "description": format!("False when counting stopped at {cap} matches (more match)") },
@@ -175,7 +180,7 @@ pub(crate) fn document() -> Value {
                     "interpreted_query": { "type": ["string", "null"] },
                     "page": { "type": ["integer", "null"] }, "per_page": { "type": "integer" },
                     "hits": { "type": "array", "items": { "$ref": "#/components/schemas/Hit" } },
-                    "facets": { "type": "object", "description": "kind, doc_type, issuer, year; empty unless facets=true", "additionalProperties": { "type": "array", "items": { "$ref": "#/components/schemas/FacetValue" } } },
+                    "facets": { "type": "object", "description": "kind, doc_type, issuer, year, site; empty unless facets=true", "additionalProperties": { "type": "array", "items": { "$ref": "#/components/schemas/FacetValue" } } },
                     "next_cursor": { "type": ["string", "null"] },
                     "jump_to": { "type": ["string", "null"], "description": "Id of the one record whose document number the query is" } } },
                 "Link": { "type": "object", "properties": { "id": { "type": ["string", "null"] }, "doc_number": { "type": "string" }, "title": { "type": ["string", "null"] }, "issuer": { "type": ["string", "null"] }, "date": { "type": ["string", "null"] }, "url": { "type": ["string", "null"] } } },

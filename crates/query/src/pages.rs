@@ -85,12 +85,18 @@ fn search_form(params: &SearchParams, response: Option<&SearchResponse>) -> Stri
 <div><label for="sort">Sắp xếp</label><select id="sort" name="sort">
 <option value="relevance"{o_rel}>Phù hợp nhất</option><option value="newest"{o_new}>Mới nhất</option><option value="oldest"{o_old}>Cũ nhất</option></select></div>
 </div>
-<p class="actions"><button type="submit">Áp dụng bộ lọc</button> <a href="/">Xóa tất cả</a></p>
+{site_inputs}<p class="actions"><button type="submit">Áp dụng bộ lọc</button> <a href="/">Xóa tất cả</a></p>
 </fieldset>
 </div>
 </details>
 </form>"#,
         q = escape(&params.q),
+        // The chosen sites (from the "Cổng thông tin" facet) stay chosen.
+        site_inputs = params
+            .sites
+            .iter()
+            .map(|site| format!(r#"<input type="hidden" name="site" value="{}">"#, escape(site)))
+            .collect::<String>(),
         k_legal = selected(params.kind == Some(Kind::Legal)),
         k_news = selected(params.kind == Some(Kind::News)),
         doc_type = text(&params.doc_type),
@@ -145,7 +151,8 @@ fn facet_label(name: &str, value: &str) -> String {
 }
 
 fn facet_block(params: &SearchParams, name: &str, title: &str, values: &[FacetValue]) -> String {
-    if values.is_empty() {
+    // One site only: nothing to choose.
+    if values.is_empty() || (name == "site" && values.len() < 2 && params.sites.is_empty()) {
         return String::new();
     }
     let mut out = format!("<section><h2>{}</h2><ul>", escape(title));
@@ -161,13 +168,18 @@ fn facet_block(params: &SearchParams, name: &str, title: &str, values: &[FacetVa
             "issuer" => p.issuer = Some(value.value.clone()),
             "signer" => p.signer = Some(value.value.clone()),
             "field" => p.field = Some(value.value.clone()),
+            "site" => p.sites = vec![value.value.clone()],
             _ => {}
         });
+        let label = match &value.title {
+            Some(title) => title.clone(),
+            None => facet_label(name, &value.value),
+        };
         let _ = write!(
             out,
             r#"<li><a href="{}">{}</a>&nbsp;<span class="count">({})</span></li>"#,
             escape(&href),
-            escape(&facet_label(name, &value.value)),
+            escape(&label),
             value.count
         );
     }
@@ -179,6 +191,7 @@ fn facet_block(params: &SearchParams, name: &str, title: &str, values: &[FacetVa
 fn facets(params: &SearchParams, response: &SearchResponse) -> String {
     let mut out = String::new();
     for (name, title) in [
+        ("site", "Cổng thông tin"),
         ("kind", "Loại nội dung"),
         ("doc_type", "Loại văn bản"),
         ("issuer", "Cơ quan ban hành"),
@@ -293,6 +306,12 @@ fn results(params: &SearchParams, response: &SearchResponse, archived: &ArchiveD
             if let Some(issuer) = &hit.issuer {
                 meta.push(escape(issuer));
             }
+            if !hit.site_title.is_empty() {
+                meta.push(format!(
+                    r#"<span class="site">{}</span>"#,
+                    escape(&hit.site_title)
+                ));
+            }
             if let Some(date) = hit.date {
                 meta.push(vn_date(date));
             }
@@ -392,6 +411,7 @@ pub(crate) fn document_page(
             ("Ngày hết hiệu lực", date(record.expiry_date)),
             ("Lĩnh vực", record.fields.join(", ")),
             ("Tình trạng", document.status.unwrap_or_default().to_owned()),
+            ("Cổng thông tin", document.site_title.clone()),
         ];
         for (label, value) in rows {
             let _ = write!(
@@ -403,6 +423,12 @@ pub(crate) fn document_page(
         body.push_str("</table>");
     } else {
         let mut meta = Vec::new();
+        if !document.site_title.is_empty() {
+            meta.push(format!(
+                r#"<span class="site">{}</span>"#,
+                escape(&document.site_title)
+            ));
+        }
         if let Some(date) = record.date {
             meta.push(vn_date(date));
         }
@@ -532,6 +558,9 @@ fn links_section(title: &str, links: &[LinkView]) -> String {
         let mut extra = Vec::new();
         if let Some(issuer) = &link.issuer {
             extra.push(escape(issuer));
+        }
+        if let Some(site) = link.site_title.as_deref().filter(|s| !s.is_empty()) {
+            extra.push(escape(site));
         }
         if let Some(date) = link.date {
             extra.push(vn_date(date));

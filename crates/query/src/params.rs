@@ -51,6 +51,8 @@ pub struct SearchParams {
     pub q: String,
     /// Only news or only legal documents.
     pub kind: Option<Kind>,
+    /// Only records of these sites, by name (`site=` repeated: any of them).
+    pub sites: Vec<String>,
     /// Document type ("Thể loại"), e.g. `Nghị quyết`.
     pub doc_type: Option<String>,
     /// Issuing body ("Cơ quan ban hành").
@@ -98,6 +100,9 @@ impl SearchParams {
         if let Some(kind) = self.kind {
             pairs.push(("kind", kind.as_str().to_owned()));
         }
+        for site in &self.sites {
+            pairs.push(("site", site.clone()));
+        }
         for (name, value) in [
             ("doc_type", &self.doc_type),
             ("issuer", &self.issuer),
@@ -130,6 +135,7 @@ impl SearchParams {
     /// Whether any filter (beyond the query text) is set.
     pub fn has_filters(&self) -> bool {
         self.kind.is_some()
+            || !self.sites.is_empty()
             || self.doc_type.is_some()
             || self.issuer.is_some()
             || self.signer.is_some()
@@ -164,7 +170,7 @@ pub(crate) fn parse(
     let mut year: Option<i32> = None;
     let mut page_given = false;
     for (name, value) in pairs {
-        if seen.contains(&name.as_str()) {
+        if seen.contains(&name.as_str()) && !REPEATABLE.contains(&name.as_str()) {
             return Err(AppError::bad_request(
                 "repeated_parameter",
                 format!("Tham số “{}” chỉ được dùng một lần.", short(name)),
@@ -195,6 +201,18 @@ pub(crate) fn parse(
                     "legal" => Kind::Legal,
                     _ => return Err(bad_value("kind", "news hoặc legal")),
                 });
+            }
+            "site" => {
+                let site = checked_text("site", trimmed)?;
+                if params.sites.len() >= MAX_SITES {
+                    return Err(AppError::bad_request(
+                        "too_many_sites",
+                        format!("Chỉ chọn được tối đa {MAX_SITES} trang (tham số “site”)."),
+                    ));
+                }
+                if !params.sites.contains(&site) {
+                    params.sites.push(site);
+                }
             }
             "doc_type" => params.doc_type = Some(checked_text("doc_type", trimmed)?),
             "issuer" => params.issuer = Some(checked_text("issuer", trimmed)?),
@@ -295,6 +313,7 @@ pub(crate) fn parse(
 const KNOWN: &[&str] = &[
     "q",
     "kind",
+    "site",
     "doc_type",
     "issuer",
     "signer",
@@ -311,6 +330,12 @@ const KNOWN: &[&str] = &[
     "facets",
     "exact_total",
 ];
+
+/// The parameters that may be given several times (each adds a value).
+const REPEATABLE: &[&str] = &["site"];
+
+/// Most `site` values in one search.
+const MAX_SITES: usize = 100;
 
 /// The parameters only `/api/search` accepts.
 const API_ONLY: &[&str] = &["format", "facets", "exact_total"];

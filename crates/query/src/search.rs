@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Instant;
 
-use crawler::Kind;
+use crawler::{Kind, Sites};
 use indexer::{SearchIndex, SearchRequest, SearchResults};
 
 use crate::cache::{CacheKey, Lookup};
@@ -40,6 +40,7 @@ pub(crate) async fn page(
         Lookup::Miss(slot) => slot,
     };
     let CacheKey { today, params, .. } = key;
+    let sites = state.sites();
     let permit = state.search_permit(PermitUse::Search).await;
     let page = tokio::task::spawn_blocking(move || {
         let _permit = permit;
@@ -52,7 +53,7 @@ pub(crate) async fn page(
         );
         request.today = Some(today);
         let results = run(&index, &request)?;
-        Ok::<_, AppError>(response(&params, results, started))
+        Ok::<_, AppError>(response(&params, results, started, &sites))
     })
     .await??;
     slot.fill(Arc::new(page.clone()));
@@ -63,6 +64,7 @@ pub(crate) async fn page(
 /// One batch of hits (no facets), for exports.
 pub(crate) fn batch(
     index: &SearchIndex,
+    sites: &Sites,
     params: &SearchParams,
     offset: usize,
     limit: usize,
@@ -77,12 +79,13 @@ pub(crate) fn batch(
         false,
     );
     let results = run(index, &request)?;
-    Ok(response(params, results, started))
+    Ok(response(params, results, started, sites))
 }
 
 /// Records whose document number is `key` (or whose text mentions it), best first.
 pub(crate) fn by_doc_number(
     index: &SearchIndex,
+    sites: &Sites,
     key: &str,
     kind: Option<Kind>,
     limit: usize,
@@ -96,7 +99,7 @@ pub(crate) fn by_doc_number(
     Ok(run(index, &request)?
         .hits
         .into_iter()
-        .map(hit_view)
+        .map(|hit| hit_view(hit, sites))
         .collect())
 }
 
@@ -128,11 +131,14 @@ fn request(
         facets,
         exact_total: params.exact_total,
         today: None,
+        sites: params.sites.clone(),
     }
 }
 
-fn hit_view(hit: indexer::Hit) -> HitView {
+fn hit_view(hit: indexer::Hit, sites: &Sites) -> HitView {
     HitView {
+        site_title: sites.title_of(&hit.site).to_owned(),
+        site: hit.site,
         id: hit.id,
         kind: hit.kind,
         title: hit.title,
@@ -148,9 +154,18 @@ fn hit_view(hit: indexer::Hit) -> HitView {
     }
 }
 
-fn response(params: &SearchParams, results: SearchResults, started: Instant) -> SearchResponse {
+fn response(
+    params: &SearchParams,
+    results: SearchResults,
+    started: Instant,
+    sites: &Sites,
+) -> SearchResponse {
     let took_ms = elapsed_ms(started);
-    let hits: Vec<HitView> = results.hits.into_iter().map(hit_view).collect();
+    let hits: Vec<HitView> = results
+        .hits
+        .into_iter()
+        .map(|hit| hit_view(hit, sites))
+        .collect();
     let mut matches = hits.iter().filter(|hit| hit.number_match);
     let jump_to = match (matches.next(), matches.next()) {
         (Some(only), None) if params.cursor.is_none() && params.page == 1 => Some(only.id.clone()),
@@ -164,7 +179,10 @@ fn response(params: &SearchParams, results: SearchResults, started: Instant) -> 
         page: params.cursor.is_none().then_some(params.page),
         per_page: params.per_page,
         hits,
-        facets: results.facets.map(facets).unwrap_or_default(),
+        facets: results
+            .facets
+            .map(|f| facets(f, sites))
+            .unwrap_or_default(),
         next_cursor: results.next_cursor,
         jump_to,
     }
@@ -175,16 +193,21 @@ fn elapsed_ms(started: Instant) -> f64 {
     (started.elapsed().as_secs_f64() * 1000.0 * 1000.0).round() / 1000.0
 }
 
-fn facets(facets: indexer::Facets) -> BTreeMap<String, Vec<FacetValue>> {
+fn facets(facets: indexer::Facets, sites: &Sites) -> BTreeMap<String, Vec<FacetValue>> {
     let convert = |values: Vec<indexer::FacetCount>| {
         values
             .into_iter()
             .map(|v| FacetValue {
                 value: v.value,
                 count: v.count,
+                title: None,
             })
             .collect::<Vec<_>>()
     };
+    let mut site = convert(facets.site);
+    for value in &mut site {
+        value.title = Some(sites.title_of(&value.value).to_owned());
+    }
     let mut year = convert(facets.year);
     year.sort_by(|a, b| a.value.cmp(&b.value));
     BTreeMap::from([
@@ -192,5 +215,6 @@ fn facets(facets: indexer::Facets) -> BTreeMap<String, Vec<FacetValue>> {
         ("doc_type".to_owned(), convert(facets.doc_type)),
         ("issuer".to_owned(), convert(facets.issuer)),
         ("year".to_owned(), year),
+        ("site".to_owned(), site),
     ])
 }

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use arc_swap::{ArcSwap, ArcSwapOption};
 use crawler::Capture;
+use crawler::sites::SiteSummary;
 use indexer::{IndexStore, SearchIndex};
 
 use crate::audit::AuditLog;
@@ -28,6 +29,9 @@ pub struct JobInputs {
     pub state_db: Option<PathBuf>,
     /// The crawler's settings; without them `POST /api/admin/crawl` is refused.
     pub crawler: Option<crawler::CrawlerConfig>,
+    /// The portals of the archive: records get their site on replay, and the service shows
+    /// their titles.
+    pub sites: Arc<crawler::Sites>,
 }
 
 struct Shared {
@@ -47,7 +51,12 @@ struct Shared {
     cache: ResultCache,
     /// Permits to search the index (`search_threads`).
     searches: Arc<tokio::sync::Semaphore>,
+    /// Captures per site, with the CDXJ files (name, size, time) they were counted from.
+    site_summaries: std::sync::Mutex<Option<(CdxjFiles, Arc<Vec<SiteSummary>>)>>,
 }
+
+/// Name, size and modification time of each CDXJ file of the archive.
+type CdxjFiles = Vec<(PathBuf, u64, Option<std::time::SystemTime>)>;
 
 /// The service's shared state: small and cheap to clone (one `Arc`).
 #[derive(Clone)]
@@ -97,6 +106,14 @@ impl AppStateBuilder {
         self
     }
 
+    /// The portals of the archive (default: none, records keep the sites they were indexed
+    /// with and titles are their names).
+    #[must_use]
+    pub fn sites(mut self, sites: crawler::Sites) -> Self {
+        self.inputs.sites = Arc::new(sites);
+        self
+    }
+
     /// Where admin actions are appended as JSON lines (without it they go to the log only).
     #[must_use]
     pub fn audit_log(mut self, path: PathBuf) -> Self {
@@ -118,6 +135,7 @@ impl AppStateBuilder {
                 jobs: JobRegistry::default(),
                 metrics: Metrics::default(),
                 audit: AuditLog::new(self.audit_log),
+                site_summaries: std::sync::Mutex::default(),
             }),
         }
     }
@@ -137,6 +155,11 @@ impl AppState {
     /// The service settings.
     pub fn config(&self) -> &ServerConfig {
         &self.shared.config
+    }
+
+    /// The portals of the archive.
+    pub fn sites(&self) -> Arc<crawler::Sites> {
+        Arc::clone(&self.shared.inputs.sites)
     }
 
     /// The inputs of the admin jobs.
@@ -191,7 +214,7 @@ impl AppState {
         if dirs.is_empty() {
             return Ok(0);
         }
-        let replay = crawler::replay_archive(&dirs)?;
+        let replay = crawler::replay_sites(&dirs, &self.sites())?;
         self.set_captures(&replay.captures);
         Ok(replay.captures.len())
     }
@@ -225,6 +248,40 @@ impl AppState {
         let index = Arc::new(CaptureIndex::open(&dirs, declared));
         self.shared.capture_index.store(Some(Arc::clone(&index)));
         index
+    }
+
+    /// What the archive holds of each site (blocking: counted again from the CDXJ files
+    /// when they changed since the last call).
+    pub fn site_summaries(&self) -> Result<Arc<Vec<SiteSummary>>, crate::Error> {
+        let dirs = self.reindex_dirs();
+        let mut files: CdxjFiles = Vec::new();
+        for dir in &dirs {
+            for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.extension().is_some_and(|x| x == "cdxj") {
+                    let meta = entry.metadata().ok();
+                    files.push((
+                        path,
+                        meta.as_ref().map_or(0, std::fs::Metadata::len),
+                        meta.and_then(|m| m.modified().ok()),
+                    ));
+                }
+            }
+        }
+        files.sort();
+        let mut cached = self
+            .shared
+            .site_summaries
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if let Some((known, summaries)) = cached.as_ref()
+            && *known == files
+        {
+            return Ok(Arc::clone(summaries));
+        }
+        let summaries = Arc::new(crawler::sites::summarize(&dirs, &self.sites())?);
+        *cached = Some((files, Arc::clone(&summaries)));
+        Ok(summaries)
     }
 
     /// The admin job registry.

@@ -7,6 +7,7 @@
 //!   pagination past the end, canonical redirects, flood blocker, session cookie...) and with
 //!   optional faults for crawler tests (binary `fixture-portal` serves it by hand).
 
+pub mod districts;
 pub mod error;
 pub mod r#gen;
 pub mod manifest;

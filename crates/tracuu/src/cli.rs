@@ -39,6 +39,19 @@ pub enum Command {
     Verify(VerifyArgs),
     /// Package the web archive for other archives and tools (WACZ 1.1.1).
     Export(ExportArgs),
+    /// List the configured sites with their captures, last crawl and status.
+    Sites(SitesArgs),
+}
+
+/// `tracuu sites`.
+#[derive(Debug, Args)]
+pub struct SitesArgs {
+    /// Read the archive from here instead of the configured folders.
+    #[arg(long)]
+    pub archive_dir: Option<PathBuf>,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `tracuu export`.

@@ -16,8 +16,13 @@ use serde::{Deserialize, Serialize};
 pub struct FileConfig {
     /// Where data lives.
     pub paths: PathsConfig,
-    /// How the crawler behaves.
+    /// How the crawler behaves (every site's defaults).
     pub crawler: crawler::CrawlerConfig,
+    /// Name and title of the single site of `[crawler] base_url` (without `[[sites]]`).
+    pub site: crawler::DefaultSite,
+    /// The portals of the archive, each with its own crawler overrides (`[[sites]]`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sites: Vec<crawler::SiteEntry>,
     /// How the service behaves.
     pub server: query::ServerConfig,
 }
@@ -75,13 +80,26 @@ impl Env {
 pub struct Config {
     /// Absolute data paths.
     pub paths: PathsConfig,
-    /// Crawler settings.
+    /// Crawler settings (every site's defaults).
     pub crawler: crawler::CrawlerConfig,
+    /// The portals of the archive, checked.
+    pub sites: crawler::Sites,
+    /// The `[site]` and `[[sites]]` tables as written, to check again after command-line
+    /// overrides of `[crawler]` ([`Config::resolve_sites`]).
+    pub site_tables: (crawler::DefaultSite, Vec<crawler::SiteEntry>),
     /// Service settings.
     pub server: query::ServerConfig,
 }
 
 impl Config {
+    /// Checks the sites again against `[crawler]` as it is now (after command-line
+    /// overrides), keeping them in [`Config::sites`].
+    pub fn resolve_sites(&mut self) -> Result<&crawler::Sites> {
+        let (default, entries) = &self.site_tables;
+        self.sites = crawler::Sites::resolve(&self.crawler, default, entries)?;
+        Ok(&self.sites)
+    }
+
     /// The archive folders to replay, in order: the crawled archive if it holds any WARC file,
     /// else the bundled sample.
     pub fn archive_dirs(&self) -> Vec<PathBuf> {
@@ -141,8 +159,11 @@ pub fn resolve(file: FileConfig, base: &Path, env: &Env) -> Result<Config> {
     let FileConfig {
         paths,
         crawler,
+        site,
+        sites: site_entries,
         mut server,
     } = file;
+    let sites = crawler::Sites::resolve(&crawler, &site, &site_entries)?;
     let absolute = |p: PathBuf| if p.is_absolute() { p } else { base.join(p) };
     let paths = PathsConfig {
         archive_dir: absolute(paths.archive_dir),
@@ -162,6 +183,8 @@ pub fn resolve(file: FileConfig, base: &Path, env: &Env) -> Result<Config> {
     Ok(Config {
         paths,
         crawler,
+        sites,
+        site_tables: (site, site_entries),
         server,
     })
 }
@@ -198,6 +221,52 @@ mod tests {
                 _ => {}
             }
         }
+    }
+
+    /// The commented `[[sites]]` example of the shipped file parses and names every key a
+    /// site entry has.
+    #[test]
+    fn shipped_sites_example_parses_and_names_every_key() {
+        let example: String = SHIPPED
+            .lines()
+            .skip_while(|l| !l.starts_with("# [[sites]]"))
+            .take_while(|l| l.starts_with('#'))
+            .map(|l| format!("{}\n", l.trim_start_matches('#').trim_start()))
+            .collect();
+        assert!(example.contains("[[sites]]"), "no [[sites]] example");
+        let file = parse(&example).unwrap();
+        assert_eq!(file.sites.len(), 2, "{example}");
+        for key in ["name", "title", "base_url", "public_base_url", "min_delay_ms"] {
+            assert!(
+                example.lines().any(|l| l.starts_with(&format!("{key} ="))),
+                "the [[sites]] example lacks {key}"
+            );
+        }
+        let config = resolve(file, Path::new("/x"), &Env::default()).unwrap();
+        let names: Vec<&str> = config.sites.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["thanuyen", "tanuyen"]);
+    }
+
+    #[test]
+    fn without_sites_the_crawler_base_url_is_the_one_site() {
+        let config = resolve(parse(SHIPPED).unwrap(), Path::new("/x"), &Env::default()).unwrap();
+        let sites: Vec<(&str, &str)> = config
+            .sites
+            .iter()
+            .map(|s| (s.name.as_str(), s.crawler.base_url.as_str()))
+            .collect();
+        assert_eq!(sites, [("thanuyen", "https://thanuyen.laichau.gov.vn/")]);
+    }
+
+    #[test]
+    fn bad_sites_are_a_clear_error() {
+        let text = "[[sites]]\nname = \"a\"\ntitle = \"Huyện A\"\nbase_url = \"https://a.vn/\"\n\
+                    [[sites]]\nname = \"a\"\ntitle = \"Huyện B\"\nbase_url = \"https://b.vn/\"\n";
+        let error = resolve(parse(text).unwrap(), Path::new("/x"), &Env::default()).unwrap_err();
+        assert!(format!("{error:#}").contains("used by two sites"), "{error:#}");
+        let text = "[[sites]]\nname = \"a\"\ntitle = \"A\"\nbase_url = \"https://a.vn/\"\nmin_dealy_ms = 5\n";
+        let error = resolve(parse(text).unwrap(), Path::new("/x"), &Env::default()).unwrap_err();
+        assert!(format!("{error:#}").contains("min_dealy_ms"), "{error:#}");
     }
 
     #[test]

@@ -37,6 +37,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Import(args) => commands::import::run(config, args),
         Command::Export(args) => commands::export::run(&config, args),
         Command::Verify(args) => commands::verify::run(config, args),
+        Command::Sites(args) => commands::sites::run(&config, args),
     }
 }
 

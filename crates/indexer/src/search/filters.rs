@@ -1,4 +1,4 @@
-//! The request's filters (kind, document type, issuer, signer, field, status, dates), added to
+//! The request's filters (kind, site, document type, issuer, signer, field, status, dates), added to
 //! a query as scoreless required clauses.
 
 use std::ops::Bound;
@@ -59,6 +59,20 @@ impl SearchIndex {
                     IndexRecordOption::Basic,
                 )));
             }
+        }
+        if !request.sites.is_empty() {
+            let any: Vec<(Occur, Box<dyn Query>)> = request
+                .sites
+                .iter()
+                .map(|site| {
+                    let term = TermQuery::new(
+                        Term::from_field_text(f.site, site.trim()),
+                        IndexRecordOption::Basic,
+                    );
+                    (Occur::Should, Box::new(term) as Box<dyn Query>)
+                })
+                .collect();
+            filters.push(Box::new(BooleanQuery::new(any)));
         }
         if let (Some(from), Some(to)) = (request.date_from, request.date_to)
             && from > to

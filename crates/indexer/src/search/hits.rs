@@ -37,6 +37,8 @@ struct StoredHit<'a> {
     #[serde(default, borrow)]
     doc_type: Option<Cow<'a, str>>,
     #[serde(default, borrow)]
+    site: Cow<'a, str>,
+    #[serde(default, borrow)]
     attachments: Vec<StoredAttachment<'a>>,
 }
 
@@ -140,5 +142,6 @@ pub(super) fn hit(
         doc_type: record.doc_type.map(Cow::into_owned),
         number_match,
         source,
+        site: record.site.into_owned(),
     })
 }

@@ -4,3 +4,4 @@ mod fixtures;
 mod generations;
 mod import;
 mod search;
+mod sites;

@@ -6,6 +6,7 @@ mod api;
 mod crawl;
 mod limits;
 mod pages;
+mod sites;
 mod replay;
 mod suggest;
 mod support;

@@ -7,6 +7,7 @@ pub mod ocr;
 pub mod reindex;
 pub mod search;
 pub mod serve;
+pub mod sites;
 pub mod verify;
 
 /// A multi-threaded Tokio runtime for the commands that do network IO.

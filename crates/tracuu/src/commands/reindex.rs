@@ -52,7 +52,7 @@ impl std::fmt::Display for Rebuilt {
 pub(crate) fn rebuild(config: &Config, dirs: &[PathBuf]) -> Result<Rebuilt> {
     let shown: Vec<String> = dirs.iter().map(|d| d.display().to_string()).collect();
     tracing::info!(archives = ?shown, "replaying archive");
-    let replay = crawler::replay_archive(dirs)
+    let replay = crawler::replay_sites(dirs, &config.sites)
         .with_context(|| format!("cannot replay the archive in {}", shown.join(", ")))?;
     for warning in &replay.warnings {
         tracing::warn!("{warning}");

@@ -43,6 +43,7 @@ fn serve(config: Config, store: indexer::IndexStore) -> Result<()> {
             config.paths.state_db.clone(),
         )
         .audit_log(config.paths.audit_log.clone())
+        .sites(config.sites.clone())
         .build();
     super::runtime()?.block_on(async move {
         let listener = tokio::net::TcpListener::bind(config.server.bind)
