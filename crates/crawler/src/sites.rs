@@ -424,7 +424,10 @@ mod tests {
         // One portal, whatever mirror it was crawled from: ids unchanged.
         let mut record = Record::new("laws-88", Kind::Legal, "http://127.0.0.1:1/laws/a-88/");
         sites.assign(&mut record, "http://127.0.0.1:1/laws/a-88/");
-        assert_eq!((record.site.as_str(), record.id.as_str()), ("thanuyen", "laws-88"));
+        assert_eq!(
+            (record.site.as_str(), record.id.as_str()),
+            ("thanuyen", "laws-88")
+        );
     }
 
     #[test]
@@ -454,7 +457,8 @@ mod tests {
     fn mistakes_are_clear_errors() {
         let d = DefaultSite::default();
         let c = CrawlerConfig::default();
-        let error = |entries: &[SiteEntry]| Sites::resolve(&c, &d, entries).unwrap_err().to_string();
+        let error =
+            |entries: &[SiteEntry]| Sites::resolve(&c, &d, entries).unwrap_err().to_string();
         let twice = error(&[
             entry("thanuyen", "https://thanuyen.laichau.gov.vn/"),
             entry("thanuyen", "https://tanuyen.laichau.gov.vn/"),

@@ -164,7 +164,11 @@ fn cites(index: &SearchIndex, sites: &Sites, record: &Record) -> Result<Vec<Link
 
 /// Other records whose text cites this record's document number (checked in their text, not
 /// only trusted from the search).
-fn cited_by(index: &SearchIndex, sites: &Sites, record: &Record) -> Result<Vec<LinkView>, AppError> {
+fn cited_by(
+    index: &SearchIndex,
+    sites: &Sites,
+    record: &Record,
+) -> Result<Vec<LinkView>, AppError> {
     let Some(number) = record.doc_number.as_deref() else {
         return Ok(Vec::new());
     };

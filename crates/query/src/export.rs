@@ -44,7 +44,8 @@ pub(crate) async fn stream(state: &AppState, params: SearchParams) -> Result<Res
     let state = state.clone();
     tokio::task::spawn_blocking(move || {
         if format == Format::Csv {
-            let header = "id,kind,date,doc_number,doc_type,issuer,title,url,score,site,site_title\r\n";
+            let header =
+                "id,kind,date,doc_number,doc_type,issuer,title,url,score,site,site_title\r\n";
             if sender
                 .blocking_send(Ok(Bytes::from_static(header.as_bytes())))
                 .is_err()
@@ -82,7 +83,8 @@ pub(crate) async fn stream(state: &AppState, params: SearchParams) -> Result<Res
             }
             let limit = EXPORT_BATCH.min(cap - sent);
             let _permit = runtime.block_on(state.search_permit(PermitUse::Export));
-            batch = match search::batch(&index, &state.sites(), &params, sent, limit, Some(cursor)) {
+            batch = match search::batch(&index, &state.sites(), &params, sent, limit, Some(cursor))
+            {
                 Ok(batch) => batch,
                 Err(err) => {
                     tracing::error!(error = %err, "export failed");

@@ -95,7 +95,10 @@ fn search_form(params: &SearchParams, response: Option<&SearchResponse>) -> Stri
         site_inputs = params
             .sites
             .iter()
-            .map(|site| format!(r#"<input type="hidden" name="site" value="{}">"#, escape(site)))
+            .map(|site| format!(
+                r#"<input type="hidden" name="site" value="{}">"#,
+                escape(site)
+            ))
             .collect::<String>(),
         k_legal = selected(params.kind == Some(Kind::Legal)),
         k_news = selected(params.kind == Some(Kind::News)),

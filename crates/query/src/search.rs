@@ -179,10 +179,7 @@ fn response(
         page: params.cursor.is_none().then_some(params.page),
         per_page: params.per_page,
         hits,
-        facets: results
-            .facets
-            .map(|f| facets(f, sites))
-            .unwrap_or_default(),
+        facets: results.facets.map(|f| facets(f, sites)).unwrap_or_default(),
         next_cursor: results.next_cursor,
         jump_to,
     }

@@ -236,7 +236,13 @@ mod tests {
         assert!(example.contains("[[sites]]"), "no [[sites]] example");
         let file = parse(&example).unwrap();
         assert_eq!(file.sites.len(), 2, "{example}");
-        for key in ["name", "title", "base_url", "public_base_url", "min_delay_ms"] {
+        for key in [
+            "name",
+            "title",
+            "base_url",
+            "public_base_url",
+            "min_delay_ms",
+        ] {
             assert!(
                 example.lines().any(|l| l.starts_with(&format!("{key} ="))),
                 "the [[sites]] example lacks {key}"
@@ -263,7 +269,10 @@ mod tests {
         let text = "[[sites]]\nname = \"a\"\ntitle = \"Huyện A\"\nbase_url = \"https://a.vn/\"\n\
                     [[sites]]\nname = \"a\"\ntitle = \"Huyện B\"\nbase_url = \"https://b.vn/\"\n";
         let error = resolve(parse(text).unwrap(), Path::new("/x"), &Env::default()).unwrap_err();
-        assert!(format!("{error:#}").contains("used by two sites"), "{error:#}");
+        assert!(
+            format!("{error:#}").contains("used by two sites"),
+            "{error:#}"
+        );
         let text = "[[sites]]\nname = \"a\"\ntitle = \"A\"\nbase_url = \"https://a.vn/\"\nmin_dealy_ms = 5\n";
         let error = resolve(parse(text).unwrap(), Path::new("/x"), &Env::default()).unwrap_err();
         assert!(format!("{error:#}").contains("min_dealy_ms"), "{error:#}");

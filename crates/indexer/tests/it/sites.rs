@@ -34,7 +34,12 @@ fn records() -> Vec<Record> {
     news.date = Some(date(2024, 3, 2));
     vec![
         resolution("thanuyen", "laws-140", "HĐND huyện Than Uyên", "Than Uyên"),
-        resolution("tanuyen", "tanuyen-laws-140", "HĐND huyện Tân Uyên", "Tân Uyên"),
+        resolution(
+            "tanuyen",
+            "tanuyen-laws-140",
+            "HĐND huyện Tân Uyên",
+            "Tân Uyên",
+        ),
         news,
     ]
 }

@@ -6,7 +6,7 @@ mod api;
 mod crawl;
 mod limits;
 mod pages;
-mod sites;
 mod replay;
+mod sites;
 mod suggest;
 mod support;

@@ -58,7 +58,9 @@ async fn reindex(router: &Router, uri: &str) -> serde_json::Value {
     assert_eq!(started.status, StatusCode::ACCEPTED, "{}", started.body);
     let id = started.json()["job_id"].as_u64().unwrap();
     for _ in 0..600 {
-        let job = admin(router, "GET", &format!("/api/admin/jobs/{id}")).await.json();
+        let job = admin(router, "GET", &format!("/api/admin/jobs/{id}"))
+            .await
+            .json();
         if job["state"] != "running" {
             assert_eq!(job["state"], "succeeded", "{job}");
             return job["counts"].clone();
@@ -125,7 +127,10 @@ async fn two_districts_in_one_archive_are_searched_as_one() {
     assert_eq!(total(&router, "site=phongtho").await, 0);
     // … its own reindex does, keeping Than Uyên's records as they were.
     let counts = reindex(&router, "/api/admin/reindex?site=phongtho").await;
-    assert_eq!(counts["other_sites_records"].as_u64(), Some(thanuyen_records));
+    assert_eq!(
+        counts["other_sites_records"].as_u64(),
+        Some(thanuyen_records)
+    );
     let phongtho_records = total(&router, "site=phongtho").await;
     assert!(phongtho_records >= 80, "{phongtho_records}");
     assert_eq!(total(&router, "site=thanuyen").await, thanuyen_records);
@@ -160,7 +165,11 @@ async fn two_districts_in_one_archive_are_searched_as_one() {
     assert_eq!(matches[1].1, "Huyện Phong Thổ");
     assert!(matches[0].2.contains("Than Uyên"), "{matches:?}");
     assert!(matches[1].2.contains("Phong Thổ"), "{matches:?}");
-    assert_eq!(answer["jump_to"], serde_json::Value::Null, "two matches: no jump");
+    assert_eq!(
+        answer["jump_to"],
+        serde_json::Value::Null,
+        "two matches: no jump"
+    );
     let facet: Vec<(String, String)> = answer["facets"]["site"]
         .as_array()
         .unwrap()
@@ -172,8 +181,14 @@ async fn two_districts_in_one_archive_are_searched_as_one() {
             )
         })
         .collect();
-    assert!(facet.contains(&("phongtho".into(), "Huyện Phong Thổ".into())), "{facet:?}");
-    assert!(facet.contains(&("thanuyen".into(), "Huyện Than Uyên".into())), "{facet:?}");
+    assert!(
+        facet.contains(&("phongtho".into(), "Huyện Phong Thổ".into())),
+        "{facet:?}"
+    );
+    assert!(
+        facet.contains(&("thanuyen".into(), "Huyện Than Uyên".into())),
+        "{facet:?}"
+    );
 
     // site= narrows the number to one district, which the page then opens directly.
     let narrowed = get_json(&router, "/api/search?q=140%2FNQ-H%C4%90ND&site=phongtho").await;
@@ -189,7 +204,12 @@ async fn two_districts_in_one_archive_are_searched_as_one() {
     // The page lists both with their district, and offers the site facet.
     let page = get(&router, "/?q=140%2FNQ-H%C4%90ND").await;
     assert_eq!(page.status, StatusCode::OK);
-    for text in ["Huyện Than Uyên", "Huyện Phong Thổ", "Cổng thông tin", "site=phongtho"] {
+    for text in [
+        "Huyện Than Uyên",
+        "Huyện Phong Thổ",
+        "Cổng thông tin",
+        "site=phongtho",
+    ] {
         assert!(page.body.contains(text), "{text} missing from the page");
     }
     let document = get(&router, &format!("/van-ban/{}", matches[1].0)).await;
@@ -201,10 +221,28 @@ async fn two_districts_in_one_archive_are_searched_as_one() {
 
     // Exports and RSS carry the site.
     let csv = get(&router, "/api/search?q=140%2FNQ-H%C4%90ND&format=csv").await;
-    assert!(csv.body.lines().next().unwrap().ends_with(",site,site_title"));
-    assert!(csv.body.contains(",phongtho,Huyện Phong Thổ"), "{}", csv.body);
-    let rss = get(&router, "/api/search.rss?q=140%2FNQ-H%C4%90ND&site=phongtho").await;
-    assert!(rss.body.contains("<category>Huyện Phong Thổ</category>"), "{}", rss.body);
+    assert!(
+        csv.body
+            .lines()
+            .next()
+            .unwrap()
+            .ends_with(",site,site_title")
+    );
+    assert!(
+        csv.body.contains(",phongtho,Huyện Phong Thổ"),
+        "{}",
+        csv.body
+    );
+    let rss = get(
+        &router,
+        "/api/search.rss?q=140%2FNQ-H%C4%90ND&site=phongtho",
+    )
+    .await;
+    assert!(
+        rss.body.contains("<category>Huyện Phong Thổ</category>"),
+        "{}",
+        rss.body
+    );
     assert!(!rss.body.contains("<category>Huyện Than Uyên</category>"));
 
     // Per-site metrics.
