@@ -216,6 +216,8 @@ mod tests {
                 doc_type: None,
                 number_match: false,
                 source: None,
+                site: "thanuyen".to_owned(),
+                site_title: "Huyện Than Uyên".to_owned(),
             }],
             facets: Default::default(),
             next_cursor: None,

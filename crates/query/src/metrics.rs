@@ -7,6 +7,8 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::time::Duration;
 
+use crawler::sites::SiteSummary;
+
 use crate::cache::CacheStats;
 
 /// Upper bounds of the latency histogram buckets, in seconds.
@@ -295,11 +297,14 @@ impl Metrics {
 }
 
 /// Escapes a Prometheus label value.
+/// How one per-site gauge reads its value.
+type SiteGauge = fn(&SiteSummary) -> i64;
+
 /// The per-site gauges: captures, failed captures and the time of the latest capture of every
 /// site, from the archive's CDXJ indexes.
-pub(crate) fn render_sites(sites: &[crawler::sites::SiteSummary]) -> String {
+pub(crate) fn render_sites(sites: &[SiteSummary]) -> String {
     let mut out = String::new();
-    let gauges: [(&str, &str, fn(&crawler::sites::SiteSummary) -> i64); 3] = [
+    let gauges: [(&str, &str, SiteGauge); 3] = [
         (
             "tracuu_site_captures",
             "HTTP captures archived, per site.",
