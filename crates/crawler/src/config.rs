@@ -88,6 +88,9 @@ pub struct CrawlerConfig {
     /// database instead of fetched again (RFC 9309 allows 24 hours); 0 always fetches it
     /// (`tracuu crawl --refresh-robots`).
     pub robots_max_age_secs: u64,
+    /// With several sites (`[[sites]]`), how many hosts are crawled at the same time (each
+    /// still one request at a time at its own pace).
+    pub max_hosts_in_parallel: usize,
     /// Whole-request timeout (headers and body), in milliseconds.
     pub request_timeout_ms: u64,
     /// TCP connect timeout, in milliseconds.
@@ -143,6 +146,7 @@ impl Default for CrawlerConfig {
             host_down_failures: 10,
             host_down_after_ms: 300_000,
             robots_max_age_secs: 86_400,
+            max_hosts_in_parallel: 4,
             request_timeout_ms: 30_000,
             connect_timeout_ms: 10_000,
             max_body_bytes: 50 * 1024 * 1024,

@@ -17,6 +17,7 @@ pub mod ocr;
 pub mod office;
 mod page;
 pub mod pdf;
+pub mod province;
 mod record;
 pub mod replay;
 mod report;

@@ -181,6 +181,13 @@ impl Sites {
         Self::resolve(crawler, &DefaultSite::default(), &[])
     }
 
+    /// Changes every site's crawler settings (command-line overrides).
+    pub fn for_each_crawler(&mut self, mut change: impl FnMut(&mut CrawlerConfig)) {
+        for site in &mut self.list {
+            change(&mut site.crawler);
+        }
+    }
+
     /// Every site, in configuration order.
     pub fn iter(&self) -> impl Iterator<Item = &Site> {
         self.list.iter()

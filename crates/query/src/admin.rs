@@ -109,11 +109,14 @@ impl AsyncJob for ReindexJob {
     }
 }
 
-struct CrawlJob;
+/// Crawls every site, or one (`site`), then reindexes.
+struct CrawlJob {
+    site: Option<String>,
+}
 
 impl AsyncJob for CrawlJob {
     async fn run(self, state: AppState, job: JobHandle) -> Result<(), Error> {
-        crawl_then_reindex(state, job).await
+        crawl_then_reindex(state, job, self.site).await
     }
 }
 
@@ -231,43 +234,98 @@ fn build(
     Ok(())
 }
 
-async fn crawl_then_reindex(state: AppState, job: JobHandle) -> Result<(), Error> {
+async fn crawl_then_reindex(
+    state: AppState,
+    job: JobHandle,
+    only: Option<String>,
+) -> Result<(), Error> {
     let inputs = state.inputs().clone();
     let (Some(config), Some(archive_dir), Some(state_db)) =
         (inputs.crawler, inputs.crawl_archive_dir, inputs.state_db)
     else {
         return Err(Error::NotConfigured("crawling"));
     };
+    let sites = if inputs.sites.is_empty() {
+        crawler::Sites::single(&config)?
+    } else {
+        crawler::Sites::clone(&inputs.sites)
+    };
     job.phase("crawling");
     let reporter = job.clone();
-    let progress = move |p: crawler::Progress| {
-        reporter.progress(p.fetched, Some(p.fetched + p.queued));
-        reporter.set_count("fetched", p.fetched);
-        reporter.set_count("failed", p.failed);
+    let totals: std::sync::Mutex<std::collections::BTreeMap<String, crawler::Progress>> =
+        std::sync::Mutex::default();
+    let progress = move |site: &str, p: crawler::Progress| {
+        let mut totals = totals.lock().unwrap_or_else(|e| e.into_inner());
+        totals.insert(site.to_owned(), p);
+        let fetched = totals.values().map(|p| p.fetched).sum::<u64>();
+        let queued = totals.values().map(|p| p.queued).sum::<u64>();
+        reporter.progress(fetched, Some(fetched + queued));
+        reporter.set_count("fetched", fetched);
+        reporter.set_count("failed", totals.values().map(|p| p.failed).sum());
     };
     // The crawler keeps a SQLite connection across awaits, so its future is not `Send`: it
-    // runs on a thread of its own with a single-threaded runtime.
-    let report = tokio::task::spawn_blocking(move || {
+    // runs on a thread of its own with a single-threaded runtime (hosts still crawled at once).
+    let outcomes = tokio::task::spawn_blocking(move || {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .map_err(Error::Runtime)?;
-        runtime
-            .block_on(crawler::crawl(
-                &config,
-                &archive_dir,
-                &state_db,
-                Some(&progress),
-            ))
-            .map_err(Error::from)
+        let selected: Vec<&crawler::Site> = sites
+            .iter()
+            .filter(|s| only.as_ref().is_none_or(|name| s.name == *name))
+            .collect();
+        let outcomes = runtime.block_on(crawler::province::crawl_sites(
+            &sites,
+            &selected,
+            &archive_dir,
+            &state_db,
+            config.max_hosts_in_parallel,
+            Some(&progress),
+        ));
+        Ok::<_, Error>(
+            outcomes
+                .into_iter()
+                .map(|o| (o.site.clone(), o.line(), o.result))
+                .collect::<Vec<_>>(),
+        )
     })
     .await??;
-    job.set_count("fetched", report.fetched);
-    job.set_count("new", report.new);
-    job.set_count("changed", report.changed);
-    job.set_count("failed", report.failed_total());
-    for (reason, count) in &report.failed {
-        job.error(format!("{count} × {reason}"));
+    let mut totals = [0u64; 4];
+    let mut first_error = None;
+    for (site, line, result) in outcomes {
+        job.set_count(
+            &format!("fetched:{site}"),
+            result.as_ref().map_or(0, |r| r.fetched),
+        );
+        if result.as_ref().map_or(true, |r| !r.finished) {
+            // A site that stopped (host down, error): its report line says why.
+            job.error(line);
+        }
+        match result {
+            Ok(report) => {
+                for (total, n) in totals.iter_mut().zip([
+                    report.fetched,
+                    report.new,
+                    report.changed,
+                    report.failed_total(),
+                ]) {
+                    *total += n;
+                }
+                for (reason, count) in &report.failed {
+                    job.error(format!("{count} × {reason}"));
+                }
+            }
+            Err(error) => {
+                first_error.get_or_insert(error);
+            }
+        }
+    }
+    for (name, total) in ["fetched", "new", "changed", "failed"].iter().zip(totals) {
+        job.set_count(name, total);
+    }
+    if let Some(error) = first_error {
+        // The sites that ran are reindexed all the same.
+        tracing::warn!("a site could not be crawled: {error}");
     }
     state.metrics().crawl_finished();
     tokio::task::spawn_blocking(move || {
@@ -334,7 +392,13 @@ pub(crate) async fn crawl(
     request: Request,
 ) -> Result<Response, AppError> {
     require_crawler(&state)?;
-    start_job(&state, JobKind::Crawl, remote_of(&request), CrawlJob)
+    let site = site_param(&state, &request)?;
+    start_job(
+        &state,
+        JobKind::Crawl,
+        remote_of(&request),
+        CrawlJob { site },
+    )
 }
 
 /// `POST /api/admin/ocr`: 202 with the job id (reads attachments without text, OCRs scans,

@@ -223,11 +223,12 @@ impl AppState {
     /// configured archive folders (the bundled sample on a fresh install).
     pub fn reindex_dirs(&self) -> Vec<PathBuf> {
         let inputs = self.inputs();
-        if let Some(dir) = &inputs.crawl_archive_dir
-            && crawler::replay::warc_files(std::slice::from_ref(dir))
-                .is_ok_and(|files| !files.is_empty())
-        {
-            return vec![dir.clone()];
+        if let Some(dir) = &inputs.crawl_archive_dir {
+            // One sub-folder per site after the first.
+            let tree = crawler::province::archive_tree(dir);
+            if crawler::replay::warc_files(&tree).is_ok_and(|files| !files.is_empty()) {
+                return tree;
+            }
         }
         inputs.archive_dirs.clone()
     }

@@ -79,7 +79,10 @@ pub struct ServeArgs {
 /// `tracuu crawl`.
 #[derive(Debug, Args)]
 pub struct CrawlArgs {
-    /// Where to crawl from (default: `crawler.base_url` of the config).
+    /// Crawl only this configured site (repeatable; default: every site).
+    #[arg(long = "site", value_name = "NAME")]
+    pub site: Vec<String>,
+    /// Crawl this address alone as the one site (default: the configured sites).
     #[arg(long)]
     pub base_url: Option<String>,
     /// The portal's public address, when `--base-url` is a mirror of it.

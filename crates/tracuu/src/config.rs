@@ -100,11 +100,12 @@ impl Config {
         Ok(&self.sites)
     }
 
-    /// The archive folders to replay, in order: the crawled archive if it holds any WARC file,
-    /// else the bundled sample.
+    /// The archive folders to replay, in order: the crawled archive (with one sub-folder per
+    /// site after the first) if it holds any WARC file, else the bundled sample.
     pub fn archive_dirs(&self) -> Vec<PathBuf> {
-        if has_warc_files(&self.paths.archive_dir) {
-            vec![self.paths.archive_dir.clone()]
+        let tree = crawler::province::archive_tree(&self.paths.archive_dir);
+        if tree.iter().any(|dir| has_warc_files(dir)) {
+            tree
         } else {
             vec![self.paths.sample_archive_dir.clone()]
         }

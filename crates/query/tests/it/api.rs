@@ -212,7 +212,7 @@ async fn csv_export_streams_the_whole_result_set() {
     let lines: Vec<&str> = answer.body.lines().collect();
     assert_eq!(
         lines[0],
-        "id,kind,date,doc_number,doc_type,issuer,title,url,score"
+        "id,kind,date,doc_number,doc_type,issuer,title,url,score,site,site_title"
     );
     assert_eq!(lines.len(), records().len() + 1, "{}", answer.body);
     assert!(
