@@ -101,17 +101,25 @@ async fn two_districts_in_one_archive_are_searched_as_one() {
         },
         store,
     )
-    .archive_dirs(vec![archive.clone()])
+    .crawl(
+        fast("https://unused.example/"),
+        archive.clone(),
+        dir.path().join("state.sqlite"),
+    )
     .sites(sites.clone())
     .build();
     let router = query::router(state);
 
     // Than Uyên alone first.
-    let crawl = |site: &str| {
-        let config = sites.get(site).unwrap().crawler.clone();
-        let (archive, db) = (archive.clone(), dir.path().join(format!("{site}.sqlite")));
+    // Each site into its own folder and state database, as `tracuu crawl` does.
+    let state_db = dir.path().join("state.sqlite");
+    let crawl = |site: &'static str| {
+        let (sites, archive, state_db) = (&sites, &archive, &state_db);
         async move {
-            crawler::crawl(&config, &archive, &db, None).await.unwrap();
+            let selected = [sites.get(site).unwrap()];
+            let outcomes =
+                crawler::province::crawl_sites(sites, &selected, archive, state_db, 1, None).await;
+            assert!(outcomes[0].result.as_ref().unwrap().finished, "{site}");
         }
     };
     crawl("thanuyen").await;
