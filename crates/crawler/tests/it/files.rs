@@ -161,3 +161,45 @@ fn scanned_page_is_ocred_with_confidences() {
     );
     assert!(file.raw_ocr.is_some());
 }
+
+#[test]
+fn image_attachments_jpeg_png_tiff_are_ocred() {
+    let engine = Engine::detect(OcrOptions::default())
+        .expect("tesseract-ocr and tesseract-ocr-vie installed (see README)");
+    let font = testkit::r#gen::scan::load_font().unwrap();
+    let s = testkit::r#gen::scan::scan(
+        &testkit::r#gen::scan::ScanDoc {
+            heading: vec!["THÔNG BÁO".into()],
+            paragraphs: vec![
+                "Nhân dân các bản góp ngày công, cát, sỏi để làm đường giao thông nông thôn."
+                    .into(),
+            ],
+        },
+        &font,
+        &testkit::r#gen::scan::ScanStyle::photocopy(5),
+    );
+    let page = image::DynamicImage::ImageRgb8(s.pages[0].clone());
+    for format in [
+        image::ImageFormat::Jpeg,
+        image::ImageFormat::Png,
+        image::ImageFormat::Tiff,
+    ] {
+        let mut bytes = Vec::new();
+        page.write_to(&mut std::io::Cursor::new(&mut bytes), format)
+            .unwrap();
+        assert_eq!(convert::file_kind(&bytes), FileKind::Image, "{format:?}");
+        // Without OCR the picture waits for it; with OCR its words are read.
+        let born = convert::read_born_digital(&bytes).unwrap().unwrap();
+        assert_eq!(born.source, "ocr-pending", "{format:?}");
+        let file = convert::read_with_ocr(&bytes, &engine, None)
+            .unwrap()
+            .unwrap();
+        assert_eq!(file.source, "ocr", "{format:?}");
+        assert_eq!((file.pages, file.ocr_pages), (Some(1), 1), "{format:?}");
+        assert!(
+            vietnamese::fold(&file.text).contains("lam duong giao thong nong thon"),
+            "{format:?}: {}",
+            file.text
+        );
+    }
+}
