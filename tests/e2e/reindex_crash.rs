@@ -89,7 +89,39 @@ fn killed_reindex_commands_never_break_the_live_generation() {
             .collect();
         assert!(left.is_empty(), "left after kill {i}: {left:?}");
     }
-    eprintln!("{n} kills of `tracuu reindex`, {killed_mid_build} in the middle of a build");
+    // Timed kills can all miss the build on a loaded machine; these watch the index folder and
+    // kill the moment a new, incomplete generation appears.
+    for attempt in 0..10 {
+        if killed_mid_build >= 2 {
+            break;
+        }
+        let known = generations(&index);
+        let mut child = install
+            .tracuu()
+            .arg("reindex")
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let half_built = loop {
+            let new = generations(&index)
+                .into_iter()
+                .find(|g| !known.contains(g) && !index.join(g).join("COMPLETE").is_file());
+            if new.is_some() || child.try_wait().unwrap().is_some() {
+                break new;
+            }
+            std::thread::sleep(Duration::from_micros(200));
+        };
+        child.kill().unwrap(); // SIGKILL (a no-op if it already finished)
+        child.wait().unwrap();
+        assert_live_usable(&index);
+        if half_built.is_some_and(|g| !index.join(&g).join("COMPLETE").is_file()) {
+            killed_mid_build += 1;
+        }
+        assert_eq!(total(&install), expected, "after watched kill {attempt}");
+    }
+    eprintln!(
+        "{n} timed kills of `tracuu reindex` and the watched ones: {killed_mid_build} in the middle of a build"
+    );
     assert!(
         killed_mid_build > 0,
         "no kill landed during a build: the test would prove nothing"
