@@ -419,28 +419,10 @@ impl State {
     /// The next queued URL due at `now_ms` (Unix milliseconds), by kind priority, then
     /// discovery order.
     pub fn next_queued(&self, now_ms: i64) -> Result<Option<QueuedUrl>> {
-        Ok(self
-            .conn
-            .query_row(
-                "SELECT key, url, kind, hops, attempts, lastmod FROM urls
-                 WHERE state = 'queued' AND not_before_ms <= ?1
-                 ORDER BY priority, seq LIMIT 1",
-                params![now_ms],
-                |r| {
-                    Ok(QueuedUrl {
-                        key: r.get(0)?,
-                        url: r.get(1)?,
-                        kind: UrlKind::parse(&r.get::<_, String>(2)?),
-                        hops: r.get(3)?,
-                        attempts: r.get(4)?,
-                        lastmod: r.get(5)?,
-                    })
-                },
-            )
-            .optional()?)
+        Ok(self.due(now_ms, 1)?.into_iter().next())
     }
 
-    /// Up to `limit` queued URLs due at `now_ms`, in [`State::next_queued`] order.
+    /// Up to `limit` queued URLs due at `now_ms`, by kind priority, then discovery order.
     pub fn due(&self, now_ms: i64, limit: usize) -> Result<Vec<QueuedUrl>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT key, url, kind, hops, attempts, lastmod FROM urls
