@@ -198,3 +198,43 @@ fn one_crawl_archives_several_portals_at_once_each_at_its_own_pace() {
     let error = String::from_utf8_lossy(&output.stderr);
     assert!(error.contains("min_dealy_ms"), "{error}");
 }
+
+#[test]
+fn tracuu_ocr_reads_the_scans_of_every_sites_folder() {
+    let portals = tempfile::tempdir().unwrap();
+    let district = testkit::districts::District::new("phongtho", "Phong Thổ");
+    let phongtho_root = testkit::districts::generate(portals.path(), &district, None).unwrap();
+    let thanuyen = Portal::start(testkit::portal_root());
+    let phongtho = Portal::start(phongtho_root);
+    let install = Install::new();
+    let mut config = std::fs::read_to_string(install.path("config.toml")).unwrap();
+    // The crawl reads born-digital attachments but leaves scans waiting for `tracuu ocr`.
+    config.push_str(&format!(
+        "delay_factor = 0.0\njitter = 0.0\nocr = false\n\n\
+         [[sites]]\nname = \"thanuyen\"\ntitle = \"Huyện Than Uyên\"\nbase_url = \"{}\"\nmin_delay_ms = 0\n\n\
+         [[sites]]\nname = \"phongtho\"\ntitle = \"Huyện Phong Thổ\"\nbase_url = \"{}\"\nmin_delay_ms = 0\n",
+        thanuyen.base_url(),
+        phongtho.base_url(),
+    ));
+    std::fs::write(install.path("config.toml"), config).unwrap();
+    let crawl = install.run(&["crawl"]);
+    let crawled = String::from_utf8_lossy(&crawl.stderr);
+    assert!(crawled.matches("waiting for OCR").count() >= 2, "{crawled}");
+    assert!(!crawled.contains(" 0 waiting for OCR"), "{crawled}");
+
+    let ocr = install.run(&["ocr", "--no-index"]);
+    let read = String::from_utf8_lossy(&ocr.stderr);
+    let summaries: Vec<&str> = read
+        .lines()
+        .filter(|l| l.contains("waiting for OCR"))
+        .collect();
+    assert_eq!(summaries.len(), 2, "one summary per site folder:\n{read}");
+    assert!(
+        summaries.iter().any(|l| l.contains("phongtho")),
+        "the second site's folder is read:\n{read}"
+    );
+    for line in &summaries {
+        assert!(line.contains(" 0 waiting for OCR"), "{line}");
+        assert!(!line.contains("(0 scanned pages OCRed)"), "{line}");
+    }
+}

@@ -142,23 +142,31 @@ fn read_attachments(state: &AppState, job: &JobHandle) -> Result<(), Error> {
     job.phase("reading attachments");
     let mut options = crawler::convert::ConvertOptions::from_config(&config);
     options.ocr = true;
-    let report = crawler::convert::convert_archive(
-        std::slice::from_ref(&archive_dir),
-        &archive_dir,
-        &options,
-        &mut |p| {
-            job.progress(p.pages_done as u64, Some(p.pages_total as u64));
-            job.set_count("files_done", p.files_done as u64);
-        },
-    )?;
-    job.set_count("attachments_read", report.converted as u64);
-    job.set_count("pages_ocred", report.ocr_pages as u64);
-    job.set_count("waiting_for_ocr", report.pending as u64);
-    if let Some(why) = report.ocr_unavailable {
-        job.error(format!(
-            "OCR unavailable: {why}; {}",
-            crawler::ocr::INSTALL_HINT
-        ));
+    let (mut read, mut ocred, mut waiting) = (0, 0, 0);
+    // Every site's folder: each keeps its own conversion records.
+    for dir in crawler::province::archive_tree(&archive_dir) {
+        let report = crawler::convert::convert_archive(
+            std::slice::from_ref(&dir),
+            &dir,
+            &options,
+            &mut |p| {
+                job.progress(p.pages_done as u64, Some(p.pages_total as u64));
+                job.set_count("files_done", p.files_done as u64);
+            },
+        )?;
+        read += report.converted as u64;
+        ocred += report.ocr_pages as u64;
+        waiting += report.pending as u64;
+        job.set_count("attachments_read", read);
+        job.set_count("pages_ocred", ocred);
+        job.set_count("waiting_for_ocr", waiting);
+        if let Some(why) = report.ocr_unavailable {
+            job.error(format!(
+                "OCR unavailable: {why}; {}",
+                crawler::ocr::INSTALL_HINT
+            ));
+            break;
+        }
     }
     Ok(())
 }

@@ -112,7 +112,8 @@ impl Config {
     }
 }
 
-fn has_warc_files(dir: &Path) -> bool {
+/// Whether `dir` holds WARC files.
+pub(crate) fn has_warc_files(dir: &Path) -> bool {
     std::fs::read_dir(dir).is_ok_and(|entries| {
         entries
             .flatten()

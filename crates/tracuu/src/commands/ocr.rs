@@ -14,6 +14,7 @@ use crate::config::Config;
 
 /// Runs `tracuu ocr`.
 pub fn run(config: Config, args: OcrArgs) -> Result<()> {
+    let explicit = args.archive_dir.is_some();
     let archive_dir = args
         .archive_dir
         .unwrap_or_else(|| config.paths.archive_dir.clone());
@@ -24,7 +25,18 @@ pub fn run(config: Config, args: OcrArgs) -> Result<()> {
     if let Some(t) = args.threads {
         options.ocr_options.threads = t.max(1);
     }
-    eprintln!("{}", convert(&archive_dir, &options)?);
+    // Without `--archive-dir`, every site's folder (each keeps its own conversion records).
+    let folders = if explicit {
+        vec![archive_dir.clone()]
+    } else {
+        crawler::province::archive_tree(&archive_dir)
+            .into_iter()
+            .filter(|dir| crate::config::has_warc_files(dir))
+            .collect()
+    };
+    for folder in &folders {
+        eprintln!("{}: {}", folder.display(), convert(folder, &options)?);
+    }
     if args.no_index {
         return Ok(());
     }
