@@ -12,17 +12,16 @@
 //! `axe.min.js`), both installed by `.ci/run`. Without them the test (or its audit) is skipped
 //! with a message, unless `TRACUU_REQUIRE_BROWSER=1` (set by CI), in which case it fails.
 
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::elements::Element;
 use fantoccini::key::Key;
-use fantoccini::{Client, ClientBuilder, Locator};
+use fantoccini::{Client, Locator};
 use serde_json::json;
 
+use crate::chrome::{Browser, ChromeDriver, TestResult, check, connect};
 use crate::support::{Install, Portal, repo_root};
 
 /// Longest wait for any one element or navigation.
@@ -48,8 +47,6 @@ const WORDS_QUERY: &str = "nghi quyet mien nhiem";
 
 /// The document that query must find first.
 const DOC_NUMBER: &str = "140/NQ-HĐND";
-
-type TestResult<T = ()> = Result<T, Box<dyn std::error::Error>>;
 
 #[test]
 fn headless_chromium_searches_filters_opens_a_document_and_copies_its_citation() {
@@ -861,14 +858,6 @@ fn axe_source() -> Option<String> {
     }
 }
 
-fn check(ok: bool, message: impl Into<String>) -> TestResult {
-    if ok {
-        Ok(())
-    } else {
-        Err(message.into().into())
-    }
-}
-
 /// Every visible form control has a label (a `<label>`, `aria-label` or `aria-labelledby`).
 async fn check_labels(client: &Client) -> TestResult {
     let unlabelled = client
@@ -1030,147 +1019,6 @@ async fn save_screenshot(client: &Client, artifacts: &Path, name: &str) -> TestR
     check(png.starts_with(b"\x89PNG"), format!("{name} is not a PNG"))?;
     std::fs::write(artifacts.join(name), png)?;
     Ok(())
-}
-
-async fn connect(driver: &ChromeDriver, chromium: &Path) -> TestResult<Client> {
-    let profile = driver
-        .profile
-        .path()
-        .join("chrome")
-        .to_string_lossy()
-        .into_owned();
-    let capabilities = json!({
-        "browserName": "chrome",
-        "goog:chromeOptions": {
-            "binary": chromium,
-            "args": [
-                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--no-first-run", "--lang=vi-VN", format!("--user-data-dir={profile}"),
-            ],
-        },
-    });
-    let serde_json::Value::Object(capabilities) = capabilities else {
-        unreachable!()
-    };
-    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-    let client = ClientBuilder::new(connector)
-        .capabilities(capabilities)
-        .connect(&driver.url)
-        .await?;
-    Ok(client)
-}
-
-/// Where the browser and its driver are, or `None` (after saying why) to skip the test.
-struct Browser {
-    chromium: PathBuf,
-    chromedriver: PathBuf,
-}
-
-impl Browser {
-    fn find() -> Option<Self> {
-        let chromium = from_env_or_path(
-            "CHROME_BIN",
-            &["chromium", "chromium-browser", "google-chrome"],
-        );
-        let chromedriver = from_env_or_path("CHROMEDRIVER", &["chromedriver"]);
-        match (chromium, chromedriver) {
-            (Some(chromium), Some(chromedriver)) => Some(Self {
-                chromium,
-                chromedriver,
-            }),
-            (chromium, chromedriver) => {
-                let message = format!(
-                    "browser test skipped: chromium found: {}, chromedriver found: {} \
-                     (install Debian's chromium and chromium-driver, or set CHROME_BIN / CHROMEDRIVER)",
-                    chromium.is_some(),
-                    chromedriver.is_some()
-                );
-                if std::env::var("TRACUU_REQUIRE_BROWSER").is_ok_and(|v| v == "1") {
-                    panic!("{message}; TRACUU_REQUIRE_BROWSER=1 makes it required");
-                }
-                eprintln!("{message}");
-                None
-            }
-        }
-    }
-}
-
-fn from_env_or_path(variable: &str, names: &[&str]) -> Option<PathBuf> {
-    if let Some(path) = std::env::var_os(variable).filter(|v| !v.is_empty()) {
-        return Some(PathBuf::from(path)).filter(|p| p.is_file());
-    }
-    let path = std::env::var_os("PATH")?;
-    names
-        .iter()
-        .flat_map(|name| std::env::split_paths(&path).map(move |dir| dir.join(name)))
-        .find(|candidate| candidate.is_file())
-}
-
-/// A chromedriver listening on a free loopback port, killed when dropped.
-struct ChromeDriver {
-    child: Child,
-    url: String,
-    profile: tempfile::TempDir,
-    log: PathBuf,
-}
-
-impl ChromeDriver {
-    fn start(binary: &Path) -> Self {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let profile = tempfile::tempdir().unwrap();
-        let log = profile.path().join("chromedriver.log");
-        let child = Command::new(binary)
-            .arg(format!("--port={port}"))
-            .arg(format!("--log-path={}", log.display()))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|err| panic!("cannot start {}: {err}", binary.display()));
-        let mut driver = Self {
-            child,
-            url: format!("http://127.0.0.1:{port}"),
-            profile,
-            log,
-        };
-        let started = Instant::now();
-        loop {
-            let ready = reqwest::blocking::get(format!("{}/status", driver.url))
-                .ok()
-                .and_then(|r| r.json::<serde_json::Value>().ok())
-                .is_some_and(|body| body["value"]["ready"] == true);
-            if ready {
-                break driver;
-            }
-            if let Ok(Some(status)) = driver.child.try_wait() {
-                panic!("chromedriver exited with {status}: {}", driver.log_tail());
-            }
-            assert!(
-                started.elapsed() < WAIT,
-                "chromedriver is not ready after {WAIT:?}: {}",
-                driver.log_tail()
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    /// The end of chromedriver's log, for failure messages.
-    fn log_tail(&self) -> String {
-        let text = std::fs::read_to_string(&self.log).unwrap_or_default();
-        let lines: Vec<&str> = text.lines().filter(|l| l.len() < 400).collect();
-        lines[lines.len().saturating_sub(30)..].join("\n")
-    }
-}
-
-impl Drop for ChromeDriver {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 fn has_warc_files(dir: &Path) -> bool {

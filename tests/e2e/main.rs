@@ -5,6 +5,7 @@ mod support;
 
 mod archive;
 mod browser;
+mod chrome;
 mod crawl_and_search;
 mod crawl_crash;
 mod damage;

@@ -10,26 +10,23 @@
 //! unless `TRACUU_REQUIRE_BROWSER=1`).
 
 use std::net::TcpListener;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use data_encoding::BASE32;
-use fantoccini::{Client, ClientBuilder, Locator};
+use fantoccini::{Client, Locator};
 use serde_json::json;
 
+use crate::chrome::{Browser, ChromeDriver, TestResult, check, connect};
 use crate::support::{Install, Portal};
 
 /// Longest wait for any one element or navigation.
 const WAIT: Duration = Duration::from_secs(15);
 
-type TestResult<T = ()> = Result<T, Box<dyn std::error::Error>>;
-
 #[test]
 fn archived_pages_render_from_tracuu_alone_once_the_portal_is_gone() {
-    let Some((chromium, chromedriver)) = find_browser() else {
+    let Some(browser) = Browser::find() else {
         return;
     };
     let install = Install::new();
@@ -56,13 +53,13 @@ fn archived_pages_render_from_tracuu_alone_once_the_portal_is_gone() {
         .unwrap()
         .to_owned();
 
-    let driver = ChromeDriver::start(&chromedriver);
+    let driver = ChromeDriver::start(&browser.chromedriver);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap();
     let outcome = runtime.block_on(async {
-        let client = connect(&driver, &chromium).await?;
+        let client = connect(&driver, &browser.chromium).await?;
         let outcome = read_the_archive(&client, &service.base, &id, &digest).await;
         let _ = client.close().await;
         outcome
@@ -198,14 +195,6 @@ async fn check_resources(client: &Client, base: &str, page: &str) -> TestResult 
     Ok(())
 }
 
-fn check(ok: bool, message: impl Into<String>) -> TestResult {
-    if ok {
-        Ok(())
-    } else {
-        Err(message.into().into())
-    }
-}
-
 /// A listener on the switched-off portal's port that counts connections.
 struct Tripwire {
     hits: Arc<AtomicUsize>,
@@ -234,127 +223,4 @@ impl Tripwire {
     fn hits(&self) -> usize {
         self.hits.load(Ordering::SeqCst)
     }
-}
-
-fn find_browser() -> Option<(PathBuf, PathBuf)> {
-    let chromium = from_env_or_path(
-        "CHROME_BIN",
-        &["chromium", "chromium-browser", "google-chrome"],
-    );
-    let chromedriver = from_env_or_path("CHROMEDRIVER", &["chromedriver"]);
-    match (chromium, chromedriver) {
-        (Some(chromium), Some(chromedriver)) => Some((chromium, chromedriver)),
-        _ => {
-            let message = "replay browser test skipped: chromium or chromedriver missing";
-            if std::env::var("TRACUU_REQUIRE_BROWSER").is_ok_and(|v| v == "1") {
-                panic!("{message}; TRACUU_REQUIRE_BROWSER=1 makes it required");
-            }
-            eprintln!("{message}");
-            None
-        }
-    }
-}
-
-fn from_env_or_path(variable: &str, names: &[&str]) -> Option<PathBuf> {
-    if let Some(path) = std::env::var_os(variable).filter(|v| !v.is_empty()) {
-        return Some(PathBuf::from(path)).filter(|p| p.is_file());
-    }
-    let path = std::env::var_os("PATH")?;
-    names
-        .iter()
-        .flat_map(|name| std::env::split_paths(&path).map(move |dir| dir.join(name)))
-        .find(|candidate| candidate.is_file())
-}
-
-/// A chromedriver on a free loopback port, killed when dropped.
-struct ChromeDriver {
-    child: Child,
-    url: String,
-    profile: tempfile::TempDir,
-    log: PathBuf,
-}
-
-impl ChromeDriver {
-    fn start(binary: &Path) -> Self {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let profile = tempfile::tempdir().unwrap();
-        let log = profile.path().join("chromedriver.log");
-        let child = Command::new(binary)
-            .arg(format!("--port={port}"))
-            .arg(format!("--log-path={}", log.display()))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|err| panic!("cannot start {}: {err}", binary.display()));
-        let mut driver = Self {
-            child,
-            url: format!("http://127.0.0.1:{port}"),
-            profile,
-            log,
-        };
-        let started = Instant::now();
-        loop {
-            let ready = reqwest::blocking::get(format!("{}/status", driver.url))
-                .ok()
-                .and_then(|r| r.json::<serde_json::Value>().ok())
-                .is_some_and(|body| body["value"]["ready"] == true);
-            if ready {
-                break driver;
-            }
-            if let Ok(Some(status)) = driver.child.try_wait() {
-                panic!("chromedriver exited with {status}: {}", driver.log_tail());
-            }
-            assert!(
-                started.elapsed() < WAIT,
-                "chromedriver not ready: {}",
-                driver.log_tail()
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    fn log_tail(&self) -> String {
-        let text = std::fs::read_to_string(&self.log).unwrap_or_default();
-        let lines: Vec<&str> = text.lines().filter(|l| l.len() < 400).collect();
-        lines[lines.len().saturating_sub(30)..].join("\n")
-    }
-}
-
-impl Drop for ChromeDriver {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-async fn connect(driver: &ChromeDriver, chromium: &Path) -> TestResult<Client> {
-    let profile = driver
-        .profile
-        .path()
-        .join("chrome")
-        .to_string_lossy()
-        .into_owned();
-    let capabilities = json!({
-        "browserName": "chrome",
-        "goog:chromeOptions": {
-            "binary": chromium,
-            "args": [
-                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--no-first-run", "--lang=vi-VN", format!("--user-data-dir={profile}"),
-            ],
-        },
-    });
-    let serde_json::Value::Object(capabilities) = capabilities else {
-        return Err("capabilities are an object".into());
-    };
-    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-    Ok(ClientBuilder::new(connector)
-        .capabilities(capabilities)
-        .connect(&driver.url)
-        .await?)
 }
