@@ -37,6 +37,6 @@ pub use extract::{ApiJson, ApiPath, ApiQuery};
 pub use jobs::{JobHandle, JobKind, JobRegistry, JobSnapshot, JobState, Progress};
 pub use metrics::Metrics;
 pub use model::{CaptureView, DocumentResponse, FacetValue, HitView, LinkView, SearchResponse};
-pub use params::{Format, SearchParams};
+pub use params::{Format, SEARCH_PARAMETERS, SearchParams};
 pub use server::{router, serve, serve_with_shutdown};
 pub use state::{AppState, AppStateBuilder, JobInputs};

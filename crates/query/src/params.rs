@@ -189,7 +189,7 @@ pub(crate) fn parse(
                 params.q = trimmed.to_owned();
             }
             _ if trimmed.is_empty() => {
-                if !KNOWN.contains(&name.as_str())
+                if !SEARCH_PARAMETERS.contains(&name.as_str())
                     || (API_ONLY.contains(&name.as_str()) && surface != Surface::Api)
                 {
                     return Err(unknown(name));
@@ -310,7 +310,7 @@ pub(crate) fn parse(
 }
 
 /// Every parameter name the search surfaces know.
-const KNOWN: &[&str] = &[
+pub const SEARCH_PARAMETERS: &[&str] = &[
     "q",
     "kind",
     "site",
@@ -349,7 +349,7 @@ fn unknown(name: &str) -> AppError {
         format!(
             "Tham số không được hỗ trợ: “{}”. Các tham số hợp lệ: {}.",
             short(name),
-            KNOWN.join(", ")
+            SEARCH_PARAMETERS.join(", ")
         ),
     )
 }

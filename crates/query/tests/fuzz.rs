@@ -72,24 +72,8 @@ fn encode(s: &str) -> String {
 
 fn param_name() -> impl Strategy<Value = String> {
     prop_oneof![
-        prop::sample::select(vec![
-            "q",
-            "kind",
-            "doc_type",
-            "issuer",
-            "signer",
-            "field",
-            "status",
-            "date_from",
-            "date_to",
-            "year",
-            "sort",
-            "page",
-            "per_page",
-            "cursor",
-            "format",
-        ])
-        .prop_map(str::to_owned),
+        // Every name the service knows (so new parameters are fuzzed too), and unknown ones.
+        prop::sample::select(query::SEARCH_PARAMETERS.to_vec()).prop_map(str::to_owned),
         "[a-z_]{1,8}",
     ]
 }
