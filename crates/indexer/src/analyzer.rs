@@ -6,8 +6,13 @@
 //! query builder share these names and the [`Form`] functions, so index and query side always
 //! agree.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use rustc_hash::FxHashMap;
 use tantivy::Index;
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+use vietnamese::Forms;
 
 /// Analyzer of the exact form: NFC, lowercase, canonical tone placement.
 pub const EXACT: &str = "vi_exact";
@@ -80,6 +85,9 @@ pub fn bigram(first: &str, second: &str) -> String {
 }
 
 /// A Tantivy tokenizer producing one [`Form`] of Vietnamese syllables, or their bigrams.
+///
+/// Every analyzer of a document works from one [`Analysis`] of its text, made once per thread
+/// and text (see [`analysis_of`]), so the three forms and the bigrams of a field cost one pass.
 #[derive(Debug, Clone, Copy)]
 pub struct VietnameseTokenizer {
     form: Form,
@@ -104,23 +112,180 @@ impl VietnameseTokenizer {
     }
 }
 
-/// The token stream of a [`VietnameseTokenizer`]: all tokens computed up front.
+/// One kept syllable of an analysed text: where it is and all its forms.
+#[derive(Debug, Clone)]
+struct Analysed {
+    start: usize,
+    end: usize,
+    position: usize,
+    forms: Rc<Forms>,
+}
+
+impl Analysed {
+    fn text(&self, form: Form) -> &str {
+        match form {
+            Form::Exact => &self.forms.exact,
+            Form::Variant => &self.forms.variant,
+            Form::Folded => &self.forms.folded,
+        }
+    }
+}
+
+/// A text cut into syllables with every form of each: what [`analyze`] gives for each
+/// [`Form`], computed in one pass.
+#[derive(Debug, Default)]
+struct Analysis {
+    text: String,
+    /// Tokens cut, over-long ones included (the next position).
+    tokens: usize,
+    /// The syllables kept (shorter than [`MAX_TOKEN_BYTES`]).
+    syllables: Vec<Analysed>,
+}
+
+/// Distinct source tokens remembered per thread before the memo starts over.
+const MEMO_LIMIT: usize = 50_000;
+
+/// The per-thread memory of the analysis: the forms of every source token seen (a language
+/// has a few thousand syllables, so normalising each occurrence again is waste) and the last
+/// two texts analysed (a document's title and text, asked for by three or five fields each).
+#[derive(Debug, Default)]
+struct Memo {
+    forms: FxHashMap<Box<str>, Rc<Forms>>,
+    recent: [Option<Rc<Analysis>>; 2],
+}
+
+thread_local! {
+    static MEMO: RefCell<Memo> = RefCell::new(Memo::default());
+}
+
+/// The analysis of `text`: remembered when this thread analysed the same text last or second
+/// to last, composed when `text` is two such texts joined by a line break (the bigram fields
+/// index `title\ntext`; a line break always ends a token, so that equals analysing it whole),
+/// else made now.
+fn analysis_of(text: &str) -> Rc<Analysis> {
+    MEMO.with(|memo| {
+        let mut memo = memo.borrow_mut();
+        if let Some(hit) = memo.recent.iter().flatten().find(|a| a.text == text) {
+            return Rc::clone(hit);
+        }
+        let analysis = Rc::new(match memo.joined(text) {
+            Some(joined) => joined,
+            None => memo.analyse(text),
+        });
+        memo.recent.swap(0, 1);
+        memo.recent[0] = Some(Rc::clone(&analysis));
+        analysis
+    })
+}
+
+impl Memo {
+    /// The forms of one source token (`vietnamese::forms` is `normalize`, then the variant
+    /// and the folded form of that, exactly as [`Form::apply`] on the exact form).
+    fn forms_of(&mut self, raw: &str) -> Rc<Forms> {
+        if let Some(forms) = self.forms.get(raw) {
+            return Rc::clone(forms);
+        }
+        if self.forms.len() >= MEMO_LIMIT {
+            self.forms.clear();
+        }
+        let forms = Rc::new(vietnamese::forms(raw));
+        self.forms.insert(raw.into(), Rc::clone(&forms));
+        forms
+    }
+
+    fn analyse(&mut self, text: &str) -> Analysis {
+        let mut syllables = Vec::with_capacity(text.len() / 6 + 1);
+        let mut tokens = 0;
+        for (position, (start, end)) in vietnamese::token_spans(text).enumerate() {
+            tokens = position + 1;
+            let forms = self.forms_of(&text[start..end]);
+            if forms.exact.len() < MAX_TOKEN_BYTES {
+                syllables.push(Analysed {
+                    start,
+                    end,
+                    position,
+                    forms,
+                });
+            }
+        }
+        Analysis {
+            text: text.to_owned(),
+            tokens,
+            syllables,
+        }
+    }
+
+    /// `text` as `first\nsecond` of two remembered analyses, if it is that.
+    fn joined(&self, text: &str) -> Option<Analysis> {
+        let recent = || self.recent.iter().flatten();
+        for first in recent() {
+            let Some(rest) = text
+                .strip_prefix(first.text.as_str())
+                .and_then(|rest| rest.strip_prefix('\n'))
+            else {
+                continue;
+            };
+            let Some(second) = recent().find(|second| second.text == rest) else {
+                continue;
+            };
+            let shift = first.text.len() + 1;
+            let mut syllables = Vec::with_capacity(first.syllables.len() + second.syllables.len());
+            syllables.extend(first.syllables.iter().cloned());
+            syllables.extend(second.syllables.iter().map(|s| Analysed {
+                start: s.start + shift,
+                end: s.end + shift,
+                position: s.position + first.tokens,
+                forms: Rc::clone(&s.forms),
+            }));
+            return Some(Analysis {
+                text: text.to_owned(),
+                tokens: first.tokens + second.tokens,
+                syllables,
+            });
+        }
+        None
+    }
+}
+
+/// The token stream of a [`VietnameseTokenizer`]: walks the shared [`Analysis`], writing each
+/// term into one reused token.
 #[derive(Debug)]
 pub struct VietnameseTokenStream {
-    tokens: Vec<Token>,
-    index: usize,
+    analysis: Rc<Analysis>,
+    form: Form,
+    bigrams: bool,
+    next: usize,
     current: Token,
 }
 
 impl TokenStream for VietnameseTokenStream {
     fn advance(&mut self) -> bool {
-        if self.index < self.tokens.len() {
-            self.current = std::mem::take(&mut self.tokens[self.index]);
-            self.index += 1;
-            true
+        let syllables = &self.analysis.syllables;
+        let i = self.next;
+        let token = &mut self.current;
+        token.text.clear();
+        if self.bigrams {
+            let (Some(first), Some(second)) = (syllables.get(i), syllables.get(i + 1)) else {
+                return false;
+            };
+            token.text.push_str(first.text(self.form));
+            token.text.push('_');
+            token.text.push_str(second.text(self.form));
+            token.offset_from = first.start;
+            token.offset_to = second.end;
+            token.position = i;
         } else {
-            false
+            let Some(syllable) = syllables.get(i) else {
+                return false;
+            };
+            token.text.push_str(syllable.text(self.form));
+            token.offset_from = syllable.start;
+            token.offset_to = syllable.end;
+            token.position = syllable.position;
         }
+        token.position_length = 1;
+        self.next = i + 1;
+        true
     }
 
     fn token(&self) -> &Token {
@@ -136,34 +301,11 @@ impl Tokenizer for VietnameseTokenizer {
     type TokenStream<'a> = VietnameseTokenStream;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        let syllables = analyze(text, self.form);
-        let tokens = if self.bigrams {
-            syllables
-                .windows(2)
-                .enumerate()
-                .map(|(position, pair)| Token {
-                    offset_from: pair[0].start,
-                    offset_to: pair[1].end,
-                    position,
-                    text: bigram(&pair[0].text, &pair[1].text),
-                    position_length: 1,
-                })
-                .collect()
-        } else {
-            syllables
-                .into_iter()
-                .map(|s| Token {
-                    offset_from: s.start,
-                    offset_to: s.end,
-                    position: s.position,
-                    text: s.text,
-                    position_length: 1,
-                })
-                .collect()
-        };
         VietnameseTokenStream {
-            tokens,
-            index: 0,
+            analysis: analysis_of(text),
+            form: self.form,
+            bigrams: self.bigrams,
+            next: 0,
             current: Token::default(),
         }
     }
@@ -251,6 +393,89 @@ mod tests {
         assert_eq!(positions, [0, 2]);
     }
 
+    /// The analyzer as it was before one analysis fed every form: `analyze` per form, bigrams
+    /// over its output. The one-pass tokenizer must give exactly these tokens.
+    pub(crate) fn reference_tokens(tokenizer: VietnameseTokenizer, text: &str) -> Vec<Token> {
+        let syllables = analyze(text, tokenizer.form);
+        if tokenizer.bigrams {
+            syllables
+                .windows(2)
+                .enumerate()
+                .map(|(position, pair)| Token {
+                    offset_from: pair[0].start,
+                    offset_to: pair[1].end,
+                    position,
+                    text: bigram(&pair[0].text, &pair[1].text),
+                    position_length: 1,
+                })
+                .collect()
+        } else {
+            syllables
+                .into_iter()
+                .map(|s| Token {
+                    offset_from: s.start,
+                    offset_to: s.end,
+                    position: s.position,
+                    text: s.text,
+                    position_length: 1,
+                })
+                .collect()
+        }
+    }
+
+    /// Every analyzer the schema uses.
+    pub(crate) fn all_tokenizers() -> [VietnameseTokenizer; 5] {
+        [
+            VietnameseTokenizer::new(Form::Exact),
+            VietnameseTokenizer::new(Form::Variant),
+            VietnameseTokenizer::new(Form::Folded),
+            VietnameseTokenizer::bigrams(Form::Exact),
+            VietnameseTokenizer::bigrams(Form::Folded),
+        ]
+    }
+
+    /// Analyses `title`, `text` and `title\ntext` in the order a document's fields ask for
+    /// them (the remembered and the joined analyses) and compares with the reference.
+    fn assert_document_like(title: &str, text: &str) {
+        let all = format!("{title}\n{text}");
+        for (source, tokenizers) in [
+            (title, &all_tokenizers()[..3]),
+            (text, &all_tokenizers()[..3]),
+            (all.as_str(), &all_tokenizers()[..]),
+            // Asked again out of order: remembered texts must still be right.
+            (title, &all_tokenizers()[..]),
+        ] {
+            for tokenizer in tokenizers {
+                assert_eq!(
+                    tokens(*tokenizer, source),
+                    reference_tokens(*tokenizer, source),
+                    "{tokenizer:?} on {source:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn one_pass_equals_one_pass_per_form_on_vietnamese_documents() {
+        assert_document_like(
+            "Nghị quyết số 140/NQ-HĐND về hỗ trợ phát triển nông thôn mới",
+            "Ủy ban nhân dân huyện Than Uyên (tỉnh Lai Châu) thông báo: hoà, hòa, thủy, thuỷ, \
+             kỹ thuật, kĩ năng, quý, quí, Mỹ; Đà Nẵng, ĐẮK LẮK.\n\nĐiều 36. Thanh niên",
+        );
+        // NFD input, soft hyphen and zero-width joiners, an over-long token, an empty body.
+        assert_document_like(
+            "Nghi\u{0323} quye\u{0302}\u{0301}t",
+            &format!(
+                "xã\u{00AD}hội {} Mường Kim\u{200B}",
+                "a".repeat(MAX_TOKEN_BYTES)
+            ),
+        );
+        assert_document_like("Tin tức", "");
+        assert_document_like("", "Khoẻ mạnh");
+        // The same text as title and body.
+        assert_document_like("Lai Châu", "Lai Châu");
+    }
+
     proptest! {
         #[test]
         fn ascii_text_agrees_with_tantivy_default(text in "[ -~]{0,80}") {
@@ -277,6 +502,14 @@ mod tests {
                     prop_assert_eq!(&again[0].text, &token.text);
                 }
             }
+        }
+
+        #[test]
+        fn one_pass_equals_one_pass_per_form(
+            title in "[a-zA-Z0-9 ,./\n-àáảãạăắằẳẵặâấầẩẫậđèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵĐÀÁ\u{0300}\u{0301}\u{0323}\u{00AD}]{0,40}",
+            text in "[a-zA-Z0-9 ,./\n-àáảãạăắằẳẵặâấầẩẫậđèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵĐÀÁ\u{0300}\u{0301}\u{0323}\u{00AD}]{0,80}",
+        ) {
+            assert_document_like(&title, &text);
         }
 
         #[test]
