@@ -17,7 +17,6 @@ use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::Path;
 use std::time::Instant;
 
-use crawler::{Kind, Record};
 use indexer::IndexStore;
 use serde::Deserialize;
 use tantivy::schema::{STORED, STRING, Schema, TEXT};
@@ -27,15 +26,16 @@ mod corpus;
 #[path = "support/legalqa.rs"]
 #[allow(dead_code)] // the questions serve the other benches
 mod legalqa;
+#[path = "support/setting.rs"]
+#[allow(dead_code)] // the queries serve loadbench
+mod setting;
 #[path = "support/stats.rs"]
 #[allow(dead_code)] // `percentile` serves the latency benches
 mod stats;
+#[path = "support/variants.rs"]
+#[allow(dead_code)]
+mod variants;
 use stats::{flag, median};
-
-/// Codified legal articles added to the judged ones (as the unseen bench).
-const LEGAL: usize = 2_293;
-/// News articles (as the unseen bench).
-const NEWS: usize = 1_000;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -188,7 +188,7 @@ fn cpu_seconds() -> Result<f64, Box<dyn std::error::Error>> {
 /// Writes the unseen bench's documents as `tracuu import` JSON lines; returns the count and
 /// the file size in bytes.
 fn write_jsonl(corpus: &Path, file: &Path) -> Result<(usize, u64), Box<dyn std::error::Error>> {
-    let records = records(corpus)?;
+    let (records, _) = setting::setting(corpus)?;
     let mut out = BufWriter::new(std::fs::File::create(file)?);
     for r in &records {
         let line = serde_json::json!({
@@ -207,19 +207,4 @@ fn write_jsonl(corpus: &Path, file: &Path) -> Result<(usize, u64), Box<dyn std::
     }
     out.flush()?;
     Ok((records.len(), std::fs::metadata(file)?.len()))
-}
-
-/// The records of the unseen bench's setting (same selection, same order).
-fn records(corpus: &Path) -> Result<Vec<Record>, Box<dyn std::error::Error>> {
-    let judged = legalqa::load(corpus)?
-        .ok_or("legal-qa-dev missing")?
-        .records;
-    let all = corpus::load_corpus(corpus)?;
-    let legal: Vec<&Record> = all.iter().filter(|r| r.kind == Kind::Legal).collect();
-    let news = all.iter().filter(|r| r.kind == Kind::News).take(NEWS);
-    let step = (legal.len() / LEGAL).max(1);
-    let mut records = judged;
-    records.extend(legal.into_iter().step_by(step).take(LEGAL).cloned());
-    records.extend(news.cloned());
-    Ok(records)
 }

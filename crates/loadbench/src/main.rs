@@ -11,6 +11,7 @@ mod corpus;
 mod load;
 mod mix;
 mod server;
+mod unseen;
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::SocketAddr;
@@ -54,7 +55,7 @@ enum Internal {
     Serve(server::ServeArgs),
 }
 
-#[derive(Debug, clap::Args)]
+#[derive(Debug, Clone, clap::Args)]
 struct BenchArgs {
     /// Documents to index (the corpus is repeated with distinct ids to reach it).
     #[arg(long, default_value_t = 100_000)]
@@ -96,6 +97,21 @@ struct BenchArgs {
     /// Searches the service runs at once (`search_threads`; 0 = one per core, its default).
     #[arg(long, default_value_t = 0)]
     search_threads: usize,
+    /// What is indexed and asked: `mix` (`--docs` documents, the query mix and its long
+    /// tail) or `unseen` (the 5,549 documents and ~3,000 distinct queries of the indexer's
+    /// unseen bench: each query once, one at a time, then all of them in turn from
+    /// `--connections` connections; `--docs`, `--unseen-every` and the swap do not apply).
+    #[arg(long, value_enum, default_value_t = Setting::Mix)]
+    setting: Setting,
+}
+
+/// What `--setting` selects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Setting {
+    /// The query mix on `--docs` documents.
+    Mix,
+    /// The unseen-query setting of issue 11.
+    Unseen,
 }
 
 fn main() -> Result<()> {
@@ -120,6 +136,9 @@ fn bench(args: BenchArgs) -> Result<()> {
         bail!("--docs, --connections and --runs must be at least 1");
     }
     let corpus_dir = args.corpus.clone().unwrap_or_else(default_corpus);
+    if args.setting == Setting::Unseen {
+        return bench_unseen(&args, &corpus_dir);
+    }
     let started = Instant::now();
     let corpus = Corpus::load(&corpus_dir)?;
     println!(
@@ -212,6 +231,94 @@ fn bench(args: BenchArgs) -> Result<()> {
         report_swap(&swap, service.memory());
     }
     service.stop();
+    Ok(())
+}
+
+/// `--setting unseen`: builds the setting's index, asks every query once, one at a time over
+/// one keep-alive connection, then runs the queries in turn from `--connections` connections.
+fn bench_unseen(args: &BenchArgs, corpus_dir: &Path) -> Result<()> {
+    let (records, queries) = unseen::setting(corpus_dir)?;
+    let dir = tempfile::tempdir()?;
+    let index_dir = args
+        .index
+        .clone()
+        .unwrap_or_else(|| dir.path().join("index"));
+    let store = indexer::IndexStore::open(&index_dir)?;
+    let started = Instant::now();
+    let stats = store.build_generation(records)?;
+    drop(store);
+    println!(
+        "unseen setting: {} documents indexed in {:.1} s; {} distinct queries",
+        stats.documents,
+        started.elapsed().as_secs_f64(),
+        queries.len()
+    );
+    let service_args = BenchArgs {
+        docs: usize::try_from(stats.documents)?,
+        ..args.clone()
+    };
+    let service = Service::start(&index_dir, corpus_dir, &service_args)?;
+    let once = probe(service.addr, &queries, 1)?;
+    let sorted = once.sorted(None);
+    println!(
+        "one at a time over keep-alive, each query once: median {:.2} ms  p95 {:.2} ms  \
+         p99 {:.2} ms  ({} requests, {:.0} req/s)",
+        quantile_ms(&sorted, 0.5),
+        quantile_ms(&sorted, 0.95),
+        quantile_ms(&sorted, 0.99),
+        sorted.len(),
+        once.throughput()
+    );
+    let workload = Arc::new(load::Workload::popular(&queries));
+    load::run(
+        service.addr,
+        workload.clone(),
+        args.connections,
+        Until::Elapsed(Duration::from_secs(args.warmup)),
+    )?;
+    let mut runs = Vec::new();
+    for n in 1..=args.runs {
+        let stats = load::run(
+            service.addr,
+            workload.clone(),
+            args.connections,
+            Until::Elapsed(Duration::from_secs(args.duration)),
+        )?;
+        let all = stats.sorted(None);
+        println!(
+            "run {n}: {:>8.0} req/s  p50 {:>6.2} ms  p90 {:>6.2} ms  p99 {:>6.2} ms  failed {}",
+            stats.throughput(),
+            quantile_ms(&all, 0.5),
+            quantile_ms(&all, 0.9),
+            quantile_ms(&all, 0.99),
+            stats.failed()
+        );
+        runs.push(stats);
+    }
+    let per_run = |q: f64| {
+        median(
+            runs.iter()
+                .map(|r| quantile_ms(&r.sorted(None), q))
+                .collect(),
+        )
+    };
+    let failed: u64 = runs.iter().map(RunStats::failed).sum();
+    println!();
+    println!(
+        "== unseen setting over HTTP: {} documents, result cache {} MiB, {} connections, \
+         {} × {} s runs (medians) ==",
+        stats.documents, args.cache_mb, args.connections, args.runs, args.duration
+    );
+    println!(
+        "throughput {:.0} req/s  p50 {:.2} ms  p99 {:.2} ms  failed {failed}",
+        median(runs.iter().map(RunStats::throughput).collect()),
+        per_run(0.5),
+        per_run(0.99)
+    );
+    print_memory(service.memory());
+    for sample in runs.iter().flat_map(|r| &r.failure_samples) {
+        println!("  failure: {sample}");
+    }
     Ok(())
 }
 
