@@ -379,6 +379,10 @@ impl Crawler<'_> {
             self.host
                 .record(Instant::now(), start.elapsed(), signal(&result));
             self.fetched_this_call += 1;
+            let reason = match &result {
+                Ok(f) => format!("http {}", f.status),
+                Err(e) => e.as_str().to_owned(),
+            };
             if let Ok(f) = result {
                 let status = f.status;
                 let next = f
@@ -418,8 +422,14 @@ impl Crawler<'_> {
                 retry_hint = None;
             }
             attempts += 1;
-            if self.host.is_down(Instant::now()) {
-                self.sink().await?.report.host_down = true;
+            let down = self.host.is_down(Instant::now());
+            if down || attempts > self.cfg.max_retries {
+                // robots.txt failed for good: counted like any failed URL.
+                let report = &mut self.sink().await?.report;
+                *report.failed.entry(reason).or_default() += 1;
+                report.host_down |= down;
+            }
+            if down {
                 return Ok(false);
             }
             if attempts > self.cfg.max_retries {

@@ -49,6 +49,11 @@ impl FetchError {
         }
     }
 
+    /// Whether `reason` (as stored in the state database) names one of these failures.
+    pub(crate) fn is_reason(reason: &str) -> bool {
+        Self::ALL.iter().any(|e| e.as_str() == reason)
+    }
+
     /// The reason as stored and reported.
     pub(crate) fn as_str(self) -> &'static str {
         match self {

@@ -85,6 +85,16 @@ impl CrawlReport {
     pub fn failed_total(&self) -> u64 {
         self.failed.values().sum()
     }
+
+    /// Failed URLs the host never answered (timeouts, refused connections, broken bodies):
+    /// failures that leave no record in the archive.
+    pub fn unanswered(&self) -> u64 {
+        self.failed
+            .iter()
+            .filter(|(reason, _)| crate::fetch::FetchError::is_reason(reason))
+            .map(|(_, n)| n)
+            .sum()
+    }
 }
 
 impl fmt::Display for CrawlReport {

@@ -13,6 +13,7 @@ use url::Url;
 use crate::config::CrawlerConfig;
 use crate::error::{Error, Result};
 use crate::record::Record;
+use crate::report::CrawlReport;
 
 /// The name and title of the single site described by `[crawler] base_url` (the `[site]`
 /// table), used when no `[[sites]]` are given.
@@ -271,14 +272,22 @@ pub struct SiteSummary {
     pub captures: u64,
     /// Of those, error answers (HTTP status 400 and above).
     pub failures: u64,
+    /// URLs the host never answered in its latest crawl (timeouts, refused connections):
+    /// failures the archive holds no record of, counted from the site's state database.
+    pub unanswered: u64,
+    /// Whether its latest crawl stopped because the host did not answer at all.
+    pub host_down: bool,
     /// Time of the latest capture (`YYYYMMDDhhmmss`, UTC), if any.
     pub last_capture: Option<String>,
 }
 
 impl SiteSummary {
-    /// `never crawled`, `failing` (the latest captures are mostly errors) or `ok`.
+    /// `unreachable` (the latest crawl found the host down), `never crawled`, `failing` (the
+    /// captures are mostly errors) or `ok`.
     pub fn status(&self) -> &'static str {
-        if self.captures == 0 {
+        if self.host_down {
+            "unreachable"
+        } else if self.captures == 0 {
             "never crawled"
         } else if self.failures * 2 > self.captures {
             "failing"
@@ -289,14 +298,26 @@ impl SiteSummary {
 }
 
 /// Counts the captures of every site in the CDXJ files of `dirs` (configured sites first, in
-/// order, even when never crawled; then hosts on no configured site).
-pub fn summarize(dirs: &[std::path::PathBuf], sites: &Sites) -> Result<Vec<SiteSummary>> {
+/// order, even when never crawled; then hosts on no configured site). With the crawl's
+/// `state_db` (the first site's; the others' sit beside it, see
+/// [`crate::province::site_paths`]), each configured site's latest crawl adds what left no
+/// capture: unanswered URLs and a host found down.
+pub fn summarize(
+    dirs: &[std::path::PathBuf],
+    sites: &Sites,
+    state_db: Option<&std::path::Path>,
+) -> Result<Vec<SiteSummary>> {
     let mut out: Vec<SiteSummary> = sites
         .iter()
-        .map(|s| SiteSummary {
-            name: s.name.clone(),
-            title: s.title.clone(),
-            ..SiteSummary::default()
+        .map(|s| {
+            let latest = state_db.and_then(|db| latest_crawl(sites, &s.name, db));
+            SiteSummary {
+                name: s.name.clone(),
+                title: s.title.clone(),
+                unanswered: latest.as_ref().map_or(0, CrawlReport::unanswered),
+                host_down: latest.is_some_and(|r| r.host_down),
+                ..SiteSummary::default()
+            }
         })
         .collect();
     for dir in dirs {
@@ -360,6 +381,19 @@ pub fn summarize(dirs: &[std::path::PathBuf], sites: &Sites) -> Result<Vec<SiteS
         }
     }
     Ok(out)
+}
+
+/// The report of `site`'s latest crawl, from its state database (`None` when it never ran or
+/// the database cannot be read: the summary then counts captures only).
+fn latest_crawl(sites: &Sites, site: &str, state_db: &std::path::Path) -> Option<CrawlReport> {
+    let (_, db) = crate::province::site_paths(sites, site, std::path::Path::new(""), state_db);
+    match crate::state::State::latest_report_at(&db) {
+        Ok(json) => serde_json::from_str(&json?).ok(),
+        Err(e) => {
+            tracing::warn!("cannot read the crawl state {}: {e}", db.display());
+            None
+        }
+    }
 }
 
 /// Checks one site's name, title and crawler settings.
@@ -515,27 +549,64 @@ mod tests {
         ]
         .concat();
         std::fs::write(dir.path().join("a.cdxj"), text).unwrap();
-        let summary = summarize(&[dir.path().to_path_buf()], &sites).unwrap();
-        let rows: Vec<(&str, u64, u64, Option<&str>, &str)> = summary
-            .iter()
-            .map(|s| {
-                (
-                    s.name.as_str(),
-                    s.captures,
-                    s.failures,
-                    s.last_capture.as_deref(),
-                    s.status(),
-                )
-            })
-            .collect();
+        let rows = |state_db: Option<&std::path::Path>| {
+            summarize(&[dir.path().to_path_buf()], &sites, state_db)
+                .unwrap()
+                .iter()
+                .map(|s| {
+                    (
+                        s.name.clone(),
+                        s.captures,
+                        s.failures,
+                        s.unanswered,
+                        s.last_capture.clone(),
+                        s.status(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        let at = |ts: &str| Some(ts.to_owned());
         assert_eq!(
-            rows,
+            rows(None),
             [
-                ("thanuyen", 2, 0, Some("20250102000000"), "ok"),
-                ("tanuyen", 3, 2, Some("20250103000000"), "failing"),
-                ("sinho", 0, 0, None, "never crawled"),
+                ("thanuyen".into(), 2, 0, 0, at("20250102000000"), "ok"),
+                ("tanuyen".into(), 3, 2, 0, at("20250103000000"), "failing"),
+                ("sinho".into(), 0, 0, 0, None, "never crawled"),
             ]
         );
+
+        // The crawl's state databases add what left no capture: sinho's latest crawl found
+        // its host down (3 URLs never answered), tanuyen's timed out once; thanuyen has no
+        // database at all.
+        let state_db = dir.path().join("state.sqlite");
+        let report = |failed: &[(&str, u64)], host_down: bool| {
+            let mut r = CrawlReport {
+                host_down,
+                ..CrawlReport::default()
+            };
+            for (reason, n) in failed {
+                r.failed.insert((*reason).into(), *n);
+            }
+            serde_json::to_string(&r).unwrap()
+        };
+        for (site, json) in [
+            ("sinho", report(&[("connection failed", 3)], true)),
+            ("tanuyen", report(&[("timeout", 1), ("http 503", 2)], false)),
+        ] {
+            let (_, db) = crate::province::site_paths(&sites, site, dir.path(), &state_db);
+            let mut state = crate::state::State::open(&db).unwrap();
+            let (run, _) = state.begin_run("http://127.0.0.1/").unwrap();
+            state.save_report(run, &json).unwrap();
+        }
+        assert_eq!(
+            rows(Some(&state_db)),
+            [
+                ("thanuyen".into(), 2, 0, 0, at("20250102000000"), "ok"),
+                ("tanuyen".into(), 3, 2, 1, at("20250103000000"), "failing"),
+                ("sinho".into(), 0, 0, 3, None, "unreachable"),
+            ]
+        );
+        assert!(!state_db.exists(), "reading must not create a database");
     }
 
     #[test]

@@ -635,6 +635,31 @@ impl State {
         Ok(())
     }
 
+    /// The JSON report of the latest run, finished or not, from the database at `path`, read
+    /// without creating or changing anything (`None` when there is no database or no report).
+    pub fn latest_report_at(path: &Path) -> Result<Option<String>> {
+        if !path.is_file() {
+            return Ok(None);
+        }
+        let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        let has_runs: bool = conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'runs')",
+            [],
+            |r| r.get(0),
+        )?;
+        if !has_runs {
+            return Ok(None);
+        }
+        Ok(conn
+            .query_row(
+                "SELECT report FROM runs WHERE report IS NOT NULL ORDER BY id DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
     /// The JSON report of the latest finished run.
     pub fn last_report(&self) -> Result<Option<String>> {
         Ok(self

@@ -301,10 +301,11 @@ impl Metrics {
 type SiteGauge = fn(&SiteSummary) -> i64;
 
 /// The per-site gauges: captures, failed captures and the time of the latest capture of every
-/// site, from the archive's CDXJ indexes.
+/// site, from the archive's CDXJ indexes; unanswered URLs and whether the host was up, from
+/// the latest crawl's report.
 pub(crate) fn render_sites(sites: &[SiteSummary]) -> String {
     let mut out = String::new();
-    let gauges: [(&str, &str, SiteGauge); 3] = [
+    let gauges: [(&str, &str, SiteGauge); 5] = [
         (
             "tracuu_site_captures",
             "HTTP captures archived, per site.",
@@ -314,6 +315,16 @@ pub(crate) fn render_sites(sites: &[SiteSummary]) -> String {
             "tracuu_site_failures",
             "Archived captures with an error status (400 and above), per site.",
             |s| i64::try_from(s.failures).unwrap_or(i64::MAX),
+        ),
+        (
+            "tracuu_site_unanswered_urls",
+            "URLs the host never answered in its latest crawl (timeouts, refused connections), per site.",
+            |s| i64::try_from(s.unanswered).unwrap_or(i64::MAX),
+        ),
+        (
+            "tracuu_site_up",
+            "0 when the latest crawl of the site stopped because its host did not answer, else 1.",
+            |s| i64::from(!s.host_down),
         ),
         (
             "tracuu_site_last_crawl_timestamp_seconds",

@@ -52,11 +52,12 @@ struct Shared {
     /// Permits to search the index (`search_threads`).
     searches: Arc<tokio::sync::Semaphore>,
     /// Captures per site, with the CDXJ files (name, size, time) they were counted from.
-    site_summaries: std::sync::Mutex<Option<(CdxjFiles, Arc<Vec<SiteSummary>>)>>,
+    site_summaries: std::sync::Mutex<Option<(SummaryInputs, Arc<Vec<SiteSummary>>)>>,
 }
 
-/// Name, size and modification time of each CDXJ file of the archive.
-type CdxjFiles = Vec<(PathBuf, u64, Option<std::time::SystemTime>)>;
+/// Name, size and modification time of each file the site summaries are counted from: the
+/// archive's CDXJ files and the crawl's state databases.
+type SummaryInputs = Vec<(PathBuf, u64, Option<std::time::SystemTime>)>;
 
 /// The service's shared state: small and cheap to clone (one `Arc`).
 #[derive(Clone)]
@@ -251,22 +252,32 @@ impl AppState {
         index
     }
 
-    /// What the archive holds of each site (blocking: counted again from the CDXJ files
-    /// when they changed since the last call).
+    /// What the archive holds of each site (blocking: counted again from the CDXJ files and
+    /// the crawl's state databases when they changed since the last call).
     pub fn site_summaries(&self) -> Result<Arc<Vec<SiteSummary>>, crate::Error> {
+        let stamp = |path: PathBuf| {
+            let meta = std::fs::metadata(&path).ok();
+            let len = meta.as_ref().map_or(0, std::fs::Metadata::len);
+            (path, len, meta.and_then(|m| m.modified().ok()))
+        };
         let dirs = self.reindex_dirs();
-        let mut files: CdxjFiles = Vec::new();
+        let mut files: SummaryInputs = Vec::new();
         for dir in &dirs {
             for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
                 let path = entry.path();
                 if path.extension().is_some_and(|x| x == "cdxj") {
-                    let meta = entry.metadata().ok();
-                    files.push((
-                        path,
-                        meta.as_ref().map_or(0, std::fs::Metadata::len),
-                        meta.and_then(|m| m.modified().ok()),
-                    ));
+                    files.push(stamp(path));
                 }
+            }
+        }
+        // A crawl that found its host down archives nothing, but its state database changes.
+        let sites = self.sites();
+        let state_db = self.inputs().state_db.as_deref();
+        if let Some(state_db) = state_db {
+            for site in sites.iter() {
+                let (_, db) = crawler::province::site_paths(&sites, &site.name, state_db, state_db);
+                files.push(stamp(PathBuf::from(format!("{}-wal", db.display()))));
+                files.push(stamp(db));
             }
         }
         files.sort();
@@ -280,7 +291,7 @@ impl AppState {
         {
             return Ok(Arc::clone(summaries));
         }
-        let summaries = Arc::new(crawler::sites::summarize(&dirs, &self.sites())?);
+        let summaries = Arc::new(crawler::sites::summarize(&dirs, &sites, state_db)?);
         *cached = Some((files, Arc::clone(&summaries)));
         Ok(summaries)
     }

@@ -264,4 +264,14 @@ async fn two_districts_in_one_archive_are_searched_as_one() {
         assert!(count > 40, "{line}");
     }
     assert!(metrics.contains("tracuu_site_last_crawl_timestamp_seconds{site=\"phongtho\""));
+    // No crawl state here: every site counts as up, with nothing unanswered.
+    let gauge = |name: &str, site: &str| {
+        let start = format!("{name}{{site=\"{site}\"");
+        let line = metrics.lines().find(|l| l.starts_with(&start));
+        line.and_then(|l| l.rsplit(' ').next()?.parse::<i64>().ok())
+    };
+    for site in ["thanuyen", "phongtho"] {
+        assert_eq!(gauge("tracuu_site_up", site), Some(1), "{metrics}");
+        assert_eq!(gauge("tracuu_site_unanswered_urls", site), Some(0));
+    }
 }

@@ -1,5 +1,5 @@
 //! `tracuu sites`: the configured sites (portals) with what the archive holds of each:
-//! captures, failed captures, the last crawl and a status.
+//! captures, failed captures, URLs the host never answered, the last crawl and a status.
 
 use anyhow::{Context, Result};
 
@@ -12,7 +12,7 @@ pub fn run(config: &Config, args: SitesArgs) -> Result<()> {
         Some(dir) => vec![dir],
         None => config.archive_dirs(),
     };
-    let summaries = crawler::sites::summarize(&dirs, &config.sites)
+    let summaries = crawler::sites::summarize(&dirs, &config.sites, Some(&config.paths.state_db))
         .context("cannot read the archive's CDXJ indexes")?;
     if args.json {
         let rows: Vec<serde_json::Value> = summaries
@@ -24,6 +24,7 @@ pub fn run(config: &Config, args: SitesArgs) -> Result<()> {
                     "base_url": config.sites.get(&s.name).map(|c| c.crawler.base_url.clone()),
                     "captures": s.captures,
                     "failures": s.failures,
+                    "unanswered": s.unanswered,
                     "last_crawl": s.last_capture.as_deref().map(when),
                     "status": s.status(),
                 })
@@ -33,8 +34,8 @@ pub fn run(config: &Config, args: SitesArgs) -> Result<()> {
         return Ok(());
     }
     println!(
-        "{:<16} {:<24} {:>9} {:>8}  {:<20} {:<14} base_url",
-        "site", "title", "captures", "failures", "last crawl (UTC)", "status"
+        "{:<16} {:<24} {:>9} {:>8} {:>10}  {:<20} {:<14} base_url",
+        "site", "title", "captures", "failures", "unanswered", "last crawl (UTC)", "status"
     );
     for s in summaries.iter() {
         let base = config
@@ -42,11 +43,12 @@ pub fn run(config: &Config, args: SitesArgs) -> Result<()> {
             .get(&s.name)
             .map_or("(not configured)", |c| c.crawler.base_url.as_str());
         println!(
-            "{:<16} {:<24} {:>9} {:>8}  {:<20} {:<14} {base}",
+            "{:<16} {:<24} {:>9} {:>8} {:>10}  {:<20} {:<14} {base}",
             s.name,
             s.title,
             s.captures,
             s.failures,
+            s.unanswered,
             s.last_capture.as_deref().map(when).unwrap_or_default(),
             s.status()
         );
