@@ -110,6 +110,8 @@ fn main() {
                 title: format!("Huyện {}", d.name),
                 base_url: server.base_url(),
                 public_base_url: None,
+                ended: None,
+                ended_note: None,
                 overrides: serde_json::Map::new(),
             })
             .collect();

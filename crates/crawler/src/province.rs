@@ -154,6 +154,8 @@ mod tests {
             title: name.into(),
             base_url: format!("http://127.0.0.1:{port}/"),
             public_base_url: None,
+            ended: None,
+            ended_note: None,
             overrides: serde_json::Map::new(),
         };
         let sites = Sites::resolve(

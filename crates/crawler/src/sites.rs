@@ -24,15 +24,38 @@ pub struct DefaultSite {
     pub name: String,
     /// Vietnamese display name (`Huyện Than Uyên`).
     pub title: String,
+    /// The day the government behind the portal ended (`2025-07-01`), if it did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ended: Option<String>,
+    /// What became of it, in Vietnamese, shown beside that date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ended_note: Option<String>,
 }
+
+/// The note shown for the districts abolished on 1 July 2025.
+pub const DISTRICTS_ENDED_NOTE: &str = "Chính quyền cấp huyện kết thúc hoạt động từ ngày \
+    01/07/2025 (chính quyền địa phương hai cấp: tỉnh và xã); cổng thông tin này được lưu giữ \
+    làm tư liệu.";
 
 impl Default for DefaultSite {
     fn default() -> Self {
         Self {
             name: "thanuyen".into(),
             title: "Huyện Than Uyên".into(),
+            ended: Some("2025-07-01".into()),
+            ended_note: Some(DISTRICTS_ENDED_NOTE.into()),
         }
     }
+}
+
+/// When the government behind a portal ended, and what became of it: the archive is then
+/// the record of a body that no longer exists, and its pages say so.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Ended {
+    /// The day it ended.
+    pub date: chrono::NaiveDate,
+    /// What became of it (Vietnamese; may be empty).
+    pub note: String,
 }
 
 /// One `[[sites]]` entry as written: name, title, where to crawl from, and any `[crawler]`
@@ -49,6 +72,12 @@ pub struct SiteEntry {
     /// The public portal's address when `base_url` is a mirror.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_base_url: Option<String>,
+    /// The day the government behind the portal ended (`2025-07-01`), if it did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ended: Option<String>,
+    /// What became of it, in Vietnamese, shown beside that date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ended_note: Option<String>,
     /// Any other key of `[crawler]`, for this site only.
     #[serde(flatten)]
     pub overrides: serde_json::Map<String, serde_json::Value>,
@@ -64,6 +93,8 @@ pub struct Site {
     pub title: String,
     /// The crawler settings of this site.
     pub crawler: CrawlerConfig,
+    /// When the government behind the portal ended, if it did.
+    pub ended: Option<Ended>,
     base: Url,
     public: Option<Url>,
 }
@@ -124,9 +155,15 @@ impl Sites {
         entries: &[SiteEntry],
     ) -> Result<Self> {
         if entries.is_empty() {
+            let ended = ended(
+                default.ended.as_deref(),
+                default.ended_note.as_deref(),
+                "[site]",
+            )?;
             let site = checked(
                 &default.name,
                 &default.title,
+                ended,
                 crawler.clone(),
                 "[site]".into(),
             )?;
@@ -154,7 +191,8 @@ impl Sites {
             );
             let config: CrawlerConfig = serde_json::from_value(merged)
                 .map_err(|e| Error::Config(format!("{place}: {e}")))?;
-            let site = checked(&entry.name, &entry.title, config, place.clone())?;
+            let ended = ended(entry.ended.as_deref(), entry.ended_note.as_deref(), &place)?;
+            let site = checked(&entry.name, &entry.title, ended, config, place.clone())?;
             if list.iter().any(|s| s.name == site.name) {
                 return Err(Error::Config(format!(
                     "{place}: the name {:?} is used by two sites",
@@ -396,8 +434,35 @@ fn latest_crawl(sites: &Sites, site: &str, state_db: &std::path::Path) -> Option
     }
 }
 
+/// Reads `ended` (a `YYYY-MM-DD` date) and its note; a note without a date is an error.
+fn ended(date: Option<&str>, note: Option<&str>, place: &str) -> Result<Option<Ended>> {
+    let Some(date) = date.map(str::trim).filter(|d| !d.is_empty()) else {
+        return match note {
+            Some(_) => Err(Error::Config(format!(
+                "{place}: ended_note needs ended, the day the government ended (2025-07-01)"
+            ))),
+            None => Ok(None),
+        };
+    };
+    let date = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").map_err(|_| {
+        Error::Config(format!(
+            "{place}: ended = {date:?} is not a date like 2025-07-01"
+        ))
+    })?;
+    Ok(Some(Ended {
+        date,
+        note: note.unwrap_or_default().trim().to_owned(),
+    }))
+}
+
 /// Checks one site's name, title and crawler settings.
-fn checked(name: &str, title: &str, crawler: CrawlerConfig, place: String) -> Result<Site> {
+fn checked(
+    name: &str,
+    title: &str,
+    ended: Option<Ended>,
+    crawler: CrawlerConfig,
+    place: String,
+) -> Result<Site> {
     let valid_name = !name.is_empty()
         && name.len() <= 40
         && name
@@ -426,6 +491,7 @@ fn checked(name: &str, title: &str, crawler: CrawlerConfig, place: String) -> Re
     Ok(Site {
         name: name.to_owned(),
         title: title.trim().to_owned(),
+        ended,
         crawler,
         base,
         public,
@@ -443,6 +509,8 @@ mod tests {
             title: format!("Huyện {name}"),
             base_url: base.into(),
             public_base_url: None,
+            ended: None,
+            ended_note: None,
             overrides: serde_json::Map::new(),
         }
     }
@@ -520,6 +588,37 @@ mod tests {
         untitled.title = " ".into();
         assert!(error(&[untitled]).contains("title"));
         assert!(error(&[entry("x", "ftp://x.vn/")]).contains("http"));
+        let mut bad_day = entry("x", "https://x.vn/");
+        bad_day.ended = Some("1/7/2025".into());
+        assert!(error(&[bad_day]).contains("not a date like 2025-07-01"));
+        let mut note_alone = entry("x", "https://x.vn/");
+        note_alone.ended_note = Some("Đã sáp nhập".into());
+        assert!(error(&[note_alone]).contains("ended_note needs ended"));
+    }
+
+    #[test]
+    fn a_site_whose_government_ended_says_when() {
+        // [site]'s defaults: Than Uyên, a district abolished on 1 July 2025.
+        let sites = Sites::single(&CrawlerConfig::default()).unwrap();
+        let ended = sites.get("thanuyen").unwrap().ended.clone().unwrap();
+        assert_eq!(
+            ended.date,
+            chrono::NaiveDate::from_ymd_opt(2025, 7, 1).unwrap()
+        );
+        assert!(ended.note.contains("hai cấp"), "{}", ended.note);
+        // A [[sites]] entry ends only when it says so.
+        let mut merged = entry("tanuyen", "https://tanuyen.laichau.gov.vn/");
+        merged.ended = Some("2025-07-01".into());
+        merged.ended_note = Some(" Nay thuộc các xã Tân Uyên, Mường Khoa. ".into());
+        let sites = Sites::resolve(
+            &CrawlerConfig::default(),
+            &DefaultSite::default(),
+            &[entry("laichau", "https://laichau.gov.vn/"), merged],
+        )
+        .unwrap();
+        assert_eq!(sites.get("laichau").unwrap().ended, None);
+        let ended = sites.get("tanuyen").unwrap().ended.clone().unwrap();
+        assert_eq!(ended.note, "Nay thuộc các xã Tân Uyên, Mường Khoa.");
     }
 
     #[test]

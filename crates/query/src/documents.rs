@@ -96,6 +96,7 @@ fn assemble(
     let today = chrono::Utc::now().date_naive();
     Ok(DocumentResponse {
         site_title: sites.title_of(&record.site).to_owned(),
+        site_ended: sites.get(&record.site).and_then(|s| s.ended.clone()),
         status: html::legal_status(&record, today),
         citation: html::citation(&record, archived_on),
         captures,

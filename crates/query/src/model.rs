@@ -128,6 +128,10 @@ pub struct DocumentResponse {
     pub record: Record,
     /// The site's display name (`Huyện Than Uyên`); `site` is its name.
     pub site_title: String,
+    /// When the government behind the site ended, and what became of it (the archive is then
+    /// the record of a body that no longer exists).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub site_ended: Option<crawler::sites::Ended>,
     /// Legal status computed from the expiry date (`Còn hiệu lực` / `Hết hiệu lực`).
     pub status: Option<&'static str>,
     /// Archived captures of the page, oldest first.

@@ -196,7 +196,8 @@ pub(crate) fn document() -> Value {
                     "captures": { "type": "array", "items": { "$ref": "#/components/schemas/Capture" } },
                     "cites": { "type": "array", "items": { "$ref": "#/components/schemas/Link" } },
                     "cited_by": { "type": "array", "items": { "$ref": "#/components/schemas/Link" } },
-                    "citation": { "type": "string" } } },
+                    "citation": { "type": "string" },
+                    "site_ended": { "type": "object", "description": "Present when the government behind the site has ended: the day (YYYY-MM-DD) and what became of it", "properties": { "date": { "type": "string", "format": "date" }, "note": { "type": "string" } } } } },
                 "Job": { "type": "object", "properties": {
                     "id": { "type": "integer" }, "kind": { "type": "string", "enum": ["reindex", "crawl"] },
                     "state": { "type": "string", "enum": ["running", "succeeded", "failed"] }, "phase": { "type": "string" },

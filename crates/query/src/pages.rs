@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 
 use chrono::NaiveDate;
 use crawler::Kind;
+use crawler::sites::Ended;
 use indexer::{Sort, Status};
 
 use crate::html::{
@@ -19,14 +20,23 @@ use crate::params::SearchParams;
 pub(crate) type ArchiveDates = HashMap<String, NaiveDate>;
 
 /// Renders the search page: the form, and when something was asked, the results.
-/// `archived` dates the archived copies of the hits (their "Bản lưu trữ" links).
+/// `archived` dates the archived copies of the hits (their "Bản lưu trữ" links); without a
+/// query, the page says which of the `sites` no longer exist.
 pub(crate) fn search_page(
     params: &SearchParams,
     response: Option<&SearchResponse>,
     archived: &ArchiveDates,
+    sites: &crawler::Sites,
 ) -> String {
     let mut body = String::new();
     body.push_str(r#"<h1>Tra cứu văn bản và tin tức</h1>"#);
+    if params.q.is_empty() {
+        for site in sites.iter() {
+            if let Some(ended) = &site.ended {
+                body.push_str(&ended_notice(&site.title, ended, ""));
+            }
+        }
+    }
     body.push_str(&search_form(params, response));
     if let Some(response) = response {
         body.push_str(&results(params, response, archived));
@@ -374,6 +384,25 @@ fn pagination(params: &SearchParams, response: &SearchResponse) -> String {
     )
 }
 
+/// The notice that the government behind a site has ended: the archive is the record of a
+/// body that no longer exists. `more` is added to the note (already escaped).
+fn ended_notice(site_title: &str, ended: &Ended, more: &str) -> String {
+    format!(
+        r#"<p class="notice ended" role="note"><strong>Tư liệu lưu trữ:</strong> {} kết thúc hoạt động ngày {}. {}{more}</p>"#,
+        escape(site_title),
+        vn_date(ended.date),
+        escape(&ended.note),
+    )
+}
+
+/// Whether a legal document was issued by a district body (`HĐND huyện …`, `UBND huyện …`).
+fn issued_by_district(record: &crawler::Record) -> bool {
+    record
+        .issuer
+        .as_deref()
+        .is_some_and(|issuer| vietnamese::fold(issuer).contains("huyen"))
+}
+
 /// Renders the document page. `base` is the service's public address (for the permalink,
 /// canonical link and archive address); `archived_on` dates the latest archived copy.
 pub(crate) fn document_page(
@@ -396,6 +425,15 @@ pub(crate) fn document_page(
         archived_on,
         "links noprint",
     ));
+    if let Some(ended) = &document.site_ended {
+        let more = if record.kind == Kind::Legal && issued_by_district(record) {
+            " Cơ quan ban hành văn bản này không còn; tình trạng hiệu lực hiện nay cần đối chiếu \
+             với cơ quan kế thừa."
+        } else {
+            ""
+        };
+        body.push_str(&ended_notice(&document.site_title, ended, more));
+    }
     if record.kind == Kind::Legal {
         body.push_str(
             r#"<table class="meta-table"><caption class="sr-only">Thuộc tính văn bản</caption>"#,

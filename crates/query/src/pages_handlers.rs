@@ -52,7 +52,8 @@ pub(crate) async fn search(
     // The page shows the facet panel and the timeline.
     params.facets = true;
     if pairs.iter().all(|(_, value)| value.trim().is_empty()) && !state.is_ready() {
-        return Ok(Html(pages::search_page(&params, None, &ArchiveDates::new())).into_response());
+        let page = pages::search_page(&params, None, &ArchiveDates::new(), &state.sites());
+        return Ok(Html(page).into_response());
     }
     let response = search::page(&state, params.clone()).await?;
     if let Some(id) = &response.jump_to {
@@ -64,7 +65,8 @@ pub(crate) async fn search(
         .iter()
         .filter_map(|hit| Some((hit.id.clone(), archived_on(&state.captures_of(&hit.id))?)))
         .collect();
-    Ok(Html(pages::search_page(&params, Some(&response), &archived)).into_response())
+    let page = pages::search_page(&params, Some(&response), &archived, &state.sites());
+    Ok(Html(page).into_response())
 }
 
 /// The day of the latest successful capture (the one `/luu-tru/{id}` shows).

@@ -303,3 +303,69 @@ async fn document_number_query_jumps_to_the_document() {
     assert!(shared.body.contains("Huyện ủy Than Uyên"));
     assert!(shared.body.contains("Huyện ủy Tân Uyên"));
 }
+
+/// An app whose records belong to the configured single site (Than Uyên, with `[site]`'s
+/// defaults: a district abolished on 1 July 2025).
+fn app_of_the_ended_district() -> crate::support::TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let store = indexer::IndexStore::open(dir.path().join("index")).unwrap();
+    let mut records = crate::support::records();
+    for record in &mut records {
+        record.site = "thanuyen".to_owned();
+    }
+    store.build_generation(records).unwrap();
+    let crawler = crawler::CrawlerConfig {
+        base_url: "https://thanuyen.example.vn/".to_owned(),
+        ..crawler::CrawlerConfig::default()
+    };
+    let sites = crawler::Sites::resolve(&crawler, &crawler::DefaultSite::default(), &[]).unwrap();
+    let state = query::AppState::builder(config(None), store)
+        .sites(sites)
+        .build();
+    crate::support::TestApp {
+        router: query::router(state),
+        dir,
+    }
+}
+
+#[tokio::test]
+async fn pages_say_the_district_government_has_ended() {
+    let app = app_of_the_ended_district();
+    let notice = "<strong>Tư liệu lưu trữ:</strong> Huyện Than Uyên kết thúc hoạt động ngày \
+                  01/07/2025. Chính quyền cấp huyện kết thúc hoạt động";
+    let successor = "Cơ quan ban hành văn bản này không còn";
+
+    let home = get(&app.router, "/").await;
+    assert!(home.body.contains(notice), "{}", home.body);
+    // A district council's resolution: its issuer no longer exists either.
+    let resolution = get(&app.router, "/van-ban/laws-140").await;
+    assert!(resolution.body.contains(notice), "{}", resolution.body);
+    assert!(resolution.body.contains(successor));
+    // A news article gets the notice alone.
+    let news = get(&app.router, "/van-ban/news-1").await;
+    assert!(news.body.contains(notice));
+    assert!(!news.body.contains(successor));
+    // Results pages keep the room for results.
+    let results = get(&app.router, "/?q=ng%C3%A2n+s%C3%A1ch").await;
+    assert!(!results.body.contains(notice));
+
+    let api = get(&app.router, "/api/documents/laws-140").await.json();
+    assert_eq!(api["site_ended"]["date"], "2025-07-01", "{api:#}");
+    assert!(
+        api["site_ended"]["note"]
+            .as_str()
+            .unwrap()
+            .contains("chính quyền địa phương hai cấp")
+    );
+
+    // Without the configured site (a living portal), no notice and no field.
+    let living = crate::support::app(config(None));
+    assert!(
+        !get(&living.router, "/")
+            .await
+            .body
+            .contains("Tư liệu lưu trữ")
+    );
+    let api = get(&living.router, "/api/documents/laws-140").await.json();
+    assert!(api.get("site_ended").is_none());
+}

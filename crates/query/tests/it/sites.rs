@@ -38,6 +38,8 @@ fn entry(name: &str, title: &str, base_url: &str) -> SiteEntry {
         title: title.to_owned(),
         base_url: base_url.to_owned(),
         public_base_url: None,
+        ended: None,
+        ended_note: None,
         overrides: serde_json::Map::new(),
     }
 }
