@@ -18,17 +18,26 @@ pub(crate) const SCAN_BYTES: usize = 6_000;
 /// Escapes text for HTML element content and attribute values.
 pub fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            other => out.push(other),
-        }
-    }
+    push_escaped(&mut out, text);
     out
+}
+
+/// Appends `text` to `out`, escaped as [`escape_html`] does.
+fn push_escaped(out: &mut String, text: &str) {
+    for c in text.chars() {
+        push_escaped_char(out, c);
+    }
+}
+
+fn push_escaped_char(out: &mut String, c: char) {
+    match c {
+        '&' => out.push_str("&amp;"),
+        '<' => out.push_str("&lt;"),
+        '>' => out.push_str("&gt;"),
+        '"' => out.push_str("&quot;"),
+        '\'' => out.push_str("&#39;"),
+        other => out.push(other),
+    }
 }
 
 /// Builds a snippet of `text` highlighting syllables whose folded form is in `terms`.
@@ -54,23 +63,24 @@ pub(crate) fn snippet(text: &str, matcher: &mut Matcher<'_>) -> String {
     let mut cursor = syllables[start].start;
     for s in &syllables[start..end] {
         push_collapsed(&mut out, &text[cursor..s.start]);
-        let word = escape_html(&text[s.start..s.end]);
+        let word = &text[s.start..s.end];
         if s.term.is_some() {
             out.push_str("<mark>");
-            out.push_str(&word);
+            push_escaped(&mut out, word);
             out.push_str("</mark>");
         } else {
-            out.push_str(&word);
+            push_escaped(&mut out, word);
         }
         cursor = s.end;
     }
     // Keep closing punctuation attached to the last word.
-    let tail: String = text[cursor..]
+    for c in text[cursor..]
         .chars()
         .take_while(|c| !c.is_whitespace() && !c.is_alphanumeric())
         .take(2)
-        .collect();
-    out.push_str(&escape_html(&tail));
+    {
+        push_escaped_char(&mut out, c);
+    }
     if end < syllables.len() {
         out.push_str(" …");
     }
@@ -138,9 +148,15 @@ struct Scanned {
 /// Matches raw tokens against folded terms: a cheap per-character key first (marks stripped,
 /// lowercase, `y` read as `i`), the analyzer's full fold only for tokens whose key matches,
 /// each distinct token folded once per query.
+///
+/// Most tokens of a text match no term: for them the key is only hashed on the fly (no string
+/// built, no table probed) and the hash is not among the keys' hashes. Equal keys hash
+/// equally, so this rejects only tokens the key set would reject too.
 pub(crate) struct Matcher<'a> {
     /// `(coarse key, term)` pairs.
     keys: Vec<(String, &'a str)>,
+    /// The [`coarse_hash`] of every key, sorted.
+    hashes: Vec<u64>,
     /// The coarse keys alone, for the common case: a token matching none.
     coarse: HashSet<String>,
     /// Tokens already folded in full: their matched term, if any.
@@ -158,8 +174,12 @@ impl<'a> Matcher<'a> {
                 (key, t.as_str())
             })
             .collect();
+        let mut hashes: Vec<u64> = keys.iter().map(|(k, _)| fnv1a(k.bytes())).collect();
+        hashes.sort_unstable();
+        hashes.dedup();
         Self {
             coarse: keys.iter().map(|(k, _)| k.clone()).collect(),
+            hashes,
             keys,
             folded: HashMap::new(),
         }
@@ -167,6 +187,11 @@ impl<'a> Matcher<'a> {
 
     /// The index (in `keys`) of the term `token` folds to, if any.
     fn find(&mut self, token: &str, key: &mut String) -> Option<usize> {
+        if let Some(hash) = coarse_hash(token)
+            && self.hashes.binary_search(&hash).is_err()
+        {
+            return None;
+        }
         // Without a coarse key (a character the cheap fold cannot vouch for), fold properly.
         if coarse_key(token, key) && !self.coarse.contains(key.as_str()) {
             return None;
@@ -201,6 +226,35 @@ fn coarse_key(token: &str, key: &mut String) -> bool {
         }
     }
     true
+}
+
+/// The FNV-1a hash of the key [`coarse_key`] writes for `token`, computed without writing it;
+/// `None` when `coarse_key` returns false.
+fn coarse_hash(token: &str) -> Option<u64> {
+    let mut hash = FNV_OFFSET;
+    for c in token.chars() {
+        if c.is_ascii() {
+            let c = c.to_ascii_lowercase() as u8;
+            hash = fnv1a_step(hash, if c == b'y' { b'i' } else { c });
+        } else if vietnamese::is_invisible(c) || vietnamese_combining(c) {
+            continue;
+        } else if let Some(folded) = coarse_fold(c) {
+            hash = folded.bytes().fold(hash, fnv1a_step);
+        } else {
+            return None;
+        }
+    }
+    Some(hash)
+}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+fn fnv1a_step(hash: u64, byte: u8) -> u64 {
+    (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+}
+
+fn fnv1a(bytes: impl Iterator<Item = u8>) -> u64 {
+    bytes.fold(FNV_OFFSET, fnv1a_step)
 }
 
 fn vietnamese_combining(c: char) -> bool {
@@ -269,7 +323,7 @@ fn push_collapsed(out: &mut String, between: &str) {
                 out.push(' ');
                 space = false;
             }
-            out.push_str(&escape_html(c.encode_utf8(&mut [0; 4])));
+            push_escaped_char(out, c);
         }
     }
     if space {
@@ -288,6 +342,30 @@ mod tests {
         }
         assert_eq!(coarse_fold('×'), None);
         assert_eq!(coarse_fold('中'), None);
+    }
+
+    #[test]
+    fn the_coarse_hash_is_the_hash_of_the_coarse_key() {
+        let mut key = String::new();
+        for token in [
+            "Nghị",
+            "QUYẾT",
+            "Kỹ",
+            "kĩ",
+            "hoà",
+            "Nghi\u{0323}",
+            "Ｈuyện",
+            "Đắk",
+            "2024",
+            "y",
+        ] {
+            assert!(coarse_key(token, &mut key), "{token}");
+            assert_eq!(coarse_hash(token), Some(fnv1a(key.bytes())), "{token}");
+        }
+        // A character the cheap fold does not know: both give up.
+        assert!(!coarse_key("中文", &mut key));
+        assert_eq!(coarse_hash("中文"), None);
+        assert_ne!(coarse_hash("nghi"), coarse_hash("nghe"));
     }
 
     fn terms(words: &[&str]) -> HashSet<String> {
