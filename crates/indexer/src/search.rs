@@ -2,12 +2,13 @@
 //! [`plan`] turns the query text into Tantivy queries (tiers R14, document numbers R10,
 //! phrases, exclusions, `OR`, long queries matched by their syllable pairs), [`filters`] adds
 //! the request's filters, [`gather`] counts, scores and pages (cursors), and [`hits`] reads the
-//! shown hits and their snippets.
+//! shown hits and their snippets; [`similar`] finds the records closest to one record.
 
 mod filters;
 mod gather;
 mod hits;
 mod plan;
+mod similar;
 
 use std::path::Path;
 use std::sync::{Arc, OnceLock};

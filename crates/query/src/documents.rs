@@ -93,6 +93,7 @@ fn assemble(
         .map(|t| t.date_naive());
     let cites = cites(index, sites, &record)?;
     let cited_by = cited_by(index, sites, &record)?;
+    let related = related(index, sites, &record, &cites, &cited_by)?;
     let today = chrono::Utc::now().date_naive();
     Ok(DocumentResponse {
         site_title: sites.title_of(&record.site).to_owned(),
@@ -102,6 +103,7 @@ fn assemble(
         captures,
         cites,
         cited_by,
+        related,
         record,
     })
 }
@@ -161,6 +163,41 @@ fn cites(index: &SearchIndex, sites: &Sites, record: &Record) -> Result<Vec<Link
         }
     }
     Ok(links)
+}
+
+/// How many related records a document lists.
+const RELATED: usize = 5;
+
+/// Records on the same subject, closest first, leaving out those already listed as cited or
+/// citing.
+fn related(
+    index: &SearchIndex,
+    sites: &Sites,
+    record: &Record,
+    cites: &[LinkView],
+    cited_by: &[LinkView],
+) -> Result<Vec<LinkView>, AppError> {
+    let listed = |id: &str| {
+        cites
+            .iter()
+            .chain(cited_by)
+            .any(|l| l.id.as_deref() == Some(id))
+    };
+    let found = index.similar(record, RELATED + cites.len() + cited_by.len())?;
+    Ok(found
+        .into_iter()
+        .filter(|other| !listed(&other.id))
+        .take(RELATED)
+        .map(|other| LinkView {
+            doc_number: other.doc_number.unwrap_or_default(),
+            site_title: Some(sites.title_of(&other.site).to_owned()),
+            id: Some(other.id),
+            title: Some(other.title),
+            issuer: other.issuer,
+            date: other.date,
+            url: Some(other.url),
+        })
+        .collect())
 }
 
 /// Other records whose text cites this record's document number (checked in their text, not

@@ -140,6 +140,8 @@ pub struct DocumentResponse {
     pub cites: Vec<LinkView>,
     /// Records (mostly news) whose text cites this document's number.
     pub cited_by: Vec<LinkView>,
+    /// Other records on the same subject ("more like this"), closest first.
+    pub related: Vec<LinkView>,
     /// The citation in Vietnamese style.
     pub citation: String,
 }

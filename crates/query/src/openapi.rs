@@ -196,6 +196,7 @@ pub(crate) fn document() -> Value {
                     "captures": { "type": "array", "items": { "$ref": "#/components/schemas/Capture" } },
                     "cites": { "type": "array", "items": { "$ref": "#/components/schemas/Link" } },
                     "cited_by": { "type": "array", "items": { "$ref": "#/components/schemas/Link" } },
+                    "related": { "type": "array", "description": "Other records on the same subject (more like this), closest first, at most 5", "items": { "$ref": "#/components/schemas/Link" } },
                     "citation": { "type": "string" },
                     "site_ended": { "type": "object", "description": "Present when the government behind the site has ended: the day (YYYY-MM-DD) and what became of it", "properties": { "date": { "type": "string", "format": "date" }, "note": { "type": "string" } } } } },
                 "Job": { "type": "object", "properties": {

@@ -516,6 +516,10 @@ pub(crate) fn document_page(
     }
     body.push_str(&links_section("Văn bản được trích dẫn", &document.cites));
     body.push_str(&links_section("Được nhắc đến trong", &document.cited_by));
+    body.push_str(&links_section(
+        "Văn bản, tin tức liên quan",
+        &document.related,
+    ));
     let archive = match archived_on {
         Some(day) => format!(
             r#"<li>Bản lưu trữ (thu thập ngày {day}): <a href="{base}/luu-tru/{id}">{base}/luu-tru/{id}</a></li>"#,

@@ -369,3 +369,35 @@ async fn pages_say_the_district_government_has_ended() {
     let api = get(&living.router, "/api/documents/laws-140").await.json();
     assert!(api.get("site_ended").is_none());
 }
+
+#[tokio::test]
+async fn document_page_lists_related_records() {
+    let app = crate::support::app(config(None));
+    // A news report on farming: the party resolution on farming is its closest record.
+    let api = get(&app.router, "/api/documents/news-3").await.json();
+    assert_eq!(api["related"][0]["id"], "laws-5", "{:#}", api["related"]);
+    let page = get(&app.router, "/van-ban/news-3").await;
+    assert!(page.body.contains("<h2>Văn bản, tin tức liên quan</h2>"));
+    assert!(
+        page.body
+            .contains(r#"<a href="/van-ban/laws-5">05-NQ/HU – Nghị quyết về phát triển nông nghiệp hàng hóa</a>"#),
+        "{}",
+        page.body
+    );
+    // Never the record itself, nor what it already lists as citing or cited.
+    for id in ["laws-140", "laws-141", "news-1"] {
+        let api = get(&app.router, &format!("/api/documents/{id}"))
+            .await
+            .json();
+        let listed: Vec<&str> = ["cites", "cited_by"]
+            .iter()
+            .flat_map(|k| api[k].as_array().unwrap())
+            .filter_map(|l| l["id"].as_str())
+            .chain([id])
+            .collect();
+        for related in api["related"].as_array().unwrap() {
+            let other = related["id"].as_str().unwrap();
+            assert!(!listed.contains(&other), "{id}: {other} listed twice");
+        }
+    }
+}
