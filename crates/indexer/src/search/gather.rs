@@ -255,7 +255,14 @@ impl SearchIndex {
                     (Occur::Must, Box::new(ConstScoreQuery::new(matching, 0.0))),
                 ]))
             };
-            let restricted = within(seeking(plan.query.as_ref()), seeking(matching.as_ref()));
+            // Without phrases or exclusions the best candidates (records sharing a pair) are
+            // all found by the full query: the restriction would only cost time (its
+            // constant adds exactly nothing to the score).
+            let restricted = if candidates.found_by_full {
+                seeking(plan.query.as_ref())
+            } else {
+                within(seeking(plan.query.as_ref()), seeking(matching.as_ref()))
+            };
             gathered.top = match self.rescored_candidates(
                 searcher,
                 candidates,

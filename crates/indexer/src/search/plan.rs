@@ -84,6 +84,10 @@ pub(super) struct Candidates {
     /// phrases, the exclusions), with the cheapest query: folded bigram terms, meant to run
     /// without scoring. Used for the total, facets, date orders and deep pages.
     pub(super) matching: Box<dyn Query>,
+    /// True when the query has no phrase and no exclusion: every record sharing a pair is then
+    /// a record the full query finds, so the full query rescores the best candidates without
+    /// being restricted to `matching`.
+    pub(super) found_by_full: bool,
 }
 
 impl SearchIndex {
@@ -349,6 +353,8 @@ impl SearchIndex {
                     Box::new(BooleanQuery::new(pair_clauses)),
                 )]),
                 matching: finish(candidate_top),
+                found_by_full: parsed.excluded.is_empty()
+                    && !parsed.items().any(|item| matches!(item, Item::Phrase(_))),
             });
         Ok(Plan {
             candidates,
