@@ -638,6 +638,38 @@ impl State {
     /// The JSON report of the latest run, finished or not, from the database at `path`, read
     /// without creating or changing anything (`None` when there is no database or no report).
     pub fn latest_report_at(path: &Path) -> Result<Option<String>> {
+        let Some(conn) = Self::runs_at(path)? else {
+            return Ok(None);
+        };
+        Ok(conn
+            .query_row(
+                "SELECT report FROM runs WHERE report IS NOT NULL ORDER BY id DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// When the latest run (crawl call) recorded in the database at `path` started, read
+    /// without creating or changing anything (`None` when there is none).
+    pub fn latest_run_started_at(path: &Path) -> Result<Option<chrono::DateTime<chrono::Utc>>> {
+        let Some(conn) = Self::runs_at(path)? else {
+            return Ok(None);
+        };
+        let started: Option<String> = conn
+            .query_row(
+                "SELECT started FROM runs ORDER BY id DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(started
+            .and_then(|s| chrono::DateTime::parse_from_rfc3339(&s).ok())
+            .map(|t| t.with_timezone(&chrono::Utc)))
+    }
+
+    /// A read-only connection to the database at `path` when it exists and has runs.
+    fn runs_at(path: &Path) -> Result<Option<Connection>> {
         if !path.is_file() {
             return Ok(None);
         }
@@ -648,16 +680,7 @@ impl State {
             [],
             |r| r.get(0),
         )?;
-        if !has_runs {
-            return Ok(None);
-        }
-        Ok(conn
-            .query_row(
-                "SELECT report FROM runs WHERE report IS NOT NULL ORDER BY id DESC LIMIT 1",
-                [],
-                |r| r.get(0),
-            )
-            .optional()?)
+        Ok(has_runs.then_some(conn))
     }
 
     /// The JSON report of the latest finished run.

@@ -58,7 +58,7 @@ where
     };
     let mut entry = AuditEntry::now(kind.as_str(), "started");
     entry.job_id = Some(job.id());
-    entry.remote = remote;
+    entry.remote = remote.clone();
     if let Err(err) = audit(state, &entry) {
         job.finish(Err("cannot write the audit log".to_owned()));
         return Err(err);
@@ -76,6 +76,7 @@ where
             },
         );
         entry.job_id = Some(job.id());
+        entry.remote = remote;
         if let Err(err) = &outcome {
             tracing::error!(job = job.id(), kind = kind.as_str(), error = %err, "job failed");
             entry.detail = Some(err.to_string());
@@ -407,6 +408,18 @@ pub(crate) async fn crawl(
         remote_of(&request),
         CrawlJob { site },
     )
+}
+
+/// Starts the crawl job of the schedule ([`crate::schedule`]): every site, then a reindex;
+/// refused (and audited so) while a crawl runs.
+pub(crate) fn start_scheduled_crawl(state: &AppState) -> Result<(), AppError> {
+    start_job(
+        state,
+        JobKind::Crawl,
+        Some(crate::schedule::SCHEDULER.to_owned()),
+        CrawlJob { site: None },
+    )
+    .map(drop)
 }
 
 /// `POST /api/admin/ocr`: 202 with the job id (reads attachments without text, OCRs scans,

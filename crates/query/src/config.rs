@@ -52,6 +52,9 @@ pub struct ServerConfig {
     /// that is not itself a trusted proxy) for the per-client limits; from any other peer the
     /// header is ignored, so clients cannot pick their own identity.
     pub trusted_proxies: Vec<IpAddr>,
+    /// Crawl every site (then reindex) when the latest crawl started this many minutes ago
+    /// (1440: daily); 0 never crawls by itself (`POST /api/admin/crawl` still does).
+    pub crawl_every_minutes: u64,
 }
 
 impl Default for ServerConfig {
@@ -72,11 +75,18 @@ impl Default for ServerConfig {
             search_threads: 0,
             expensive_per_minute: 30,
             trusted_proxies: Vec::new(),
+            crawl_every_minutes: 0,
         }
     }
 }
 
 impl ServerConfig {
+    /// The period of scheduled crawls, if they are on.
+    pub fn crawl_every(&self) -> Option<std::time::Duration> {
+        (self.crawl_every_minutes > 0)
+            .then(|| std::time::Duration::from_secs(self.crawl_every_minutes.saturating_mul(60)))
+    }
+
     /// How many searches may run at once: `search_threads`, or the number of CPU cores.
     pub(crate) fn search_permits(&self) -> usize {
         match self.search_threads {

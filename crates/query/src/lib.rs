@@ -24,6 +24,7 @@ mod pages;
 mod pages_handlers;
 mod params;
 mod replay;
+mod schedule;
 mod search;
 mod server;
 mod state;
@@ -38,5 +39,6 @@ pub use jobs::{JobHandle, JobKind, JobRegistry, JobSnapshot, JobState, Progress}
 pub use metrics::Metrics;
 pub use model::{CaptureView, DocumentResponse, FacetValue, HitView, LinkView, SearchResponse};
 pub use params::{Format, SEARCH_PARAMETERS, SearchParams};
+pub use schedule::{SCHEDULER, schedule_crawls};
 pub use server::{router, serve, serve_with_shutdown};
 pub use state::{AppState, AppStateBuilder, JobInputs};

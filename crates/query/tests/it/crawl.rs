@@ -129,3 +129,98 @@ async fn crawl_job_archives_indexes_and_replays() {
         StatusCode::NOT_FOUND
     );
 }
+
+/// The audit log's entries for crawls: (outcome, remote).
+fn crawl_audit(path: &std::path::Path) -> Vec<(String, String)> {
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap())
+        .filter(|entry| entry["action"] == "crawl")
+        .map(|entry| {
+            (
+                entry["outcome"].as_str().unwrap_or_default().to_owned(),
+                entry["remote"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scheduled_crawls_start_when_the_period_has_passed_and_never_twice_at_once() {
+    let server = FixtureServer::start(testkit::portal_root()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let crawler = CrawlerConfig {
+        base_url: server.base_url(),
+        min_delay_ms: 0,
+        delay_factor: 0.0,
+        jitter: 0.0,
+        max_pages: 15,
+        ocr: false,
+        ..CrawlerConfig::default()
+    };
+    let audit_log = dir.path().join("audit.jsonl");
+    let state_of = || {
+        let store = indexer::IndexStore::open(dir.path().join("index")).unwrap();
+        AppState::builder(ServerConfig::default(), store)
+            .archive_dirs(vec![dir.path().join("sample")])
+            .crawl(
+                crawler.clone(),
+                dir.path().join("archive"),
+                dir.path().join("state.sqlite"),
+            )
+            .audit_log(audit_log.clone())
+            .build()
+    };
+
+    // Off unless configured.
+    assert!(query::schedule_crawls(&state_of(), None).is_none());
+
+    // Never crawled: the first crawl starts at once; the next once the period has passed
+    // since it started, never while it runs.
+    let state = state_of();
+    let every = Duration::from_millis(1500);
+    let schedule = query::schedule_crawls(&state, Some(every)).unwrap();
+    let started = || {
+        crawl_audit(&audit_log)
+            .iter()
+            .filter(|(outcome, _)| outcome == "started")
+            .count()
+    };
+    for _ in 0..600 {
+        if started() >= 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    schedule.abort();
+    let entries = crawl_audit(&audit_log);
+    assert!(started() >= 2, "{entries:?}");
+    assert!(
+        entries
+            .iter()
+            .all(|(outcome, remote)| outcome != "rejected" && remote == query::SCHEDULER),
+        "{entries:?}"
+    );
+    let mut jobs = state.jobs().list();
+    jobs.sort_by_key(|job| job.id);
+    let (first, second) = (&jobs[0], &jobs[1]);
+    assert_eq!(first.state, query::JobState::Succeeded, "{first:?}");
+    let at = |t: &str| chrono::DateTime::parse_from_rfc3339(t).unwrap();
+    let gap = at(&second.started_at) - at(&first.started_at);
+    assert!(gap >= chrono::Duration::from_std(every).unwrap(), "{gap}");
+    for _ in 0..600 {
+        if state.jobs().running().iter().all(|(_, n)| *n == 0) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    // A restarted service reads the latest start from the crawl state: with a period of an
+    // hour it does not crawl again now.
+    let restarted = state_of();
+    let schedule = query::schedule_crawls(&restarted, Some(Duration::from_secs(3600))).unwrap();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    schedule.abort();
+    assert!(restarted.jobs().list().is_empty(), "crawled again early");
+}

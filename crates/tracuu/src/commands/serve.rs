@@ -54,6 +54,7 @@ fn serve(config: Config, store: indexer::IndexStore) -> Result<()> {
         if config.server.admin_token.is_none() {
             tracing::info!("admin endpoints are disabled: set TRACUU_ADMIN_TOKEN to enable them");
         }
+        let _schedule = query::schedule_crawls(&state, None);
         let captures = state.clone();
         tokio::task::spawn_blocking(move || match captures.load_captures() {
             Ok(count) => tracing::debug!(count, "capture history loaded"),
