@@ -2,12 +2,17 @@
 //! `tesseract -l vie` against tracuu's pipeline, character error rate with and without
 //! diacritics, and the share of 6-word phrases from the scans that a search finds.
 //!
-//! `cargo bench -p crawler --bench ocr -- --docs 20` (about 5 minutes on 2 cores).
-//! `--dump DIR` saves each document's truth, outputs and word confidences; `--rescore DIR`
-//! scores such a dump again with the current post-correction, running no OCR. Texts come
-//! from `../shared/corpus/legal` (or `$TRACUU_CORPUS/legal`) when present (the correction model learns from other articles
-//! of the same corpus, never from the benchmarked ones), otherwise from the repository's
-//! `crates/testkit/data/scan-texts.jsonl`.
+//! `cargo bench -p crawler --bench ocr -- --docs 20` (about 10 minutes on 2 cores).
+//!
+//! Two sets of documents, both printed: a **development** set (the one the correction's
+//! thresholds were tuned on) and a **held-out** set of other texts from another file of the
+//! corpus, scanned with other seeds, that no tuning looked at. `--seed S` moves both sets to
+//! other articles and other scan styles; `--set dev|heldout` runs one of them only.
+//! `--dump DIR` saves each document's truth, outputs and word confidences (`DIR/dev`,
+//! `DIR/heldout`); `--rescore DIR` scores such a dump again with the current post-correction,
+//! running no OCR. Texts come from `../shared/corpus/legal` (or `$TRACUU_CORPUS/legal`) when
+//! present (the correction model learns from other files of the same corpus, never from the
+//! benchmarked ones), otherwise from the repository's `crates/testkit/data/scan-texts.jsonl`.
 
 mod eval;
 
@@ -59,24 +64,35 @@ fn main() {
             .and_then(|v| v.parse().ok())
             .unwrap_or(default)
     };
+    let text_arg = |name: &str| -> Option<&str> {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+            .map(String::as_str)
+    };
     let n_docs = arg("--docs", 20);
+    let seed = arg("--seed", 1) as u64;
     let threads = arg(
         "--threads",
         std::thread::available_parallelism().map_or(1, |n| n.get()),
     );
+    let only = text_arg("--set");
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
     let corpus = std::env::var_os("TRACUU_CORPUS")
         .map_or_else(|| root.join("../shared/corpus"), PathBuf::from)
         .join("legal");
-    let (texts, model) = if corpus.is_dir() {
-        let bench = read_articles(&corpus.join("phapdien-001.jsonl"));
-        // Articles of one page or so, spread over the file.
-        let picked: Vec<&Article> = bench
-            .iter()
-            .filter(|a| (500..1400).contains(&a.text.chars().count()))
-            .step_by(23)
-            .take(n_docs)
-            .collect();
+    let (sets, model) = if corpus.is_dir() {
+        // Articles of one page or so, spread over the file, from an offset set by the seed.
+        let pick = |file: &str| -> Vec<(String, Vec<String>)> {
+            read_articles(&corpus.join(file))
+                .iter()
+                .filter(|a| (500..1400).contains(&a.text.chars().count()))
+                .skip(((seed - 1) % 23) as usize)
+                .step_by(23)
+                .take(n_docs)
+                .map(as_doc)
+                .collect()
+        };
         let mut model = Restorer::new();
         for f in [
             "phapdien-002.jsonl",
@@ -90,64 +106,89 @@ fn main() {
         }
         model.finish();
         println!(
-            "corpus: {} articles of phapdien-001 (500-1400 chars, every 23rd); model: phapdien-002..004 ({} syllables)",
-            picked.len(),
+            "corpus: development set from phapdien-001, held-out set from phapdien-005 \
+             (500-1400 chars, every 23rd, seed {seed}); model: phapdien-002..004 ({} syllables)",
             model.vocabulary()
         );
-        (picked.into_iter().map(as_doc).collect::<Vec<_>>(), model)
+        (
+            [pick("phapdien-001.jsonl"), pick("phapdien-005.jsonl")],
+            model,
+        )
     } else {
-        let all = read_articles(&root.join("crates/testkit/data/scan-texts.jsonl"));
+        let all: Vec<_> = read_articles(&root.join("crates/testkit/data/scan-texts.jsonl"))
+            .iter()
+            .map(as_doc)
+            .collect();
+        // Six texts: two for each set, the model from the other two.
         let mut model = Restorer::new();
-        for a in all.iter().skip(n_docs) {
-            model.add_text(&a.heading);
-            model.add_text(&a.text);
+        for (heading, paragraphs) in all.iter().skip(4) {
+            model.add_text(heading);
+            paragraphs.iter().for_each(|p| model.add_text(p));
         }
         model.finish();
         println!("../shared/corpus absent: repository texts, model from the others");
-        (all.iter().take(n_docs).map(as_doc).collect(), model)
+        (
+            [
+                all.iter().take(2).cloned().collect(),
+                all.iter().skip(2).take(2).cloned().collect(),
+            ],
+            model,
+        )
     };
-    if let Some(dir) = args
-        .iter()
-        .position(|a| a == "--rescore")
-        .and_then(|i| args.get(i + 1))
-    {
-        print_report(&eval::rescore(Path::new(dir), &model));
+    let names = ["dev", "heldout"];
+    // Held-out scans get other styles too: their seeds are far from the development ones.
+    let scan_seeds = [seed, seed + 10_000];
+    let wanted = |name: &str| only.is_none_or(|o| o == name);
+    if let Some(dir) = text_arg("--rescore") {
+        for name in names.into_iter().filter(|n| wanted(n)) {
+            print_report(name, &eval::rescore(&Path::new(dir).join(name), &model));
+        }
         return;
     }
-    let docs = eval::make_docs(&texts);
-    let pages: usize = docs.iter().map(|d| d.pages).sum();
-    println!(
-        "{} scanned documents, {pages} pages, {threads} threads",
-        docs.len()
-    );
-    let dump = args
-        .iter()
-        .position(|a| a == "--dump")
-        .and_then(|i| args.get(i + 1))
-        .map(PathBuf::from);
-    if let Some(d) = &dump {
-        std::fs::create_dir_all(d).expect("dump directory");
+    let dump = text_arg("--dump").map(PathBuf::from);
+    for ((name, texts), scan_seed) in names.into_iter().zip(&sets).zip(scan_seeds) {
+        if !wanted(name) {
+            continue;
+        }
+        let docs = eval::make_docs(texts, scan_seed);
+        let pages: usize = docs.iter().map(|d| d.pages).sum();
+        println!(
+            "\n{name}: {} scanned documents, {pages} pages, {threads} threads",
+            docs.len()
+        );
+        let dir = dump.as_ref().map(|d| d.join(name));
+        if let Some(d) = &dir {
+            std::fs::create_dir_all(d).expect("dump directory");
+        }
+        let r = eval::run(&docs, &model, threads, dir.as_deref());
+        print_report(name, &r);
     }
-    let r = eval::run(&docs, &model, threads, dump.as_deref());
-    print_report(&r);
 }
 
-fn print_report(r: &eval::Report) {
+fn print_report(set: &str, r: &eval::Report) {
+    let set = if set == "dev" {
+        "development set (tuned on)"
+    } else {
+        "held-out set (never tuned on)"
+    };
+    println!("\n{set}:");
     println!(
-        "\n| system | CER | CER without diacritics | 6-word phrases found, accented | toneless | pages/min |"
+        "\n| system | CER | CER without diacritics | 6-word phrases found, accented (exact form) | accented, as the search matches | toneless | pages/min |"
     );
-    println!("|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|");
     for (name, s) in [
         ("plain `tesseract -l vie` (pdftoppm -r 300)", &r.plain),
         ("tracuu: preprocessing + psm 4, raw", &r.pipeline_raw),
         ("tracuu: + Vietnamese post-correction", &r.pipeline),
     ] {
+        let share = |n: usize| 100.0 * n as f64 / s.phrases.max(1) as f64;
         println!(
-            "| {name} | {:.2}% | {:.2}% | {:.1}% | {:.1}% | {} |",
+            "| {name} | {:.2}% | {:.2}% | {:.1}% | {:.1}% | {:.1}% | {} |",
             s.cer(),
             s.cer_folded(),
-            100.0 * s.found_accented as f64 / s.phrases.max(1) as f64,
-            100.0 * s.found_toneless as f64 / s.phrases.max(1) as f64,
+            share(s.found_accented),
+            share(s.found_searched),
+            share(s.found_toneless),
             if s.seconds > 0.0 {
                 format!("{:.1}", r.pages as f64 / (s.seconds / 60.0))
             } else {
@@ -156,7 +197,8 @@ fn print_report(r: &eval::Report) {
         );
     }
     println!(
-        "\nCER ratio tracuu / plain: {:.2} (target at most 0.50)",
-        r.pipeline.cer() / r.plain.cer().max(1e-9)
+        "\nCER ratio tracuu / plain: {:.2} (target at most 0.50); {} phrases",
+        r.pipeline.cer() / r.plain.cer().max(1e-9),
+        r.pipeline.phrases
     );
 }

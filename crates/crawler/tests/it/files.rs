@@ -104,7 +104,7 @@ fn ocr_bench_on_one_scan() {
                 .collect(),
         )
     };
-    let docs = eval::make_docs(&[doc(&articles[0])]);
+    let docs = eval::make_docs(&[doc(&articles[0])], 1);
     assert_eq!(docs[0].pages, 1);
     // The model learns from the other texts and from the portal's kind of phrasing.
     let mut model = vietnamese::restore::Restorer::new();
