@@ -23,9 +23,13 @@ pub struct OcrCorrector<'a> {
     pub change_cost_unsure: f64,
     /// ... and with confidence 100 (linear in between).
     pub change_cost_sure: f64,
-    /// Words read with at least this confidence (0-100) are kept as read when they are
-    /// valid syllables.
+    /// Valid syllables read with at least this confidence (0-100) are changed only at
+    /// [`Self::change_cost_kept`] per character: Tesseract is that sure of most words, right
+    /// or wrong (`đâu tư` for `đầu tư`, `trọng giấy` for `trong giấy`), so only strong
+    /// context overrides it.
     pub keep_above: f32,
+    /// The cost of each character changed in such a sure, valid syllable.
+    pub change_cost_kept: f64,
     /// Log-probability cost of keeping a token that is not a valid Vietnamese syllable.
     pub invalid_cost: f64,
 }
@@ -45,7 +49,8 @@ pub struct WordConfidence {
 /// What a correction changed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Correction {
-    /// The corrected text (same layout as the input; only syllables are replaced).
+    /// The corrected text (same layout as the input; only syllables are replaced and years
+    /// the OCR split, see [`join_split_years`], joined).
     pub text: String,
     /// Syllables replaced.
     pub changed: usize,
@@ -62,6 +67,7 @@ impl<'a> OcrCorrector<'a> {
             change_cost_unsure: 1.0,
             change_cost_sure: 6.0,
             keep_above: 95.0,
+            change_cost_kept: KEPT_COST,
             invalid_cost: 12.0,
         }
     }
@@ -147,7 +153,7 @@ impl<'a> OcrCorrector<'a> {
         }
         out.push_str(&text[done..]);
         Correction {
-            text: out,
+            text: join_split_years(&out),
             changed,
             syllables,
         }
@@ -157,13 +163,17 @@ impl<'a> OcrCorrector<'a> {
     /// their emission scores.
     fn candidates(&self, exact: &str, confidence: Option<f32>) -> Vec<(String, f64)> {
         let valid = printable_syllable(exact);
-        if valid && confidence.is_some_and(|c| c >= self.keep_above) {
+        let cost = match confidence {
+            Some(c) if valid && c >= self.keep_above => self.change_cost_kept,
+            Some(c) => {
+                let q = f64::from(c.clamp(0.0, 100.0)) / 100.0;
+                self.change_cost_unsure + (self.change_cost_sure - self.change_cost_unsure) * q
+            }
+            None => self.change_cost,
+        };
+        if !cost.is_finite() {
             return vec![(exact.to_string(), 0.0)];
         }
-        let cost = confidence.map_or(self.change_cost, |c| {
-            let q = f64::from(c.clamp(0.0, 100.0)) / 100.0;
-            self.change_cost_unsure + (self.change_cost_sure - self.change_cost_unsure) * q
-        });
         let mut list: Vec<(String, f64)> = self
             .model
             .candidates(exact)
@@ -177,6 +187,44 @@ impl<'a> OcrCorrector<'a> {
         }
         list
     }
+}
+
+/// Default of [`OcrCorrector::change_cost_kept`] (tuned on the OCR bench's development set).
+const KEPT_COST: f64 = 8.0;
+
+/// Years the OCR split in two at a narrow gap between digits (`201 1` for `2011`, in
+/// `12/201 1/NĐ-CP` or `ngày 30/1/201 1`) joined again: three digits starting `19` or `20`,
+/// one space, one digit, each group standing alone (no digit around it).
+pub fn join_split_years(text: &str) -> String {
+    let b = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut done = 0;
+    let mut i = 0;
+    while i + 5 <= b.len() {
+        // Checked in this order, so `i` and `i + 5` are char boundaries when sliced.
+        let split_year = ((b[i] == b'1' && b[i + 1] == b'9') || (b[i] == b'2' && b[i + 1] == b'0'))
+            && b[i + 2].is_ascii_digit()
+            && b[i + 3] == b' '
+            && b[i + 4].is_ascii_digit()
+            && text[..i]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !c.is_alphanumeric())
+            && text[i + 5..]
+                .chars()
+                .next()
+                .is_none_or(|c| !c.is_alphanumeric());
+        if split_year {
+            out.push_str(&text[done..i + 3]);
+            out.push_str(&text[i + 4..i + 5]);
+            done = i + 5;
+            i += 5;
+        } else {
+            i += 1;
+        }
+    }
+    out.push_str(&text[done..]);
+    out
 }
 
 /// Characters that are never part of a word of Vietnamese official text: when the OCR reads
@@ -354,9 +402,17 @@ mod tests {
             end,
             confidence,
         };
-        // `Nghi` is a valid syllable (nghi ngờ): read with high confidence it stays...
+        // `Nghi` is a valid syllable (nghi ngờ): read with high confidence it costs
+        // `change_cost_kept` per changed character; where that outweighs the context, it
+        // stays...
         let sure = [word(0, 4, 97.0), word(5, 12, 40.0), word(13, 17, 96.0)];
-        assert_eq!(fix.correct_scored(text, &sure).text, "Nghi quyết này");
+        let firm = OcrCorrector {
+            change_cost_kept: 30.0,
+            ..fix
+        };
+        assert_eq!(firm.correct_scored(text, &sure).text, "Nghi quyết này");
+        // (with the default cost, this model's `nghị quyết` is strong enough to change it)
+        assert_eq!(fix.correct_scored(text, &sure).text, "Nghị quyết này");
         // ... read with low confidence, the context (`nghị quyết`) corrects it.
         let unsure = [word(0, 4, 35.0), word(5, 12, 40.0), word(13, 17, 96.0)];
         assert_eq!(fix.correct_scored(text, &unsure).text, "Nghị quyết này");
@@ -419,6 +475,59 @@ mod tests {
         let fixed =
             OcrCorrector::new(&m).correct_scored(text, &scored(text, &[40.0, 40.0, 30.0, 96.0]));
         assert_eq!(fixed.text, "Nghị quyết này");
+    }
+
+    #[test]
+    fn a_sure_but_wrong_syllable_yields_to_strong_context_only() {
+        // Tesseract reads `đầu tư` as `đâu tư` and `trong giấy` as `trọng giấy` at 97%
+        // confidence: valid syllables, so only context can tell.
+        let mut m = Restorer::new();
+        for _ in 0..20 {
+            m.add_text("Nhà nước đầu tư và hỗ trợ đầu tư; ghi trong giấy chứng nhận.");
+        }
+        m.add_text("Anh đi đâu? Coi trọng việc học.");
+        m.finish();
+        let fix = OcrCorrector::new(&m);
+        let text = "Nhà nước đâu tư và ghi trọng giấy chứng nhận";
+        let sure = scored(text, &[97.0; 10]);
+        assert_eq!(
+            fix.correct_scored(text, &sure).text,
+            "Nhà nước đầu tư và ghi trong giấy chứng nhận"
+        );
+        // Where context says nothing (a lone word), the sure reading stands.
+        let text = "đâu";
+        assert_eq!(fix.correct_scored(text, &scored(text, &[97.0])).text, "đâu");
+        // Infinite cost: sure valid syllables are never changed.
+        let fix = OcrCorrector {
+            change_cost_kept: f64::INFINITY,
+            ..fix
+        };
+        let text = "Nhà nước đâu tư";
+        assert_eq!(
+            fix.correct_scored(text, &scored(text, &[97.0; 4])).text,
+            "Nhà nước đâu tư"
+        );
+    }
+
+    #[test]
+    fn years_split_by_the_ocr_are_joined() {
+        // Read from `Nghị định số 12/2011/NĐ-CP ngày 30/1/2011`.
+        assert_eq!(
+            join_split_years("Nghị định số 12/201 1/NĐ-CP ngày 30/1/201 1."),
+            "Nghị định số 12/2011/NĐ-CP ngày 30/1/2011."
+        );
+        assert_eq!(join_split_years("năm 199 8 và"), "năm 1998 và");
+        // Other numbers and groups that belong to something else stay apart.
+        for kept in [
+            "Điều 36 3 khoản",
+            "khoản 201 12",
+            "mã 1201 1",
+            "201 1a",
+            "số 305 1",
+            "Điều 201 Luật",
+        ] {
+            assert_eq!(join_split_years(kept), kept);
+        }
     }
 
     #[test]
