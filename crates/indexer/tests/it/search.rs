@@ -700,3 +700,75 @@ fn a_hit_found_in_an_attached_file_names_the_file_and_page() {
     assert_eq!((source.file.as_str(), source.page), ("phu-luc.docx", 1));
     assert!(!source.machine_read);
 }
+
+/// OCR diacritics are the least reliable part of a scan's text (`hiến` read `hiển`, `trong`
+/// read `trọng`): a phrase typed with its marks still finds the scanned resolution through
+/// the folded form, ranked below a record that holds the phrase with the very same marks.
+#[test]
+fn an_accented_phrase_finds_a_scan_whose_marks_were_misread_below_an_exact_match() {
+    let mut scanned = crawler::Record::new(
+        "laws-scan",
+        Kind::Legal,
+        "https://thanuyen.laichau.gov.vn/van-ban/laws-scan",
+    );
+    scanned.title = "Nghị quyết về công tác xây dựng pháp luật".to_owned();
+    scanned.attachments = vec![crawler::Attachment {
+        name: "15-NQ-HDND.pdf".to_owned(),
+        url: "https://thanuyen.laichau.gov.vn/files/15-NQ-HDND.pdf".to_owned(),
+        // What the OCR read: marks confused on real syllables, no invalid word to betray them.
+        text: Some(
+            "Quốc hội thực hiển quyền lập hiển, quyền lập pháp trọng phạm vi cả nước.".to_owned(),
+        ),
+        text_source: Some("ocr".to_owned()),
+        pages: Some(1),
+        ocr_confidence: Some(81),
+        ..crawler::Attachment::default()
+    }];
+    let mut digital = crawler::Record::new(
+        "laws-text",
+        Kind::Legal,
+        "https://thanuyen.laichau.gov.vn/van-ban/laws-text",
+    );
+    digital.title = "Nghị quyết về công tác xây dựng pháp luật".to_owned();
+    digital.body =
+        "Quốc hội thực hiện quyền lập hiến, quyền lập pháp trong phạm vi cả nước.".to_owned();
+    let mut unrelated = crawler::Record::new(
+        "laws-other",
+        Kind::Legal,
+        "https://thanuyen.laichau.gov.vn/van-ban/laws-other",
+    );
+    unrelated.title = "Nghị quyết về hỗ trợ làm đường giao thông nông thôn".to_owned();
+    unrelated.body = "Ủy ban nhân dân huyện thực hiện việc hỗ trợ xi măng.".to_owned();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = IndexStore::open(dir.path()).expect("open store");
+    store
+        .build_generation(vec![scanned, digital, unrelated])
+        .expect("build");
+    let index = store.current().expect("current").expect("live");
+
+    for q in [
+        "\"thực hiện quyền lập hiến\"",
+        "quyền lập pháp trong phạm vi cả nước",
+        "\"quyen lap hien\"",
+    ] {
+        let results = index.search(&query(q)).expect("search");
+        let mut found = ids(&results);
+        found.sort_unstable();
+        assert_eq!(found, ["laws-scan", "laws-text"], "{q}");
+        let scan = results.hits.iter().find(|h| h.id == "laws-scan");
+        let source = scan
+            .and_then(|h| h.source.as_ref())
+            .expect("found in the scan");
+        assert!(source.machine_read, "{q}");
+        if q != vietnamese::fold(q) {
+            assert_eq!(ids(&results)[0], "laws-text", "{q}");
+            // The exact marks rank first by a clear margin, not by a tie broken by id.
+            assert!(
+                results.hits[0].score > results.hits[1].score * 1.2,
+                "{q}: {} vs {}",
+                results.hits[0].score,
+                results.hits[1].score
+            );
+        }
+    }
+}
