@@ -1,11 +1,86 @@
-//! A tiny hand-written PDF writer: one standard font re-encoded through a `ToUnicode` CMap so
-//! that Vietnamese text has a real, extractable text layer; plus an image-only "scanned" PDF.
+//! The test kit's one PDF writer: text pages in one standard font re-encoded through a
+//! `ToUnicode` CMap (so Vietnamese text has a real, extractable text layer) and image pages
+//! (scans, without a text layer), alone or mixed in one file.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use image::RgbImage;
+
+use crate::error::{Error, Result};
+
+/// One page of a generated PDF.
+#[derive(Debug, Clone)]
+pub enum PdfPage {
+    /// Lines of text, top to bottom (already wrapped to the page).
+    Text(Vec<String>),
+    /// A picture covering the page, as a scanner writes it.
+    Image(PdfImage),
+}
+
+/// An image XObject and how it is placed on its page.
+#[derive(Debug, Clone)]
+pub struct PdfImage {
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// The stream's filter (`/DCTDecode` for JPEG data, `/ASCIIHexDecode` for hex).
+    pub filter: &'static str,
+    /// The encoded stream data.
+    pub data: Vec<u8>,
+    /// The page's content stream drawing it as `/Im1`.
+    pub content: String,
+}
+
+impl PdfImage {
+    /// A scanned page: `page` as JPEG of `quality`, covering an A4 page.
+    pub fn jpeg(page: &RgbImage, quality: u8) -> Result<Self> {
+        let mut data = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut data, quality)
+            .encode_image(page)
+            .map_err(|e| Error::Scan(format!("jpeg: {e}")))?;
+        Ok(Self {
+            width: page.width(),
+            height: page.height(),
+            filter: "/DCTDecode",
+            data,
+            content: "q 595 0 0 842 0 0 cm /Im1 Do Q\n".to_owned(),
+        })
+    }
+}
+
 /// Builds a PDF whose text layer is `lines` (word-wrapped, paginated).
 pub fn text_pdf(title: &str, lines: &[String]) -> Vec<u8> {
+    let mut wrapped: Vec<String> = vec![title.to_string(), String::new()];
+    for line in lines {
+        wrapped.extend(wrap(line, 88));
+        wrapped.push(String::new());
+    }
+    let pages: Vec<PdfPage> = wrapped
+        .chunks(58)
+        .map(|page| PdfPage::Text(page.to_vec()))
+        .collect();
+    write_pdf(&pages)
+}
+
+/// Builds an image-only PDF (a scanned page without a text layer) of a tiny grey picture.
+pub fn scanned_pdf() -> Vec<u8> {
+    let mut data = "808080".repeat(16).into_bytes();
+    data.push(b'>');
+    write_pdf(&[PdfPage::Image(PdfImage {
+        width: 4,
+        height: 4,
+        filter: "/ASCIIHexDecode",
+        data,
+        content: "q 495 0 0 700 50 70 cm /Im1 Do Q\n".to_owned(),
+    })])
+}
+
+/// Writes the pages as one PDF. Text pages share one font (object 3) and its `ToUnicode`
+/// CMap (object 4), present only when some page is text; then each page is its page object,
+/// its image (image pages), its content stream.
+pub fn write_pdf(pages: &[PdfPage]) -> Vec<u8> {
     // Assign one byte code (0x21..=0xFF) per distinct character; space stays 0x20.
     let mut codes: BTreeMap<char, u8> = BTreeMap::new();
     let mut next: u16 = 0x21;
@@ -28,24 +103,88 @@ pub fn text_pdf(title: &str, lines: &[String]) -> Vec<u8> {
         }
         hex
     };
-    let mut wrapped: Vec<String> = Vec::new();
-    for line in std::iter::once(title.to_string()).chain(std::iter::once(String::new())) {
-        wrapped.push(line);
+    let contents: Vec<String> = pages
+        .iter()
+        .map(|page| match page {
+            PdfPage::Text(lines) => {
+                let mut stream = String::from("BT\n/F1 10 Tf\n13 TL\n50 800 Td\n");
+                for line in lines {
+                    let _ = writeln!(stream, "<{}> Tj T*", encode(line));
+                }
+                stream.push_str("ET\n");
+                stream
+            }
+            PdfPage::Image(image) => image.content.clone(),
+        })
+        .collect();
+    let has_text = pages.iter().any(|p| matches!(p, PdfPage::Text(_)));
+
+    let mut objects: Vec<Vec<u8>> = vec![b"<< /Type /Catalog /Pages 2 0 R >>".to_vec()];
+    // Object numbers of each page's page object.
+    let mut number = if has_text { 5 } else { 3 };
+    let page_numbers: Vec<usize> = pages
+        .iter()
+        .map(|p| {
+            let n = number;
+            number += if matches!(p, PdfPage::Image(_)) { 3 } else { 2 };
+            n
+        })
+        .collect();
+    let kids: Vec<String> = page_numbers.iter().map(|n| format!("{n} 0 R")).collect();
+    objects.push(
+        format!(
+            "<< /Type /Pages /Kids [{}] /Count {} >>",
+            kids.join(" "),
+            pages.len()
+        )
+        .into_bytes(),
+    );
+    if has_text {
+        let widths = vec!["556"; 224].join(" ");
+        objects.push(format!(
+            "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /FirstChar 32 /LastChar 255 /Widths [{widths}] /ToUnicode 4 0 R >>"
+        ).into_bytes());
+        let cmap = to_unicode_cmap(&codes);
+        objects.push(format!("<< /Length {} >>\nstream\n{cmap}endstream", cmap.len()).into_bytes());
     }
-    for line in lines {
-        wrapped.extend(wrap(line, 88));
-        wrapped.push(String::new());
-    }
-    let pages: Vec<&[String]> = wrapped.chunks(58).collect();
-    let mut contents = Vec::new();
-    for page in &pages {
-        let mut stream = String::from("BT\n/F1 10 Tf\n13 TL\n50 800 Td\n");
-        for line in page.iter() {
-            let _ = writeln!(stream, "<{}> Tj T*", encode(line));
+    for ((page, content), n) in pages.iter().zip(&contents).zip(page_numbers) {
+        match page {
+            PdfPage::Text(_) => objects.push(format!(
+                "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> /Contents {} 0 R >>",
+                n + 1
+            ).into_bytes()),
+            PdfPage::Image(image) => {
+                objects.push(format!(
+                    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Im1 {} 0 R >> >> /Contents {} 0 R >>",
+                    n + 1,
+                    n + 2
+                ).into_bytes());
+                let mut object = format!(
+                    "<< /Type /XObject /Subtype /Image /Width {} /Height {} /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter {} /Length {} >>\nstream\n",
+                    image.width,
+                    image.height,
+                    image.filter,
+                    image.data.len()
+                )
+                .into_bytes();
+                object.extend_from_slice(&image.data);
+                object.extend_from_slice(b"\nendstream");
+                objects.push(object);
+            }
         }
-        stream.push_str("ET\n");
-        contents.push(stream);
+        objects.push(
+            format!(
+                "<< /Length {} >>\nstream\n{content}endstream",
+                content.len()
+            )
+            .into_bytes(),
+        );
     }
+    assemble(&objects)
+}
+
+/// The `ToUnicode` CMap of the byte codes given to characters (space is `0x20`).
+fn to_unicode_cmap(codes: &BTreeMap<char, u8>) -> String {
     let mut cmap = String::from(
         "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n1 begincodespacerange\n<00> <FF>\nendcodespacerange\n",
     );
@@ -66,61 +205,17 @@ pub fn text_pdf(title: &str, lines: &[String]) -> Vec<u8> {
         cmap.push_str("endbfchar\n");
     }
     cmap.push_str("endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
-
-    // Objects: 1 catalog, 2 pages, 3 font, 4 cmap, then (page, content) pairs.
-    let n_pages = contents.len();
-    let mut objects: Vec<String> = Vec::new();
-    objects.push("<< /Type /Catalog /Pages 2 0 R >>".to_string());
-    let kids: Vec<String> = (0..n_pages).map(|i| format!("{} 0 R", 5 + 2 * i)).collect();
-    objects.push(format!(
-        "<< /Type /Pages /Kids [{}] /Count {n_pages} >>",
-        kids.join(" ")
-    ));
-    let widths = vec!["556"; 224].join(" ");
-    objects.push(format!(
-        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /FirstChar 32 /LastChar 255 /Widths [{widths}] /ToUnicode 4 0 R >>"
-    ));
-    objects.push(format!(
-        "<< /Length {} >>\nstream\n{cmap}endstream",
-        cmap.len()
-    ));
-    for (i, stream) in contents.iter().enumerate() {
-        objects.push(format!(
-            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> /Contents {} 0 R >>",
-            6 + 2 * i
-        ));
-        objects.push(format!(
-            "<< /Length {} >>\nstream\n{stream}endstream",
-            stream.len()
-        ));
-    }
-    assemble(&objects)
+    cmap
 }
 
-/// Builds an image-only PDF (a scanned page without a text layer).
-pub fn scanned_pdf() -> Vec<u8> {
-    let pixels = "808080".repeat(16);
-    let image = format!(
-        "<< /Type /XObject /Subtype /Image /Width 4 /Height 4 /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /ASCIIHexDecode /Length {} >>\nstream\n{pixels}>\nendstream",
-        pixels.len() + 1
-    );
-    let content = "q 495 0 0 700 50 70 cm /Im1 Do Q\n";
-    let objects = vec![
-        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
-        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Im1 4 0 R >> >> /Contents 5 0 R >>".to_string(),
-        image,
-        format!("<< /Length {} >>\nstream\n{content}endstream", content.len()),
-    ];
-    assemble(&objects)
-}
-
-fn assemble(objects: &[String]) -> Vec<u8> {
+fn assemble(objects: &[Vec<u8>]) -> Vec<u8> {
     let mut out: Vec<u8> = b"%PDF-1.4\n%\xE2\xE3\xCF\xD3\n".to_vec();
     let mut offsets = Vec::with_capacity(objects.len());
     for (i, body) in objects.iter().enumerate() {
         offsets.push(out.len());
-        out.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", i + 1).as_bytes());
+        out.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
+        out.extend_from_slice(body);
+        out.extend_from_slice(b"\nendobj\n");
     }
     let xref = out.len();
     let mut table = format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1);

@@ -4,7 +4,6 @@
 //! benchmark and the fixture portal's scanned resolutions are made with it; the text is the
 //! ground truth.
 
-use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use ab_glyph::{Font, FontVec, PxScale, ScaleFont, point};
@@ -13,6 +12,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 use crate::error::{Error, Result};
+use crate::r#gen::pdf::{PdfImage, PdfPage, write_pdf};
 
 /// Serif fonts with Vietnamese glyphs, tried in order (Debian `fonts-dejavu-core`,
 /// `fonts-liberation`); `TRACUU_SCAN_FONT` names another.
@@ -178,71 +178,11 @@ pub fn scan(doc: &ScanDoc, font: &FontVec, style: &ScanStyle) -> Scan {
 
 /// An image-only PDF of the pages (JPEG, as scanners write them), A4 at the given dpi.
 pub fn scan_pdf(pages: &[RgbImage], quality: u8) -> Result<Vec<u8>> {
-    let mut objects: Vec<Vec<u8>> = Vec::new();
-    objects.push(b"<< /Type /Catalog /Pages 2 0 R >>".to_vec());
-    let kids: Vec<String> = (0..pages.len())
-        .map(|i| format!("{} 0 R", 3 + 3 * i))
-        .collect();
-    objects.push(
-        format!(
-            "<< /Type /Pages /Kids [{}] /Count {} >>",
-            kids.join(" "),
-            pages.len()
-        )
-        .into_bytes(),
-    );
-    for (i, page) in pages.iter().enumerate() {
-        let mut jpeg = Vec::new();
-        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, quality)
-            .encode_image(page)
-            .map_err(|e| Error::Scan(format!("jpeg: {e}")))?;
-        let content = "q 595 0 0 842 0 0 cm /Im1 Do Q\n";
-        objects.push(
-            format!(
-                "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Im1 {} 0 R >> >> /Contents {} 0 R >>",
-                4 + 3 * i,
-                5 + 3 * i
-            )
-            .into_bytes(),
-        );
-        let mut image = format!(
-            "<< /Type /XObject /Subtype /Image /Width {} /Height {} /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /DCTDecode /Length {} >>\nstream\n",
-            page.width(),
-            page.height(),
-            jpeg.len()
-        )
-        .into_bytes();
-        image.extend_from_slice(&jpeg);
-        image.extend_from_slice(b"\nendstream");
-        objects.push(image);
-        objects.push(
-            format!(
-                "<< /Length {} >>\nstream\n{content}endstream",
-                content.len()
-            )
-            .into_bytes(),
-        );
-    }
-    let mut out: Vec<u8> = b"%PDF-1.4\n%\xE2\xE3\xCF\xD3\n".to_vec();
-    let mut offsets = Vec::with_capacity(objects.len());
-    for (i, body) in objects.iter().enumerate() {
-        offsets.push(out.len());
-        out.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
-        out.extend_from_slice(body);
-        out.extend_from_slice(b"\nendobj\n");
-    }
-    let xref = out.len();
-    let mut table = format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1);
-    for offset in offsets {
-        let _ = writeln!(table, "{offset:010} 00000 n ");
-    }
-    let _ = write!(
-        table,
-        "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
-        objects.len() + 1
-    );
-    out.extend_from_slice(table.as_bytes());
-    Ok(out)
+    let pages = pages
+        .iter()
+        .map(|page| Ok(PdfPage::Image(PdfImage::jpeg(page, quality)?)))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(write_pdf(&pages))
 }
 
 fn text_width(font: &FontVec, scale: PxScale, text: &str) -> f32 {
