@@ -203,3 +203,84 @@ fn image_attachments_jpeg_png_tiff_are_ocred() {
         );
     }
 }
+
+/// A PDF mixing born-digital and scanned pages (as when a signed page is scanned into a
+/// typed resolution): the text pages come from pdftotext, the scanned page from OCR, each at
+/// its own page number.
+#[test]
+fn mixed_pdf_reads_text_pages_and_ocrs_the_scanned_one_in_page_order() {
+    use testkit::r#gen::pdf::{PdfImage, PdfPage, write_pdf};
+    use testkit::r#gen::scan;
+    let engine = Engine::detect(OcrOptions::default())
+        .expect("tesseract-ocr and tesseract-ocr-vie installed (see README)");
+    let font = scan::load_font().unwrap();
+    let scanned = scan::scan(
+        &scan::ScanDoc {
+            heading: vec!["QUYẾT ĐỊNH".into()],
+            paragraphs: vec![
+                "Điều 2. Ủy ban nhân dân xã Mường Kim tổ chức làm đường giao thông nông thôn."
+                    .into(),
+            ],
+        },
+        &font,
+        &scan::ScanStyle::photocopy(11),
+    );
+    let pdf = write_pdf(&[
+        PdfPage::Text(vec![
+            "NGHỊ QUYẾT".into(),
+            "Điều 1. Phê chuẩn dự toán ngân sách huyện Than Uyên năm 2024.".into(),
+        ]),
+        PdfPage::Image(PdfImage::jpeg(&scanned.pages[0], 75).unwrap()),
+        PdfPage::Text(vec![
+            "Điều 3. Nghị quyết có hiệu lực kể từ ngày ký.".into(),
+            "Thường trực Hội đồng nhân dân huyện giám sát việc thực hiện.".into(),
+        ]),
+    ]);
+    // Without OCR only the middle page waits.
+    let born = convert::read_born_digital(&pdf).unwrap().unwrap();
+    assert_eq!(born.pending_pages, vec![2], "{born:?}");
+    let file = convert::read_with_ocr(&pdf, &engine, None)
+        .unwrap()
+        .unwrap();
+    assert_eq!(file.source, "pdf-text+ocr");
+    assert_eq!((file.pages, file.ocr_pages), (Some(3), 1));
+    assert!(file.is_final());
+    let pages: Vec<&str> = file.text.split('\u{c}').collect();
+    assert_eq!(pages.len(), 3, "{:?}", file.text);
+    // The text pages exactly as typed (no OCR error possible there)...
+    assert!(
+        pages[0].contains("Điều 1. Phê chuẩn dự toán ngân sách huyện Than Uyên năm 2024."),
+        "{}",
+        pages[0]
+    );
+    assert!(
+        pages[2].contains("Điều 3. Nghị quyết có hiệu lực kể từ ngày ký."),
+        "{}",
+        pages[2]
+    );
+    // ... the scanned one read by OCR, on page 2 and nowhere else.
+    let folded: Vec<String> = pages.iter().map(|p| vietnamese::fold(p)).collect();
+    assert!(
+        folded[1].contains("lam duong giao thong nong thon"),
+        "{}",
+        pages[1]
+    );
+    assert!(!folded[0].contains("giao thong") && !folded[2].contains("giao thong"));
+    assert!(!folded[1].contains("du toan"));
+    let raw = file.raw_ocr.as_deref().expect("raw OCR kept");
+    assert!(vietnamese::fold(raw).contains("giao thong"));
+}
+
+/// A legacy `.doc` that antiword cannot read is kept with an explicit "not read" mark, not
+/// dropped and not taken for text.
+#[test]
+fn unreadable_legacy_doc_is_marked_not_read() {
+    // The OLE2 signature of a Word 97 file, then damage.
+    let mut doc = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    doc.extend(std::iter::repeat_n(0x42, 4096));
+    assert_eq!(convert::file_kind(&doc), FileKind::Doc);
+    let file = convert::read_born_digital(&doc).unwrap().unwrap();
+    assert_eq!(file.source, "not-read");
+    assert_eq!(file.text, crawler::office::DOC_NOT_READ);
+    assert!(file.is_final(), "nothing to wait for: it is not a scan");
+}
