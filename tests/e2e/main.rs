@@ -11,6 +11,7 @@ mod crawl_crash;
 mod damage;
 mod disk_full;
 mod import;
+mod ocr_kill;
 mod reindex_crash;
 mod replay;
 mod replay_browser;
