@@ -1,6 +1,8 @@
 //! The bundled sample archive (`fixtures/archive/`) is what the crawler makes of the fixture
 //! portal: a fresh crawl must give the same records, apart from dates, record ids and the
-//! server's port. `TRACUU_BLESS=1` replaces the bundled archive with the fresh one.
+//! server's port. `TRACUU_BLESS=1` replaces the bundled archive with the fresh one. The
+//! bundled archive carries the text of the attachments as `conversion` records (OCR of the
+//! scans included), so a fresh clone serves a scan's words without Tesseract.
 
 use std::path::{Path, PathBuf};
 
@@ -17,6 +19,13 @@ fn bundled_archive_matches_a_fresh_crawl_of_the_fixture_portal() {
         &portal.base_url(),
         "--delay-ms",
         "0",
+        "--no-index",
+        "--archive-dir",
+        fresh.to_str().unwrap(),
+    ]);
+    // The text of every attachment, scans OCRed, as the crawl writes it before indexing.
+    install.run(&[
+        "ocr",
         "--no-index",
         "--archive-dir",
         fresh.to_str().unwrap(),
@@ -60,6 +69,11 @@ fn signature(dir: &Path) -> Vec<String> {
                         without_port(&String::from_utf8_lossy(&record.block))
                     )
                 }
+                "conversion" => format!(
+                    "conversion {uri} {} {}",
+                    record.header("X-Tracuu-Text-Source").unwrap_or("-"),
+                    record.header("X-Tracuu-Text-Variant").unwrap_or("-")
+                ),
                 other => format!("{other} {uri}"),
             };
             lines.push(line);
@@ -109,4 +123,43 @@ fn bless(fresh: &Path, bundled: &Path) {
             std::fs::copy(&path, bundled.join(name)).unwrap();
         }
     }
+}
+
+/// A fresh clone's `tracuu serve` (the bundled sample archive, no crawl) finds a phrase that
+/// exists only in a scanned attachment, on a machine without Tesseract or poppler: the text
+/// comes from the archive's conversion records.
+#[test]
+fn the_bundled_archive_serves_the_words_of_a_scan_without_tesseract() {
+    let install = Install::new();
+    let zcat = |pattern: &str| -> usize {
+        let mut n = 0;
+        for file in warc_files(&repo_root().join("fixtures/archive")) {
+            for record in crawler::warc::WarcReader::open(&file).unwrap() {
+                let record = record.unwrap();
+                n += usize::from(
+                    record.warc_type() == "conversion"
+                        && record.header("X-Tracuu-Text-Source") == Some(pattern),
+                );
+            }
+        }
+        n
+    };
+    assert!(zcat("ocr") > 0, "the bundled archive holds no OCR text");
+    // No program at all on the PATH: no tesseract, no pdftoppm, no pdftotext.
+    let empty = tempfile::tempdir().unwrap();
+    let mut command = install.tracuu();
+    command.env("PATH", empty.path());
+    let service = install.serve_with(command);
+    // "hỗ trợ xi măng làm đường", only in the scan of resolution 121.
+    let (status, body) = service.get_json(
+        "/api/search?q=%22h%E1%BB%97%20tr%E1%BB%A3%20xi%20m%C4%83ng%20l%C3%A0m%20%C4%91%C6%B0%E1%BB%9Dng%22",
+    );
+    assert_eq!(status, 200, "{body:#}");
+    let hit = body["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["id"] == "laws-121")
+        .unwrap_or_else(|| panic!("the scanned resolution is not found: {body:#}"));
+    assert_eq!(hit["source"]["text_source"], "ocr", "{hit:#}");
 }
