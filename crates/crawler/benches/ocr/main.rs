@@ -10,9 +10,10 @@
 //! other articles and other scan styles; `--set dev|heldout` runs one of them only.
 //! `--dump DIR` saves each document's truth, outputs and word confidences (`DIR/dev`,
 //! `DIR/heldout`); `--rescore DIR` scores such a dump again with the current post-correction,
-//! running no OCR. Texts come from `../shared/corpus/legal` (or `$TRACUU_CORPUS/legal`) when
-//! present (the correction model learns from other files of the same corpus, never from the
-//! benchmarked ones), otherwise from the repository's `crates/testkit/data/scan-texts.jsonl`.
+//! running no OCR; `--model large` learns the correction model from every other legal file
+//! (11 instead of 3). Texts come from `../shared/corpus/legal` (or `$TRACUU_CORPUS/legal`)
+//! when present (the correction model learns from other files of the same corpus, never from
+//! the benchmarked ones), otherwise from the repository's `crates/testkit/data/scan-texts.jsonl`.
 
 mod eval;
 
@@ -94,11 +95,18 @@ fn main() {
                 .collect()
         };
         let mut model = Restorer::new();
-        for f in [
-            "phapdien-002.jsonl",
-            "phapdien-003.jsonl",
-            "phapdien-004.jsonl",
-        ] {
+        // `--model large`: every other legal file of the corpus (never 001 or 005), to
+        // measure what a larger syllable model gives the correction.
+        let large = text_arg("--model") == Some("large");
+        let files: Vec<String> = if large {
+            (2..=14)
+                .filter(|n| *n != 5)
+                .map(|n| format!("phapdien-{n:03}.jsonl"))
+                .collect()
+        } else {
+            (2..=4).map(|n| format!("phapdien-{n:03}.jsonl")).collect()
+        };
+        for f in &files {
             for a in read_articles(&corpus.join(f)) {
                 model.add_text(&a.heading);
                 model.add_text(&a.text);
@@ -107,7 +115,12 @@ fn main() {
         model.finish();
         println!(
             "corpus: development set from phapdien-001, held-out set from phapdien-005 \
-             (500-1400 chars, every 23rd, seed {seed}); model: phapdien-002..004 ({} syllables)",
+             (500-1400 chars, every 23rd, seed {seed}); model: {} ({} syllables)",
+            if large {
+                "phapdien-002..014 without 005"
+            } else {
+                "phapdien-002..004"
+            },
             model.vocabulary()
         );
         (
