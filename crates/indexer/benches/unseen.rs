@@ -16,11 +16,10 @@
 //! [--modes "tracuu api,tantivy"]`.
 //! Without the corpus it says so and exits successfully.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Instant;
 
-use crawler::{Kind, Record};
 use indexer::{IndexStore, SearchRequest};
 #[path = "support/baseline.rs"]
 #[allow(dead_code)] // `top` serves the eval bench
@@ -29,28 +28,18 @@ mod baseline;
 mod corpus;
 #[path = "support/legalqa.rs"]
 mod legalqa;
+#[path = "support/setting.rs"]
+mod setting;
 #[path = "support/stats.rs"]
 mod stats;
 #[path = "support/variants.rs"]
 mod variants;
 use baseline::Baseline;
+use setting::{Case, setting};
 use stats::{flag, median, percentile};
-use variants::make_variant;
 
 /// What is measured: tracuu as the web page asks, as the API asks, and plain Tantivy.
 const MODES: [&str; 3] = ["tracuu page", "tracuu api", "tantivy"];
-
-/// Codified legal articles added to the judged ones.
-const LEGAL: usize = 2_293;
-/// News articles.
-const NEWS: usize = 1_000;
-
-/// One query and the record it should find (when it has one).
-struct Case {
-    kind: &'static str,
-    query: String,
-    target: Vec<String>,
-}
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -213,119 +202,4 @@ fn row(lists: &[Vec<u64>]) -> [f64; 3] {
         let mut per_run: Vec<f64> = lists.iter().map(|l| percentile(l, p)).collect();
         median(&mut per_run)
     })
-}
-
-/// The records and the distinct queries of the setting (deterministic).
-fn setting(corpus: &Path) -> Result<(Vec<Record>, Vec<Case>), Box<dyn std::error::Error>> {
-    let legalqa::LegalQa {
-        records: judged,
-        questions,
-    } = legalqa::load(corpus)?.ok_or("legal-qa-dev missing")?;
-    let all = corpus::load_corpus(corpus)?;
-    let legal: Vec<&Record> = all.iter().filter(|r| r.kind == Kind::Legal).collect();
-    let news: Vec<&Record> = all.iter().filter(|r| r.kind == Kind::News).collect();
-    let step = (legal.len() / LEGAL).max(1);
-    let legal: Vec<Record> = legal
-        .into_iter()
-        .step_by(step)
-        .take(LEGAL)
-        .cloned()
-        .collect();
-    let news: Vec<Record> = news.into_iter().take(NEWS).cloned().collect();
-
-    let mut cases = Vec::new();
-    let mut seen = HashSet::new();
-    let mut push = |kind: &'static str, query: String, target: Vec<String>| {
-        let query = query.split_whitespace().collect::<Vec<_>>().join(" ");
-        if !query.is_empty() && seen.insert(query.clone()) {
-            cases.push(Case {
-                kind,
-                query,
-                target,
-            });
-        }
-    };
-    let words = |text: &str| -> Vec<String> {
-        text.split_whitespace()
-            .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_owned())
-            .filter(|w| !w.is_empty())
-            .collect()
-    };
-    // Long legal questions, as written and as typed without marks or with old-style tones.
-    for q in &questions {
-        for variant in ["accented", "toneless", "old-tone"] {
-            push(
-                "long question",
-                make_variant(&q.query, variant),
-                q.relevant.clone(),
-            );
-        }
-    }
-    // Sentences pasted from an article (20-40 syllables).
-    for r in legal.iter().step_by(5) {
-        if let Some(sentence) = r
-            .body
-            .split(['.', '\n', ';'])
-            .map(words)
-            .find(|w| (20..=40).contains(&w.len()))
-        {
-            push("long pasted", sentence.join(" "), vec![r.id.clone()]);
-        }
-    }
-    // Titles (known items): accented for every other article, toneless for the rest.
-    for (n, r) in legal
-        .iter()
-        .step_by(2)
-        .chain(judged.iter().step_by(6))
-        .enumerate()
-    {
-        let w = words(&r.title);
-        if (3..=14).contains(&w.len()) {
-            let text = w.join(" ");
-            let text = if n % 2 == 0 {
-                text
-            } else {
-                make_variant(&text, "toneless")
-            };
-            push("title", text, vec![r.id.clone()]);
-        }
-    }
-    for r in news.iter().step_by(5) {
-        let w = words(&r.title);
-        if w.len() >= 4 {
-            push("title", w[..w.len().min(10)].join(" "), vec![r.id.clone()]);
-        }
-    }
-    // Short citizen queries: two or three syllables of a title, every other one toneless.
-    for (n, r) in legal.iter().chain(news.iter()).step_by(4).enumerate() {
-        let w = words(&r.title.to_lowercase());
-        let len = 2 + n % 2;
-        if w.len() < len {
-            continue;
-        }
-        let start = (n * 7) % (w.len() - len + 1);
-        let text = w[start..start + len].join(" ");
-        let text = if n % 2 == 0 {
-            text
-        } else {
-            make_variant(&text, "toneless")
-        };
-        push("short", text, Vec::new());
-    }
-    // Document numbers as printed: about 300 of the distinct ones.
-    let mut numbers: Vec<&String> = legal.iter().filter_map(|r| r.doc_number.as_ref()).collect();
-    numbers.sort();
-    numbers.dedup();
-    for number in numbers.iter().step_by((numbers.len() / 300).max(1)) {
-        let targets: Vec<String> = legal
-            .iter()
-            .filter(|x| x.doc_number.as_ref() == Some(*number))
-            .map(|x| x.id.clone())
-            .collect();
-        push("document number", (*number).clone(), targets);
-    }
-    let mut records = judged;
-    records.extend(legal);
-    records.extend(news);
-    Ok((records, cases))
 }

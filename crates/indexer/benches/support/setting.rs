@@ -3,8 +3,7 @@
 //! articles) and about 3,000 distinct queries (long legal questions accented, toneless and with
 //! old-style tones, pasted sentences, titles, short citizen queries, document numbers).
 //!
-//! The same selection as `benches/unseen.rs` (which keeps its own copy), shared by the import
-//! bench and `loadbench --setting unseen`. Include it beside `corpus.rs`, `legalqa.rs` and
+//! Shared by the unseen bench, the import bench and `loadbench --setting unseen`. Include it beside `corpus.rs`, `legalqa.rs` and
 //! `variants.rs` (it uses them as `super::…`).
 
 use std::collections::HashSet;
