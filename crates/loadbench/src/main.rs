@@ -195,25 +195,7 @@ fn bench(args: BenchArgs) -> Result<()> {
     )?;
 
     let cache_before = cache_counts(service.addr);
-    let mut runs = Vec::new();
-    for n in 1..=args.runs {
-        let stats = load::run(
-            service.addr,
-            workload(),
-            args.connections,
-            Until::Elapsed(Duration::from_secs(args.duration)),
-        )?;
-        let all = stats.sorted(None);
-        println!(
-            "run {n}: {:>8.0} req/s  p50 {:>6.2} ms  p90 {:>6.2} ms  p99 {:>6.2} ms  failed {}",
-            stats.throughput(),
-            quantile_ms(&all, 0.5),
-            quantile_ms(&all, 0.9),
-            quantile_ms(&all, 0.99),
-            stats.failed()
-        );
-        runs.push(stats);
-    }
+    let runs = measured_runs(service.addr, &args, workload)?;
     let cache = match (cache_before, cache_counts(service.addr)) {
         (Some((h0, m0)), Some((h1, m1))) => Some((h1 - h0, m1 - m0)),
         _ => None,
@@ -232,6 +214,35 @@ fn bench(args: BenchArgs) -> Result<()> {
     }
     service.stop();
     Ok(())
+}
+
+/// The measured runs: `--runs` runs of `--duration` seconds from `--connections`
+/// connections, each printed as it ends.
+fn measured_runs(
+    addr: SocketAddr,
+    args: &BenchArgs,
+    workload: impl Fn() -> Arc<load::Workload>,
+) -> Result<Vec<load::RunStats>> {
+    let mut runs = Vec::new();
+    for n in 1..=args.runs {
+        let stats = load::run(
+            addr,
+            workload(),
+            args.connections,
+            Until::Elapsed(Duration::from_secs(args.duration)),
+        )?;
+        let all = stats.sorted(None);
+        println!(
+            "run {n}: {:>8.0} req/s  p50 {:>6.2} ms  p90 {:>6.2} ms  p99 {:>6.2} ms  failed {}",
+            stats.throughput(),
+            quantile_ms(&all, 0.5),
+            quantile_ms(&all, 0.9),
+            quantile_ms(&all, 0.99),
+            stats.failed()
+        );
+        runs.push(stats);
+    }
+    Ok(runs)
 }
 
 /// `--setting unseen`: builds the setting's index, asks every query once, one at a time over
@@ -276,25 +287,7 @@ fn bench_unseen(args: &BenchArgs, corpus_dir: &Path) -> Result<()> {
         args.connections,
         Until::Elapsed(Duration::from_secs(args.warmup)),
     )?;
-    let mut runs = Vec::new();
-    for n in 1..=args.runs {
-        let stats = load::run(
-            service.addr,
-            workload.clone(),
-            args.connections,
-            Until::Elapsed(Duration::from_secs(args.duration)),
-        )?;
-        let all = stats.sorted(None);
-        println!(
-            "run {n}: {:>8.0} req/s  p50 {:>6.2} ms  p90 {:>6.2} ms  p99 {:>6.2} ms  failed {}",
-            stats.throughput(),
-            quantile_ms(&all, 0.5),
-            quantile_ms(&all, 0.9),
-            quantile_ms(&all, 0.99),
-            stats.failed()
-        );
-        runs.push(stats);
-    }
+    let runs = measured_runs(service.addr, args, || workload.clone())?;
     let per_run = |q: f64| {
         median(
             runs.iter()
