@@ -33,9 +33,8 @@ pub struct DefaultSite {
 }
 
 /// The note shown for the districts abolished on 1 July 2025.
-pub const DISTRICTS_ENDED_NOTE: &str = "Chính quyền cấp huyện kết thúc hoạt động từ ngày \
-    01/07/2025 (chính quyền địa phương hai cấp: tỉnh và xã); cổng thông tin này được lưu giữ \
-    làm tư liệu.";
+pub const DISTRICTS_ENDED_NOTE: &str = "Cấp huyện không còn trong chính quyền địa phương hai \
+    cấp (tỉnh và xã); cổng thông tin này được lưu giữ làm tư liệu.";
 
 impl Default for DefaultSite {
     fn default() -> Self {

@@ -332,7 +332,7 @@ fn app_of_the_ended_district() -> crate::support::TestApp {
 async fn pages_say_the_district_government_has_ended() {
     let app = app_of_the_ended_district();
     let notice = "<strong>Tư liệu lưu trữ:</strong> Huyện Than Uyên kết thúc hoạt động ngày \
-                  01/07/2025. Chính quyền cấp huyện kết thúc hoạt động";
+                  01/07/2025. Cấp huyện không còn trong chính quyền địa phương hai cấp";
     let successor = "Cơ quan ban hành văn bản này không còn";
 
     let home = get(&app.router, "/").await;
