@@ -4,9 +4,9 @@
 //! bundled archive carries the text of the attachments as `conversion` records (OCR of the
 //! scans included), so a fresh clone serves a scan's words without Tesseract.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use crate::support::{Install, Portal, repo_root};
+use crate::support::{Install, Portal, repo_root, warc_files};
 
 #[test]
 fn bundled_archive_matches_a_fresh_crawl_of_the_fixture_portal() {
@@ -81,16 +81,6 @@ fn signature(dir: &Path) -> Vec<String> {
     }
     lines.sort();
     lines
-}
-
-fn warc_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.to_string_lossy().ends_with(".warc.gz"))
-        .collect();
-    files.sort();
-    files
 }
 
 /// Replaces every `127.0.0.1:PORT` with `127.0.0.1:PORT` spelled out, so two crawls compare.

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Duration;
 
-use crate::support::{Install, Portal};
+use crate::support::{Install, Portal, warc_files};
 
 /// A small deterministic generator for the kill moments (printed, so a failure can be
 /// replayed with `TRACUU_KILL_SEED`).
@@ -20,16 +20,6 @@ impl XorShift {
         self.0 ^= self.0 << 17;
         self.0
     }
-}
-
-fn warc_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.to_string_lossy().ends_with(".warc.gz"))
-        .collect();
-    files.sort();
-    files
 }
 
 /// `(type, target, status, record id, file, offset)` of every response and revisit record.

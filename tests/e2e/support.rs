@@ -177,3 +177,14 @@ pub(crate) fn hit_ids(body: &serde_json::Value) -> Vec<String> {
         .map(|h| h["id"].as_str().unwrap().to_owned())
         .collect()
 }
+
+/// The closed WARC files (`.warc.gz`) directly in `dir`, sorted.
+pub(crate) fn warc_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().ends_with(".warc.gz"))
+        .collect();
+    files.sort();
+    files
+}

@@ -694,6 +694,20 @@ impl Sink {
             let mime = warc::media_type(content_type.as_deref().unwrap_or("")).to_string();
             let digest = rec.header("WARC-Payload-Digest").unwrap_or("").to_string();
             let date = rec.date().unwrap_or("").to_string();
+            let row = CaptureRow {
+                key: &key,
+                url: &target,
+                file: name,
+                offset: rec.offset,
+                length: rec.length,
+                digest: &digest,
+                status,
+                mime: &mime,
+                record_id: &id,
+                warc_date: &date,
+                warc_type: &ty,
+                ..Default::default()
+            };
             if url.path() == "/robots.txt" && canon::origin(&url) == canon::origin(&self.scope.base)
             {
                 // robots.txt is no frontier URL: its answer refills the robots.txt cache, so
@@ -703,17 +717,7 @@ impl Sink {
                     self.run_id,
                     &CaptureRow {
                         key: "robots",
-                        url: &target,
-                        file: name,
-                        offset: rec.offset,
-                        length: rec.length,
-                        digest: &digest,
-                        status,
-                        mime: &mime,
-                        record_id: &id,
-                        warc_date: &date,
-                        warc_type: &ty,
-                        ..Default::default()
+                        ..row
                     },
                 )?;
                 added += 1;
@@ -783,19 +787,8 @@ impl Sink {
             self.state.add_capture(
                 self.run_id,
                 &CaptureRow {
-                    key: &key,
-                    url: &target,
-                    file: name,
-                    offset: rec.offset,
-                    length: rec.length,
-                    digest: &digest,
-                    status,
-                    mime: &mime,
-                    record_id: &id,
-                    warc_date: &date,
-                    warc_type: &ty,
                     content_hash: content_hash.as_deref(),
-                    ..Default::default()
+                    ..row
                 },
             )?;
             if let Some((state, reason)) = settled {

@@ -19,8 +19,11 @@ use std::time::Instant;
 
 use indexer::IndexStore;
 use serde::Deserialize;
-use tantivy::schema::{STORED, STRING, Schema, TEXT};
+
 use tantivy::{Index, TantivyDocument};
+#[path = "support/baseline.rs"]
+#[allow(dead_code)] // the searching side serves the latency benches
+mod baseline;
 #[path = "support/corpus.rs"]
 mod corpus;
 #[path = "support/legalqa.rs"]
@@ -144,30 +147,22 @@ struct Line {
     doc_number: Option<String>,
 }
 
-/// Plain Tantivy: default tokenizer on title and body (lead, body, number), on disk.
+/// Plain Tantivy: default tokenizer on title and body (lead, body, number), on disk, with
+/// the fields the other benches' baseline uses.
 fn import_tantivy(file: &Path, out: &Path) -> Result<usize, Box<dyn std::error::Error>> {
-    let mut b = Schema::builder();
-    let id = b.add_text_field("id", STRING | STORED);
-    let title = b.add_text_field("title", TEXT);
-    let body = b.add_text_field("body", TEXT);
+    let (schema, fields) = baseline::Fields::schema();
     std::fs::create_dir_all(out)?;
-    let index = Index::create_in_dir(out, b.build())?;
+    let index = Index::create_in_dir(out, schema)?;
     let mut writer = index.writer::<TantivyDocument>(128_000_000)?;
     for line in BufReader::new(std::fs::File::open(file)?).lines() {
         let l: Line = serde_json::from_str(&line?)?;
-        let mut doc = TantivyDocument::default();
-        doc.add_text(id, &l.id);
-        doc.add_text(title, &l.title);
-        doc.add_text(
-            body,
-            format!(
-                "{}\n{}\n{}",
-                l.lead,
-                l.body,
-                l.doc_number.as_deref().unwrap_or("")
-            ),
-        );
-        writer.add_document(doc)?;
+        writer.add_document(fields.document(
+            &l.id,
+            &l.title,
+            &l.lead,
+            &l.body,
+            l.doc_number.as_deref(),
+        ))?;
     }
     writer.commit()?;
     writer.wait_merging_threads()?;

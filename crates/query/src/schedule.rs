@@ -63,10 +63,12 @@ fn latest_crawl_start(state: &AppState) -> Option<DateTime<Utc>> {
     let state_db = state.inputs().state_db.clone()?;
     let sites = state.sites();
     let mut latest = None;
+    // The first site's database is `state_db` itself (read once); the others sit beside it.
     let mut dbs = vec![state_db.clone()];
     dbs.extend(
         sites
             .iter()
+            .skip(1)
             .map(|site| crawler::province::site_paths(&sites, &site.name, &state_db, &state_db).1),
     );
     for db in dbs {

@@ -13,37 +13,65 @@ pub(crate) struct Baseline {
     id: Field,
 }
 
-impl Baseline {
-    /// Indexes `records` in memory.
-    pub(crate) fn build(records: &[Record]) -> tantivy::Result<Self> {
+/// The baseline's fields: the id (stored), title and body with the default tokenizer.
+pub(crate) struct Fields {
+    id: Field,
+    title: Field,
+    body: Field,
+}
+
+impl Fields {
+    /// The baseline's schema and its fields.
+    pub(crate) fn schema() -> (Schema, Self) {
         let mut b = Schema::builder();
         let id = b.add_text_field("id", STRING | STORED);
         let title = b.add_text_field("title", TEXT);
         let body = b.add_text_field("body", TEXT);
-        let index = Index::create_in_ram(b.build());
+        (b.build(), Self { id, title, body })
+    }
+
+    /// One document: the title, and lead, body and document number as its body.
+    pub(crate) fn document(
+        &self,
+        id: &str,
+        title: &str,
+        lead: &str,
+        body: &str,
+        number: Option<&str>,
+    ) -> TantivyDocument {
+        let mut doc = TantivyDocument::default();
+        doc.add_text(self.id, id);
+        doc.add_text(self.title, title);
+        doc.add_text(
+            self.body,
+            format!("{lead}\n{body}\n{}", number.unwrap_or("")),
+        );
+        doc
+    }
+}
+
+impl Baseline {
+    /// Indexes `records` in memory.
+    pub(crate) fn build(records: &[Record]) -> tantivy::Result<Self> {
+        let (schema, fields) = Fields::schema();
+        let index = Index::create_in_ram(schema);
         let mut writer = index.writer::<TantivyDocument>(128_000_000)?;
         for r in records {
-            let mut doc = TantivyDocument::default();
-            doc.add_text(id, &r.id);
-            doc.add_text(title, &r.title);
-            doc.add_text(
-                body,
-                format!(
-                    "{}\n{}\n{}",
-                    r.lead,
-                    r.body,
-                    r.doc_number.as_deref().unwrap_or("")
-                ),
-            );
-            writer.add_document(doc)?;
+            writer.add_document(fields.document(
+                &r.id,
+                &r.title,
+                &r.lead,
+                &r.body,
+                r.doc_number.as_deref(),
+            ))?;
         }
         writer.commit()?;
-        let mut parser = QueryParser::for_index(&index, vec![title, body]);
-        parser.set_field_boost(title, 2.0);
+        let mut parser = QueryParser::for_index(&index, vec![fields.title, fields.body]);
+        parser.set_field_boost(fields.title, 2.0);
         Ok(Self {
             reader: index.reader()?,
             parser,
-            id,
+            id: fields.id,
         })
     }
 
