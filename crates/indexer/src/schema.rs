@@ -13,6 +13,7 @@ use tantivy::schema::{
 
 use crate::analyzer;
 use crate::error::{Error, Result};
+use crate::snippet::{Layout, snippet_text};
 
 /// Handles of every field of the schema.
 #[derive(Debug, Clone)]
@@ -77,6 +78,8 @@ pub(crate) struct Fields {
     pub(crate) expiry_days: Field,
     /// The whole record as JSON.
     pub(crate) record: Field,
+    /// The [`crate::snippet::Layout`] of the record's snippet text (stored bytes).
+    pub(crate) snippet_layout: Field,
 }
 
 /// Names of fields that filters and facets refer to.
@@ -142,6 +145,7 @@ impl Fields {
         let effective_days = b.add_i64_field("effective_days", INDEXED | FAST);
         let expiry_days = b.add_i64_field("expiry_days", INDEXED | FAST);
         let record = b.add_text_field("record", STORED);
+        let snippet_layout = b.add_bytes_field("snippet_layout", STORED);
         Self {
             schema: b.build(),
             id,
@@ -173,6 +177,7 @@ impl Fields {
             effective_days,
             expiry_days,
             record,
+            snippet_layout,
         }
     }
 
@@ -245,6 +250,8 @@ impl Fields {
             source,
         })?;
         doc.add_text(self.record, json);
+        let layout = Layout::of(&snippet_text(&record.lead, &record.body));
+        doc.add_bytes(self.snippet_layout, &layout.encode());
         Ok(doc)
     }
 }

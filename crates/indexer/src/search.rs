@@ -22,11 +22,10 @@ use crate::api::{SearchRequest, SearchResults};
 use crate::error::{Error, Result};
 use crate::reading;
 use crate::schema::Fields;
-use crate::snippet::Matcher;
 use crate::suggest::{Suggester, Suggestion};
 use vietnamese::restore::Restorer;
 
-use self::hits::hit;
+use self::hits::hits;
 use self::plan::Plan;
 
 /// A searchable, read-only index generation.
@@ -203,16 +202,8 @@ impl SearchIndex {
         } else {
             None
         };
-        let mut hits = Vec::with_capacity(page.len());
-        let mut highlight = Matcher::new(&highlight);
-        for candidate in page {
-            let doc: TantivyDocument = searcher.doc(candidate.address)?;
-            let json = doc
-                .get_first(self.fields.record)
-                .and_then(|v| v.as_str())
-                .unwrap_or("");
-            hits.push(hit(json, candidate.score, &mut highlight, &numbers)?);
-        }
+        let page: Vec<_> = page.iter().map(|c| (c.address, c.score)).collect();
+        let hits = hits(&searcher, &self.fields, &page, &highlight, &numbers)?;
         Ok(SearchResults {
             total: gathered.total,
             total_exact: !gathered.capped,

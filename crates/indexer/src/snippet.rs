@@ -3,7 +3,14 @@
 //!
 //! Matching is done on folded forms (so `nghi quyet` highlights `Nghị quyết`); all text that
 //! came from the crawl is escaped, so a crawled `<script>` stays visible text.
+//!
+//! A record's snippet text has a [`Layout`] stored with it at index time (how many syllables,
+//! where every 32nd begins); with the matched syllables' positions read from the index, a
+//! snippet then costs the window it shows, not a scan of the text ([`snippet_at`]). Without a
+//! layout (generations built before it) the text is scanned ([`snippet`]); both give the same
+//! snippet.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
@@ -40,6 +47,145 @@ fn push_escaped_char(out: &mut String, c: char) {
     }
 }
 
+/// Tokens between two checkpoints of a [`Layout`].
+const CHECKPOINT_EVERY: usize = 32;
+/// The first byte of an encoded [`Layout`]: its format.
+const LAYOUT_FORMAT: u8 = 1;
+
+/// The text a record's snippet is cut from: the first [`SCAN_BYTES`] bytes of its lead and
+/// body, a blank line between them. The index stores its [`Layout`]; the text is a prefix of
+/// the record's indexed text (lead, body, …), so their syllables share positions.
+pub(crate) fn snippet_text<'a>(lead: &'a str, body: &'a str) -> Cow<'a, str> {
+    if lead.trim().is_empty() {
+        Cow::Borrowed(prefix(body, SCAN_BYTES))
+    } else if body.trim().is_empty() || lead.len() >= SCAN_BYTES {
+        Cow::Borrowed(prefix(lead, SCAN_BYTES))
+    } else {
+        let rest = SCAN_BYTES - lead.len();
+        Cow::Owned(format!(
+            "{lead}\n\n{}",
+            prefix(body, rest.saturating_sub(2))
+        ))
+    }
+}
+
+/// Where the syllables of a snippet text lie, computed once at index time: enough to cut a
+/// snippet window out of the text without tokenising all of it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Layout {
+    /// Byte length of the text described (a layout never serves another text).
+    bytes: usize,
+    /// Tokens of the text (positions `0..tokens`), over-long ones included.
+    tokens: usize,
+    /// Positions of the over-long tokens (left out of snippets, as the analyzer leaves them
+    /// out of the index), ascending.
+    long: Vec<usize>,
+    /// Byte offset of token `CHECKPOINT_EVERY * (k + 1)`, for each `k`.
+    checkpoints: Vec<usize>,
+}
+
+impl Layout {
+    /// The layout of `text` (a [`snippet_text`]).
+    pub(crate) fn of(text: &str) -> Self {
+        let mut layout = Layout {
+            bytes: text.len(),
+            ..Layout::default()
+        };
+        for (i, (start, end)) in vietnamese::token_spans(text).enumerate() {
+            if i > 0 && i % CHECKPOINT_EVERY == 0 {
+                layout.checkpoints.push(start);
+            }
+            if end - start >= MAX_TOKEN_BYTES {
+                layout.long.push(i);
+            }
+            layout.tokens += 1;
+        }
+        layout
+    }
+
+    /// The stored form: a format byte, then LEB128 numbers (length, tokens, the over-long
+    /// count and positions, the checkpoints), each list delta-encoded.
+    pub(crate) fn encode(&self) -> Vec<u8> {
+        let mut out = vec![LAYOUT_FORMAT];
+        for n in [self.bytes, self.tokens, self.long.len()] {
+            push_varint(&mut out, n);
+        }
+        for list in [&self.long, &self.checkpoints] {
+            let mut previous = 0;
+            for &n in list {
+                push_varint(&mut out, n - previous);
+                previous = n;
+            }
+        }
+        out
+    }
+
+    /// Reads [`Layout::encode`]'s bytes; `None` when they are not a layout of this format.
+    pub(crate) fn decode(mut bytes: &[u8]) -> Option<Self> {
+        let (&format, rest) = bytes.split_first()?;
+        if format != LAYOUT_FORMAT {
+            return None;
+        }
+        bytes = rest;
+        let mut next = || read_varint(&mut bytes);
+        let (length, tokens, long) = (next()?, next()?, next()?);
+        let checkpoints = tokens.saturating_sub(1) / CHECKPOINT_EVERY;
+        let mut list = |n: usize| -> Option<Vec<usize>> {
+            let mut out = Vec::with_capacity(n.min(SCAN_BYTES));
+            let mut at = 0usize;
+            for _ in 0..n {
+                at = at.checked_add(read_varint(&mut bytes)?)?;
+                out.push(at);
+            }
+            Some(out)
+        };
+        let long = list(long)?;
+        let checkpoints = list(checkpoints)?;
+        (bytes.is_empty() && long.iter().all(|&p| p < tokens)).then_some(Layout {
+            bytes: length,
+            tokens,
+            long,
+            checkpoints,
+        })
+    }
+
+    /// The token spans of `text` from position `from` on (with their positions).
+    fn spans_from<'t>(
+        &self,
+        text: &'t str,
+        from: usize,
+    ) -> impl Iterator<Item = (usize, (usize, usize))> + 't {
+        let k = from / CHECKPOINT_EVERY;
+        let offset = if k == 0 { 0 } else { self.checkpoints[k - 1] };
+        vietnamese::token_spans(&text[offset..])
+            .map(move |(start, end)| (start + offset, end + offset))
+            .enumerate()
+            .map(move |(i, span)| (k * CHECKPOINT_EVERY + i, span))
+            .skip(from - k * CHECKPOINT_EVERY)
+    }
+}
+
+fn push_varint(out: &mut Vec<u8>, mut n: usize) {
+    while n >= 0x80 {
+        out.push((n as u8 & 0x7f) | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
+}
+
+fn read_varint(bytes: &mut &[u8]) -> Option<usize> {
+    let mut n = 0usize;
+    for shift in (0..64).step_by(7) {
+        let (&byte, rest) = bytes.split_first()?;
+        *bytes = rest;
+        n |= usize::from(byte & 0x7f).checked_shl(shift)?;
+        if byte < 0x80 {
+            return Some(n);
+        }
+    }
+    None
+}
+
 /// Builds a snippet of `text` highlighting syllables whose folded form is in `terms`.
 ///
 /// Whitespace runs (line breaks included) are collapsed to single spaces. Only the first
@@ -51,28 +197,112 @@ fn push_escaped_char(out: &mut String, c: char) {
 pub(crate) fn snippet(text: &str, matcher: &mut Matcher<'_>) -> String {
     let text = prefix(text, SCAN_BYTES);
     let syllables = scan(text, matcher);
-    if syllables.is_empty() {
-        return String::new();
-    }
-    let start = best_window(&syllables, matcher.keys.len());
+    let matches: Vec<(usize, usize)> = syllables
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| s.term.map(|term| (i, term)))
+        .collect();
+    let start = best_window(&matches, syllables.len(), matcher.keys.len());
     let end = (start + WINDOW).min(syllables.len());
-    let mut out = String::new();
-    if start > 0 {
-        out.push_str("… ");
+    let window = syllables
+        .get(start..end)
+        .unwrap_or_default()
+        .iter()
+        .map(|s| (s.start, s.end, s.term.is_some()));
+    render(text, window, start > 0, end < syllables.len())
+}
+
+/// The snippet [`snippet`] makes of `text`, from its stored `layout` and the positions (with
+/// the index in `matcher`'s terms) of the syllables that match, ascending, as the index's
+/// postings give them: only the window shown is tokenised. `None` when `layout` does not
+/// describe `text`.
+///
+/// The text is a prefix of the indexed text, so its last token may be cut short: that one is
+/// matched by `matcher`, the others by their positions.
+pub(crate) fn snippet_at(
+    text: &str,
+    layout: &Layout,
+    positions: &[(usize, usize)],
+    matcher: &mut Matcher<'_>,
+) -> Option<String> {
+    if layout.bytes != text.len() {
+        return None;
     }
-    let mut cursor = syllables[start].start;
-    for s in &syllables[start..end] {
-        push_collapsed(&mut out, &text[cursor..s.start]);
-        let word = &text[s.start..s.end];
-        if s.term.is_some() {
+    let Some(last) = layout.tokens.checked_sub(1) else {
+        return Some(String::new());
+    };
+    // Positions -> indexes among the kept syllables (over-long tokens are not syllables).
+    let kept = |position: usize| position - layout.long.partition_point(|&p| p < position);
+    let mut matches: Vec<(usize, usize)> = positions
+        .iter()
+        .filter(|(position, _)| *position < last && layout.long.binary_search(position).is_err())
+        .map(|&(position, term)| (kept(position), term))
+        .collect();
+    let last_span = layout.spans_from(text, last).next()?.1;
+    if last_span.1 - last_span.0 < MAX_TOKEN_BYTES {
+        let mut key = String::new();
+        if let Some(term) = matcher.find(&text[last_span.0..last_span.1], &mut key) {
+            matches.push((kept(last), term));
+        }
+    }
+    let syllables = layout.tokens - layout.long.len();
+    let start = best_window(&matches, syllables, matcher.keys.len());
+    let end = (start + WINDOW).min(syllables);
+    if start >= end {
+        return Some(String::new());
+    }
+    // The position of the window's first syllable: `start` plus the over-long tokens before.
+    let mut first = start;
+    for &p in &layout.long {
+        if p <= first {
+            first += 1;
+        } else {
+            break;
+        }
+    }
+    let mut marked = matches.iter().map(|m| m.0).peekable();
+    let window = layout
+        .spans_from(text, first)
+        .filter(|(_, (s, e))| e - s < MAX_TOKEN_BYTES)
+        .take(end - start)
+        .zip(start..)
+        .map(|((_, (s, e)), at)| {
+            while marked.next_if(|&m| m < at).is_some() {}
+            (s, e, marked.next_if_eq(&at).is_some())
+        });
+    Some(render(text, window, start > 0, end < syllables))
+}
+
+/// Writes the window of syllables (byte ranges in `text`, marked or not), the text between
+/// them with whitespace collapsed, closing punctuation after the last, and `…` on the sides
+/// where the text goes on.
+fn render(
+    text: &str,
+    window: impl Iterator<Item = (usize, usize, bool)>,
+    before: bool,
+    after: bool,
+) -> String {
+    let mut out = String::new();
+    let mut cursor = None;
+    for (start, end, marked) in window {
+        match cursor {
+            None if before => out.push_str("… "),
+            None => {}
+            Some(cursor) => push_collapsed(&mut out, &text[cursor..start]),
+        }
+        let word = &text[start..end];
+        if marked {
             out.push_str("<mark>");
             push_escaped(&mut out, word);
             out.push_str("</mark>");
         } else {
             push_escaped(&mut out, word);
         }
-        cursor = s.end;
+        cursor = Some(end);
     }
+    let Some(cursor) = cursor else {
+        return out;
+    };
     // Keep closing punctuation attached to the last word.
     for c in text[cursor..]
         .chars()
@@ -81,43 +311,36 @@ pub(crate) fn snippet(text: &str, matcher: &mut Matcher<'_>) -> String {
     {
         push_escaped_char(&mut out, c);
     }
-    if end < syllables.len() {
+    if after {
         out.push_str(" …");
     }
     out
 }
 
-/// The start of the best window of [`WINDOW`] syllables: most distinct matched terms, then most
-/// matches, earliest first. Each window starts a little before a match, so the reader sees
-/// some context. The windows only move forward, so one sliding count serves them all.
-fn best_window(syllables: &[Scanned], terms: usize) -> usize {
-    let last_start = syllables.len().saturating_sub(WINDOW);
+/// The start of the best window of [`WINDOW`] syllables among `len`: most distinct matched
+/// terms, then most matches, earliest first. `matches` are the (syllable, term) pairs that
+/// match, ascending. Each window starts a little before a match, so the reader sees some
+/// context. The windows only move forward, so one sliding count serves them all.
+fn best_window(matches: &[(usize, usize)], len: usize, terms: usize) -> usize {
+    let last_start = len.saturating_sub(WINDOW);
     let mut best = (0usize, 0usize, 0usize);
     let mut per_term = vec![0usize; terms];
     let (mut distinct, mut count, mut lo, mut hi) = (0usize, 0usize, 0usize, 0usize);
-    for (at, _) in syllables
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| s.term.is_some())
-    {
+    for &(at, _) in matches {
         let start = at.saturating_sub(3).min(last_start);
-        let end = (start + WINDOW).min(syllables.len());
-        for s in &syllables[hi..end] {
-            if let Some(term) = s.term {
-                distinct += usize::from(per_term[term] == 0);
-                per_term[term] += 1;
-                count += 1;
-            }
+        let end = (start + WINDOW).min(len);
+        while let Some(&(_, term)) = matches.get(hi).filter(|m| m.0 < end) {
+            distinct += usize::from(per_term[term] == 0);
+            per_term[term] += 1;
+            count += 1;
+            hi += 1;
         }
-        hi = end;
-        for s in &syllables[lo..start] {
-            if let Some(term) = s.term {
-                per_term[term] -= 1;
-                distinct -= usize::from(per_term[term] == 0);
-                count -= 1;
-            }
+        while let Some(&(_, term)) = matches.get(lo).filter(|m| m.0 < start && lo < hi) {
+            per_term[term] -= 1;
+            distinct -= usize::from(per_term[term] == 0);
+            count -= 1;
+            lo += 1;
         }
-        lo = start;
         if (distinct, count) > (best.1, best.2) {
             best = (start, distinct, count);
         }
@@ -185,8 +408,13 @@ impl<'a> Matcher<'a> {
         }
     }
 
+    /// The terms, in the order of the indexes [`Matcher::find`] and [`snippet_at`] use.
+    pub(crate) fn terms(&self) -> impl Iterator<Item = &'a str> + '_ {
+        self.keys.iter().map(|(_, term)| *term)
+    }
+
     /// The index (in `keys`) of the term `token` folds to, if any.
-    fn find(&mut self, token: &str, key: &mut String) -> Option<usize> {
+    pub(crate) fn find(&mut self, token: &str, key: &mut String) -> Option<usize> {
         if let Some(hash) = coarse_hash(token)
             && self.hashes.binary_search(&hash).is_err()
         {
@@ -501,8 +729,13 @@ mod tests {
             let text = text.join(" ");
             let mut matcher = Matcher::new(&wanted);
             let syllables = scan(&text, &mut matcher);
+            let matches: Vec<(usize, usize)> = syllables
+                .iter()
+                .enumerate()
+                .filter_map(|(i, s)| s.term.map(|term| (i, term)))
+                .collect();
             assert_eq!(
-                best_window(&syllables, matcher.keys.len()),
+                best_window(&matches, syllables.len(), matcher.keys.len()),
                 brute(&syllables),
                 "{text}"
             );

@@ -1,16 +1,25 @@
 //! The shown hits: the stored record's fields a hit needs (borrowed, the rest skipped) and a
 //! snippet from the first bytes of its text, or from the page of an attached file when the
 //! matched words are only there (then the hit names the file and page).
+//!
+//! The snippet of the record's own text is cut from the matched terms' positions, read from
+//! the index's postings for the shown documents only, and the text's stored layout
+//! ([`snippet_at`]); records indexed without a layout are scanned ([`snippet`]).
 
 use std::borrow::Cow;
+use std::collections::HashSet;
 
 use chrono::NaiveDate;
 use crawler::Kind;
 use serde::Deserialize;
+use tantivy::postings::{Postings, SegmentPostings};
+use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::{DocAddress, DocId, DocSet, Searcher, TantivyDocument, TantivyError, Term};
 
 use crate::api::{Hit, HitSource};
 use crate::error::{Error, Result};
-use crate::snippet::{Matcher, SCAN_BYTES, prefix, snippet};
+use crate::schema::Fields;
+use crate::snippet::{Layout, Matcher, snippet, snippet_at, snippet_text};
 use crate::understand::NumberQuery;
 
 /// The parts of a stored record a hit needs, borrowed from the stored JSON where possible (the
@@ -87,8 +96,11 @@ fn attachment_snippet(
     best.map(|(_, found, where_)| (found, where_))
 }
 
-pub(super) fn hit(
+/// One shown hit from its stored record (`json`); `located` is the record text's stored
+/// layout with the matched terms' positions, when the index has them.
+fn hit(
     json: &str,
+    located: Option<(&Layout, &[(usize, usize)])>,
     score: f32,
     highlight: &mut Matcher<'_>,
     numbers: &NumberQuery,
@@ -99,25 +111,16 @@ pub(super) fn hit(
             source,
         })?;
     // The snippet only ever looks at the first SCAN_BYTES bytes of lead + body.
-    let lead = record.lead.trim();
-    let body = record.body.trim();
-    let text: Cow<'_, str> = if lead.is_empty() {
-        Cow::Borrowed(prefix(&record.body, SCAN_BYTES))
-    } else if body.is_empty() || record.lead.len() >= SCAN_BYTES {
-        Cow::Borrowed(prefix(&record.lead, SCAN_BYTES))
-    } else {
-        let rest = SCAN_BYTES - record.lead.len();
-        Cow::Owned(format!(
-            "{}\n\n{}",
-            record.lead,
-            prefix(&record.body, rest.saturating_sub(2))
-        ))
-    };
+    let text = snippet_text(&record.lead, &record.body);
     let number_match = record
         .doc_number
         .as_deref()
         .is_some_and(|n| numbers.matches(n));
-    let mut found = snippet(&text, highlight);
+    let mut found = match located {
+        Some((layout, positions)) => snippet_at(&text, layout, positions, highlight),
+        None => None,
+    }
+    .unwrap_or_else(|| snippet(&text, highlight));
     let mut source = None;
     // An attached file's page that matches more of the query than the record's own text
     // gives the snippet (for a resolution whose page holds only its summary).
@@ -144,4 +147,346 @@ pub(super) fn hit(
         source,
         site: record.site.into_owned(),
     })
+}
+
+/// The hits of a page (`(address, score)` in the order shown), with snippets highlighting the
+/// folded terms of `highlight`.
+pub(super) fn hits(
+    searcher: &Searcher,
+    fields: &Fields,
+    page: &[(DocAddress, f32)],
+    highlight: &HashSet<String>,
+    numbers: &NumberQuery,
+) -> Result<Vec<Hit>> {
+    let mut matcher = Matcher::new(highlight);
+    let docs = page
+        .iter()
+        .map(|(address, _)| searcher.doc::<TantivyDocument>(*address))
+        .collect::<tantivy::Result<Vec<_>>>()?;
+    let layouts: Vec<Option<Layout>> = docs
+        .iter()
+        .map(|doc| {
+            doc.get_first(fields.snippet_layout)
+                .and_then(|v| v.as_bytes())
+                .and_then(Layout::decode)
+        })
+        .collect();
+    // Positions are read in document order, so each term's postings only move forward.
+    let mut order: Vec<usize> = (0..page.len()).filter(|&i| layouts[i].is_some()).collect();
+    order.sort_by_key(|&i| page[i].0);
+    let mut positions = vec![Vec::new(); page.len()];
+    let mut reader = TermPositions::new(searcher, fields.text_folded, &matcher);
+    for i in order {
+        positions[i] = reader.of(page[i].0)?;
+    }
+    let mut out = Vec::with_capacity(page.len());
+    for (i, ((_, score), doc)) in page.iter().zip(&docs).enumerate() {
+        let json = doc
+            .get_first(fields.record)
+            .and_then(|v| v.as_str())
+            .unwrap_or("");
+        let located = layouts[i]
+            .as_ref()
+            .map(|layout| (layout, positions[i].as_slice()));
+        out.push(hit(json, located, *score, &mut matcher, numbers)?);
+    }
+    Ok(out)
+}
+
+/// Reads where the highlighted terms occur in a field of the shown documents, from the
+/// postings of the terms.
+struct TermPositions<'s> {
+    searcher: &'s Searcher,
+    field: Field,
+    /// The terms, in the matcher's order.
+    terms: Vec<Term>,
+    /// The segment whose postings are open, with the last document read in it.
+    open: Option<(u32, DocId, Vec<Option<SegmentPostings>>)>,
+    buffer: Vec<u32>,
+}
+
+impl<'s> TermPositions<'s> {
+    fn new(searcher: &'s Searcher, field: Field, matcher: &Matcher<'_>) -> Self {
+        Self {
+            searcher,
+            field,
+            terms: matcher
+                .terms()
+                .map(|term| Term::from_field_text(field, term))
+                .collect(),
+            open: None,
+            buffer: Vec::new(),
+        }
+    }
+
+    /// `(position, term)` of every occurrence of a term in the document, by position.
+    /// Documents of a segment are best asked in ascending order (else the postings reopen).
+    fn of(&mut self, address: DocAddress) -> Result<Vec<(usize, usize)>> {
+        let reusable = matches!(&self.open, Some((segment, last, _))
+            if *segment == address.segment_ord && *last <= address.doc_id);
+        if !reusable {
+            let inverted = self
+                .searcher
+                .segment_reader(address.segment_ord)
+                .inverted_index(self.field)?;
+            let postings = self
+                .terms
+                .iter()
+                .map(|term| inverted.read_postings(term, IndexRecordOption::WithFreqsAndPositions))
+                .collect::<std::io::Result<Vec<_>>>()
+                .map_err(TantivyError::from)?;
+            self.open = Some((address.segment_ord, address.doc_id, postings));
+        }
+        let Some((_, last, postings)) = self.open.as_mut() else {
+            return Ok(Vec::new());
+        };
+        *last = address.doc_id;
+        let mut found = Vec::new();
+        for (term, postings) in postings.iter_mut().enumerate() {
+            let Some(postings) = postings else {
+                continue;
+            };
+            if postings.doc() < address.doc_id {
+                postings.seek(address.doc_id);
+            }
+            if postings.doc() == address.doc_id {
+                postings.positions(&mut self.buffer);
+                found.extend(self.buffer.iter().map(|&p| (p as usize, term)));
+            }
+        }
+        found.sort_unstable();
+        Ok(found)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use crawler::Record;
+
+    use super::*;
+    use crate::SearchRequest;
+    use crate::analyzer::{Form, analyze};
+    use crate::search::SearchIndex;
+
+    /// Records with the cases a layout must get right: lead and body, a blank lead, a lead
+    /// longer than the scanned bytes, a body cut inside a word, an over-long token, decomposed
+    /// marks and old-style tones.
+    fn tricky_records() -> Vec<Record> {
+        let sentence = "Ủy ban nhân dân huyện Than Uyên chỉ đạo các xã xây dựng nông thôn mới; ";
+        let mut records = Vec::new();
+        let mut add = |lead: String, body: String| {
+            let mut r = Record::new(
+                format!("news-{}", records.len()),
+                Kind::News,
+                format!("https://thanuyen.laichau.gov.vn/tin/{}", records.len()),
+            );
+            r.title = "Tin huyện".to_owned();
+            r.lead = lead;
+            r.body = body;
+            records.push(r);
+        };
+        add(
+            "Hội đồng nhân dân huyện họp kỳ thứ 12.".to_owned(),
+            "Nghi\u{0323} quyết về hoà bình, kĩ thuật và nông thôn.".to_owned(),
+        );
+        add("   ".to_owned(), sentence.repeat(40));
+        add(sentence.repeat(120), "thân bài không được quét".to_owned());
+        // The scanned prefix ends inside `nghị`/`quyết` at one of these lengths.
+        for pad in 0..6 {
+            add(
+                "Tóm tắt.".to_owned(),
+                format!("{}{}", "a".repeat(pad), "nghị quyết ".repeat(700)),
+            );
+        }
+        add(
+            String::new(),
+            format!(
+                "mở đầu {} giữa bài nông thôn mới {} cuối bài",
+                "x".repeat(45),
+                "KHÔNG-DẤU_ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLMNOPQRSTUVWXYZ nông ".repeat(30)
+            ),
+        );
+        records
+    }
+
+    fn corpus_dir() -> PathBuf {
+        std::env::var_os("TRACUU_CORPUS").map_or_else(
+            || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus"),
+            PathBuf::from,
+        )
+    }
+
+    /// A few real records of the shared corpus (legal articles, long news), or none (with a
+    /// message) when it is absent.
+    fn corpus_records() -> Vec<Record> {
+        let dir = corpus_dir();
+        let read = |path: PathBuf, max: usize| -> Vec<serde_json::Value> {
+            match std::fs::read_to_string(&path) {
+                Ok(data) => data
+                    .lines()
+                    .take(max)
+                    .filter_map(|l| serde_json::from_str(l).ok())
+                    .collect(),
+                Err(_) => {
+                    eprintln!("corpus file {} absent: part skipped", path.display());
+                    Vec::new()
+                }
+            }
+        };
+        let field = |v: &serde_json::Value, name: &str| {
+            v.get(name)
+                .and_then(|t| t.as_str())
+                .unwrap_or("")
+                .replace('_', " ")
+        };
+        let mut records = Vec::new();
+        for (i, v) in read(dir.join("legal/phapdien-001.jsonl"), 150)
+            .iter()
+            .enumerate()
+        {
+            let mut r = Record::new(
+                format!("legal-{i}"),
+                Kind::Legal,
+                format!("https://x.vn/l/{i}"),
+            );
+            r.title = field(v, "heading");
+            r.body = field(v, "text");
+            records.push(r);
+        }
+        for (i, v) in read(dir.join("news/vietnews_test-001.jsonl"), 60)
+            .iter()
+            .enumerate()
+        {
+            let mut r = Record::new(
+                format!("news-{i}"),
+                Kind::News,
+                format!("https://x.vn/n/{i}"),
+            );
+            r.title = field(v, "title_tokenized");
+            r.lead = field(v, "abstract_tokenized");
+            r.body = field(v, "body_tokenized");
+            records.push(r);
+        }
+        records
+    }
+
+    /// For every record and several sets of terms (words of its own text, its cut last word,
+    /// words of other records), the snippet cut from the layout and the postings is the one
+    /// scanning the text gives.
+    fn assert_same_snippets(records: Vec<Record>) -> usize {
+        let index = SearchIndex::from_records(records).expect("index");
+        let searcher = index.reader.searcher();
+        let fields = &index.fields;
+        let mut compared = 0;
+        let mut other = String::from("huyen");
+        for (segment_ord, segment) in searcher.segment_readers().iter().enumerate() {
+            for doc_id in segment.doc_ids_alive() {
+                let address = DocAddress::new(segment_ord as u32, doc_id);
+                let doc: TantivyDocument = searcher.doc(address).expect("doc");
+                let json = doc
+                    .get_first(fields.record)
+                    .and_then(|v| v.as_str())
+                    .unwrap();
+                let record: Record = serde_json::from_str(json).expect("record");
+                let text = snippet_text(&record.lead, &record.body);
+                let layout = doc
+                    .get_first(fields.snippet_layout)
+                    .and_then(|v| v.as_bytes())
+                    .and_then(Layout::decode)
+                    .expect("a stored layout");
+                assert_eq!(layout, Layout::of(&text));
+                let words: Vec<String> = analyze(&text, Form::Folded)
+                    .into_iter()
+                    .map(|s| s.text)
+                    .collect();
+                let mut sets: Vec<HashSet<String>> = (1..4)
+                    .map(|step| {
+                        words
+                            .iter()
+                            .step_by(5 * step + 2)
+                            .take(6)
+                            .cloned()
+                            .collect()
+                    })
+                    .collect();
+                sets.push(words.last().into_iter().cloned().collect());
+                // The cut last token's prefixes (`quy` of a cut `quyết`).
+                if let Some(last) = words.last() {
+                    sets.push((1..=last.len()).map(|n| last[..n].to_owned()).collect());
+                }
+                sets.push([other.clone(), "khong".to_owned()].into());
+                if let Some(word) = words.get(words.len() / 2) {
+                    other = word.clone();
+                }
+                for terms in sets {
+                    let mut matcher = Matcher::new(&terms);
+                    let positions = TermPositions::new(&searcher, fields.text_folded, &matcher)
+                        .of(address)
+                        .expect("positions");
+                    let cut = snippet_at(&text, &layout, &positions, &mut matcher);
+                    let scanned = snippet(&text, &mut Matcher::new(&terms));
+                    assert_eq!(
+                        cut.as_deref(),
+                        Some(scanned.as_str()),
+                        "{terms:?} in {text}"
+                    );
+                    compared += 1;
+                }
+            }
+        }
+        compared
+    }
+
+    #[test]
+    fn snippets_from_the_layout_are_the_scanned_ones() {
+        assert!(assert_same_snippets(tricky_records()) > 50);
+    }
+
+    #[test]
+    fn snippets_from_the_layout_are_the_scanned_ones_on_real_text() {
+        let records = corpus_records();
+        if records.is_empty() {
+            return;
+        }
+        assert!(assert_same_snippets(records) > 1000);
+    }
+
+    #[test]
+    fn shown_hits_of_a_search_have_the_scanned_snippets() {
+        let index = SearchIndex::from_records(tricky_records()).expect("index");
+        for query in [
+            "nông thôn mới",
+            "nghi quyet",
+            "hoà bình kỹ thuật",
+            "than uyen xa",
+        ] {
+            let request = SearchRequest {
+                query: query.to_owned(),
+                limit: 20,
+                ..SearchRequest::default()
+            };
+            let plan = index.plan(&request, true).expect("plan");
+            let results = index.search(&request).expect("search");
+            assert!(!results.hits.is_empty(), "{query}");
+            for hit in &results.hits {
+                let record = index.document(&hit.id).expect("read").expect("record");
+                let text = snippet_text(&record.lead, &record.body);
+                let scanned = snippet(&text, &mut Matcher::new(&plan.highlight));
+                assert_eq!(hit.snippet, scanned, "{query}: {}", hit.id);
+                assert!(hit.snippet.contains("<mark>"), "{query}: {}", hit.snippet);
+            }
+        }
+    }
+
+    #[test]
+    fn a_layout_round_trips_and_rejects_garbage() {
+        let text = format!("mở đầu {} nông thôn mới", "nghị quyết ".repeat(100));
+        let layout = Layout::of(&text);
+        assert_eq!(Layout::decode(&layout.encode()), Some(layout));
+        assert_eq!(Layout::decode(&[]), None);
+        assert_eq!(Layout::decode(&[9, 1, 2]), None);
+        assert_eq!(Layout::decode(&[1, 0x80]), None);
+    }
 }
