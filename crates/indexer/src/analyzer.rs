@@ -40,13 +40,14 @@ pub enum Form {
 }
 
 impl Form {
-    /// Applies this form to one token already in exact form.
+    /// Applies this form to one token already in exact form (normalising it again would
+    /// change nothing: the exact form is idempotent).
     pub fn apply(self, exact: &str) -> String {
         match self {
             Form::Exact => exact.to_owned(),
-            Form::Variant => vietnamese::variant(exact),
-            // `fold` starts from the variant form itself (R7.3), and the variant is idempotent.
-            Form::Folded => vietnamese::fold(exact),
+            Form::Variant => vietnamese::variant_exact(exact),
+            // Folding starts from the variant form itself (R7.3).
+            Form::Folded => vietnamese::fold_exact(exact),
         }
     }
 }
@@ -71,7 +72,10 @@ pub fn analyze(text: &str, form: Form) -> Vec<Syllable> {
         .enumerate()
         .filter(|(_, t)| t.text.len() < MAX_TOKEN_BYTES)
         .map(|(position, t)| Syllable {
-            text: form.apply(&t.text),
+            text: match form {
+                Form::Exact => t.text,
+                _ => form.apply(&t.text),
+            },
             start: t.start,
             end: t.end,
             position,

@@ -122,10 +122,15 @@ pub(crate) fn read(restorer: Option<&Restorer>, text: &str) -> Option<Vec<String
         return None;
     }
     let decoded = vietnamese::telex::decode(text);
+    // A syllable without marks (as it folds) is what restoration can add marks to.
+    let toneless = |s: &str| s.chars().any(char::is_alphabetic) && Form::Folded.apply(s) == s;
+    let needs_restoring = match &decoded {
+        Some(decoded) => analyze(decoded, Form::Exact)
+            .iter()
+            .any(|s| toneless(&s.text)),
+        None => typed.iter().any(|s| toneless(s)),
+    };
     let base = decoded.as_deref().unwrap_or(text);
-    let needs_restoring = analyze(base, Form::Exact)
-        .iter()
-        .any(|s| s.text.chars().any(char::is_alphabetic) && Form::Folded.apply(&s.text) == s.text);
     let restored = if needs_restoring {
         restorer.and_then(|r| r.restore(base))
     } else {

@@ -167,6 +167,35 @@ impl SearchIndex {
         })
     }
 
+    /// Plans `request` as [`Self::search`] does first, without running it: the plan bench
+    /// (`cargo bench -p indexer --bench plan`) measures query understanding with it. With
+    /// `describe`, also returns every planned query (strict and relaxed) as debug text, so a
+    /// change to understanding can show that it leaves each plan identical.
+    #[doc(hidden)]
+    pub fn plan_only(&self, request: &SearchRequest, describe: bool) -> Result<Option<String>> {
+        let plan = self.plan(request, true)?;
+        if !describe {
+            return Ok(None);
+        }
+        let mut text = String::new();
+        for plan in [plan, self.plan(request, false)?] {
+            let mut highlight: Vec<&String> = plan.highlight.iter().collect();
+            highlight.sort();
+            let candidates = plan.candidates.as_ref().map(|c| {
+                format!(
+                    "scored {:?} matching {:?} found_by_full {}",
+                    c.scored, c.matching, c.found_by_full
+                )
+            });
+            text.push_str(&format!(
+                "query {:?}\nmatching {:?}\ncandidates {candidates:?}\nrelaxable {} \
+                 highlight {highlight:?} numbers {:?} interpreted {:?}\n",
+                plan.query, plan.matching, plan.relaxable, plan.numbers, plan.interpreted
+            ));
+        }
+        Ok(Some(text))
+    }
+
     /// Runs a search.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
         let searcher = self.reader.searcher();

@@ -138,6 +138,9 @@ impl NumberQuery {
 /// [`vietnamese::DocNumber::parse_query`]), and numbers written inside longer text.
 pub(crate) fn document_numbers(query: &str) -> NumberQuery {
     let mut result = NumberQuery::default();
+    if !vietnamese::DocNumber::possible_in(query) {
+        return result;
+    }
     for number in vietnamese::find_doc_numbers(query) {
         let keys = DocNumberKeys::of(&number);
         result.reading.get_or_insert_with(|| number.key());

@@ -431,6 +431,15 @@ impl DocNumber {
         })
     }
 
+    /// False when `text` cannot hold a document number, not even a partial one: it has no
+    /// digit (ASCII, or full-width, which normalising makes ASCII). [`DocNumber::parse`],
+    /// [`DocNumber::parse_query`] and [`find_doc_numbers`] then find nothing, so a caller
+    /// can skip them (most queries have no digit).
+    pub fn possible_in(text: &str) -> bool {
+        text.chars()
+            .any(|c| c.is_ascii_digit() || ('\u{FF10}'..='\u{FF19}').contains(&c))
+    }
+
     /// The whole symbol, folded: `nq-hdnd`, `qh13`.
     pub fn symbol(&self) -> String {
         if self.issuer.is_empty() {
@@ -587,6 +596,39 @@ pub fn find_doc_numbers(text: &str) -> Vec<DocNumber> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_digit_no_number() {
+        for text in [
+            "nghị quyết hđnd",
+            "NQ-HĐND",
+            "quyết định số QĐ-UBND",
+            "nghi quyet so",
+            "Luật Giáo dục nghề nghiệp",
+            "",
+        ] {
+            assert!(!DocNumber::possible_in(text), "{text}");
+            assert!(DocNumber::parse(text).is_none(), "{text}");
+            assert!(DocNumber::parse_query(text).is_none(), "{text}");
+            assert!(find_doc_numbers(text).is_empty(), "{text}");
+        }
+        for text in ["nghị quyết 140", "NQ１４０ HĐND", "１２８５/QĐ-UBND"] {
+            assert!(DocNumber::possible_in(text), "{text}");
+            assert!(DocNumber::parse_query(text).is_some(), "{text}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn without_a_digit_nothing_parses(
+            text in "[a-zA-Z ,./&_–àáảãạăâấầđèéêếìíòóôốơớùúưứýĐÐ\u{0301}\u{0323}ＮＱ²½-]{0,40}"
+        ) {
+            proptest::prop_assume!(!DocNumber::possible_in(&text));
+            proptest::prop_assert!(DocNumber::parse(&text).is_none());
+            proptest::prop_assert!(DocNumber::parse_query(&text).is_none());
+            proptest::prop_assert!(find_doc_numbers(&text).is_empty());
+        }
+    }
 
     fn key(s: &str) -> String {
         DocNumber::parse(s)

@@ -36,6 +36,8 @@ pub use docnumber::{DocNumber, DocNumberQuery, find_doc_numbers};
 pub use doctype::{DOC_TYPES, doc_type_abbr, doc_type_name};
 pub use error::{Error, Result};
 pub use legacy::{LEGACY_ENCODINGS, Legacy, detect_legacy, repair_mojibake, valid_syllable_ratio};
-pub use normalize::{Forms, fold, forms, is_invisible, normalize, variant};
+pub use normalize::{
+    Forms, fold, fold_exact, forms, is_invisible, normalize, variant, variant_exact,
+};
 pub use syllable::is_valid_syllable;
 pub use tokenize::{Token, bigrams, token_spans, tokenize};

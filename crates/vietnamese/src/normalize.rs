@@ -232,6 +232,25 @@ pub fn fold(text: &str) -> String {
     }
 }
 
+/// [`variant`] of text already in the exact form (the output of [`normalize`] or of
+/// [`crate::tokenize`]): the same result without normalising again.
+pub fn variant_exact(exact: &str) -> String {
+    variant_of_exact(exact).into_owned()
+}
+
+/// [`fold`] of text already in the exact form (the output of [`normalize`] or of
+/// [`crate::tokenize`]): the same result without normalising again (`normalize` is
+/// idempotent, so `fold_exact(&normalize(x)) == fold(x)`).
+pub fn fold_exact(exact: &str) -> String {
+    match variant_of_exact(exact) {
+        Cow::Borrowed(v) => strip_marks(v).into_owned(),
+        Cow::Owned(v) => match strip_marks(&v) {
+            Cow::Borrowed(_) => v,
+            Cow::Owned(s) => s,
+        },
+    }
+}
+
 /// The exact, variant and folded forms of one token (or any text), computed in one go.
 pub fn forms(token: &str) -> Forms {
     let exact = normalize(token);
@@ -333,6 +352,37 @@ mod tests {
         assert_eq!(f.folded, "ki");
         let f = forms("Hòa");
         assert_eq!((f.exact.as_str(), f.folded.as_str()), ("hoà", "hoa"));
+    }
+
+    #[test]
+    fn forms_of_exact_text_skip_normalising_but_agree() {
+        for text in [
+            "Nghị quyết HĐND tỉnh Lai Châu",
+            "Kỹ thuật, Lý do, quí, QUI, Mỹ",
+            "Hòa bình, thủy lợi và sức khỏe; Ủy ban",
+            "ÐẠI HỘI ＮＱ－１４０ Nghi\u{0323} quye\u{0302}\u{0301}t x\u{00AD}ã",
+            "naïve café São Paulo",
+        ] {
+            for token in crate::tokenize(text) {
+                assert_eq!(fold_exact(&token.text), fold(&token.text), "{text}");
+                assert_eq!(variant_exact(&token.text), variant(&token.text), "{text}");
+            }
+            let exact = normalize(text);
+            assert_eq!(fold_exact(&exact), fold(text), "{text}");
+            assert_eq!(variant_exact(&exact), variant(text), "{text}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn normalize_is_idempotent_so_exact_forms_need_no_second_pass(
+            text in "[a-zA-Z0-9 ,./àáảãạăắằẳẵặâấầẩẫậđèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵĐÀÁỦÝ\u{0300}\u{0301}\u{0303}\u{0309}\u{0323}\u{00AD}\u{200B}\u{00D0}ＱＮ１]{0,60}"
+        ) {
+            let exact = normalize(&text);
+            proptest::prop_assert_eq!(normalize(&exact), exact.clone());
+            proptest::prop_assert_eq!(fold_exact(&exact), fold(&text));
+            proptest::prop_assert_eq!(variant_exact(&exact), variant(&text));
+        }
     }
 
     #[test]

@@ -270,28 +270,35 @@ fn decode_word_inner(word: &str) -> Option<Decoded> {
 /// `None` if the query does not look like Telex/VNI (see the module documentation) or is a
 /// document number.
 pub fn decode(query: &str) -> Option<String> {
-    if crate::DocNumber::parse_query(query).is_some() {
+    // Most words of a query do not decode (they are syllables as typed, or not ASCII): find
+    // the ones that do first, and build the decoded query only when there is one.
+    let decoded: Vec<Option<Decoded>> = query.split_whitespace().map(decode_token).collect();
+    if !decoded.iter().flatten().any(|d| d.strong) {
         return None;
     }
-    let mut out = Vec::new();
-    let mut any_strong = false;
-    let mut changed = false;
-    for token in query.split_whitespace() {
-        let lower = token.to_ascii_lowercase();
-        let keep = !token.bytes().all(|b| b.is_ascii_alphanumeric())
-            || ENGLISH.contains(&lower.as_str())
-            || (token.len() >= 2 && token.chars().all(|c| c.is_uppercase()))
-            || crate::abbreviations::is_abbreviation(&lower);
-        match (!keep).then(|| decode_word_inner(token)).flatten() {
-            Some(d) => {
-                any_strong |= d.strong;
-                changed = true;
-                out.push(d.text);
-            }
-            None => out.push(crate::normalize(token)),
-        }
+    if crate::DocNumber::possible_in(query) && crate::DocNumber::parse_query(query).is_some() {
+        return None;
     }
-    (changed && any_strong).then(|| out.join(" "))
+    let out: Vec<String> = query
+        .split_whitespace()
+        .zip(decoded)
+        .map(|(token, d)| d.map_or_else(|| crate::normalize(token), |d| d.text))
+        .collect();
+    Some(out.join(" "))
+}
+
+/// One word of a query decoded, unless it is kept as typed (see the module documentation).
+fn decode_token(token: &str) -> Option<Decoded> {
+    // The cheap checks first; the word lists only for a word that decodes.
+    if !token.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return None;
+    }
+    let decoded = decode_word_inner(token)?;
+    let lower = token.to_ascii_lowercase();
+    let keep = ENGLISH.contains(&lower.as_str())
+        || (token.len() >= 2 && token.chars().all(|c| c.is_uppercase()))
+        || crate::abbreviations::is_abbreviation(&lower);
+    (!keep).then_some(decoded)
 }
 
 #[cfg(test)]
@@ -359,6 +366,61 @@ mod tests {
             "",
         ] {
             assert_eq!(decode(q), None, "{q}");
+        }
+    }
+
+    /// `decode` as it was before it looked for decodable words first.
+    fn reference_decode(query: &str) -> Option<String> {
+        if crate::DocNumber::parse_query(query).is_some() {
+            return None;
+        }
+        let mut out = Vec::new();
+        let mut any_strong = false;
+        let mut changed = false;
+        for token in query.split_whitespace() {
+            let lower = token.to_ascii_lowercase();
+            let keep = !token.bytes().all(|b| b.is_ascii_alphanumeric())
+                || ENGLISH.contains(&lower.as_str())
+                || (token.len() >= 2 && token.chars().all(|c| c.is_uppercase()))
+                || crate::abbreviations::is_abbreviation(&lower);
+            match (!keep).then(|| decode_word_inner(token)).flatten() {
+                Some(d) => {
+                    any_strong |= d.strong;
+                    changed = true;
+                    out.push(d.text);
+                }
+                None => out.push(crate::normalize(token)),
+            }
+        }
+        (changed && any_strong).then(|| out.join(" "))
+    }
+
+    #[test]
+    fn decoding_equals_the_reference() {
+        for q in [
+            "nghij quyeets 140/NQ-HĐND",
+            "quyeets ddinhj 1285 ubnd",
+            "nq 140 hdnd nghij",
+            "bus tax mowis",
+            "UBND huyeenj Than Uyeen",
+            "Hội đồng nhaan daan, huyện",
+            "kinh tees - xax hooij",
+            "so 30/2020/NDD-CP",
+            "THUẾ thuees  thu\u{00A0}nhaapj",
+            "nghi5 quye6t1 so 140",
+            "Putin biết Triều Tiên có bom nguyên tử từ 16",
+            "trach nhiem cua co quan mat tran to quoc viet nam",
+        ] {
+            assert_eq!(decode(q), reference_decode(q), "{q}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn decoding_equals_the_reference_on_any_text(
+            q in "[a-zA-Z0-9 ,/-]{0,30}|([a-z]{1,6}([sfrxjwz]|aa|dd|ee|oo|ow|uw)?[0-9]? ){1,5}"
+        ) {
+            proptest::prop_assert_eq!(decode(&q), reference_decode(&q));
         }
     }
 
