@@ -4,9 +4,10 @@
 //! 5,549-document index, with the full search (as the API asks) measured in the same run.
 //!
 //! Each query is planned and searched once per run, the two interleaved; each percentile is
-//! the median over `--runs` runs. The fingerprint is a hash of every planned query (strict and
-//! relaxed, with the highlight terms, the document numbers and the interpretation): a change
-//! that should leave planning's output identical must print the same fingerprint.
+//! the median over `--runs` runs. The plan fingerprint is a hash of every planned query (strict
+//! and relaxed, with the highlight terms, the document numbers and the interpretation), the
+//! results fingerprint one of every answer (ids, scores, snippets, totals): a change that
+//! should leave planning or results identical must print the same fingerprint.
 //!
 //! Run: `cargo bench -p indexer --bench plan -- [--runs N] [--corpus DIR] [--limit N]`.
 //! Without the corpus it says so and exits successfully.
@@ -65,14 +66,22 @@ fn run(args: &[String], corpus: &Path) -> Result<(), Box<dyn std::error::Error>>
         })
         .collect();
 
-    let mut hasher = DefaultHasher::new();
+    let mut plans = DefaultHasher::new();
+    let mut results = DefaultHasher::new();
     for request in &requests {
-        index.plan_only(request, true)?.hash(&mut hasher);
+        index.plan_only(request, true)?.hash(&mut plans);
+        let found = index.search(request)?;
+        (found.total, found.total_exact, &found.interpreted_query).hash(&mut results);
+        for hit in &found.hits {
+            (&hit.id, hit.score.to_bits(), &hit.snippet).hash(&mut results);
+        }
     }
     println!(
-        "plan bench: {} distinct queries, {runs} runs; plan fingerprint {:016x}",
+        "plan bench: {} distinct queries, {runs} runs; plan fingerprint {:016x}, results \
+         fingerprint {:016x} (ids, scores, snippets, totals)",
         cases.len(),
-        hasher.finish()
+        plans.finish(),
+        results.finish()
     );
 
     // Per (stage, kind): one list of latencies (µs) per run.

@@ -61,12 +61,11 @@ pub(crate) fn load(dir: &Path) -> Option<Restorer> {
 /// Terms are streamed straight into the restorer (which adds up repeated entries, so several
 /// segments are fine): no intermediate map of millions of pairs.
 pub(crate) fn learn(searcher: &Searcher, fields: &Fields) -> Result<Restorer> {
+    // The terms are in exact form already; the restorer keeps only those made of letters.
     let mut restorer = Restorer::new();
     for field in [fields.title_exact, fields.text_exact] {
         for_each_term(searcher, field, 1, &mut |term, docs| {
-            if term.chars().all(char::is_alphabetic) {
-                restorer.add_unigram(term, u64::from(docs));
-            }
+            restorer.add_exact_unigram(term, u64::from(docs));
         })?;
     }
     for_each_term(
@@ -74,11 +73,8 @@ pub(crate) fn learn(searcher: &Searcher, fields: &Fields) -> Result<Restorer> {
         fields.bigram_exact,
         MIN_BIGRAM_DOCS,
         &mut |term, docs| {
-            if let Some((first, second)) = term.split_once('_')
-                && first.chars().all(char::is_alphabetic)
-                && second.chars().all(char::is_alphabetic)
-            {
-                restorer.add_bigram(first, second, u64::from(docs));
+            if let Some((first, second)) = term.split_once('_') {
+                restorer.add_exact_bigram(first, second, u64::from(docs));
             }
         },
     )?;
@@ -156,6 +152,71 @@ mod tests {
         r.add_text("Ông nghi ngờ quyết tâm của đoàn.");
         r.finish();
         r
+    }
+
+    /// The restorer's counts as sorted lines (the written order follows the hash maps).
+    fn lines(restorer: &Restorer) -> Vec<String> {
+        let mut bytes = Vec::new();
+        restorer.write(&mut bytes).expect("write");
+        let mut lines: Vec<String> = String::from_utf8(bytes)
+            .expect("utf-8")
+            .lines()
+            .map(str::to_owned)
+            .collect();
+        lines.sort();
+        lines
+    }
+
+    #[test]
+    fn learning_from_exact_terms_equals_normalising_them_again() {
+        let texts = [
+            "Nghị quyết số 140/NQ-HĐND của Hội đồng nhân dân huyện Than Uyên về nông thôn mới",
+            "Ủy ban nhân dân tỉnh Lai Châu: hoà bình, hòa giải, thủy lợi, thuỷ sản, kỹ thuật, kĩ năng",
+            "Ông nghi ngờ quyết tâm của đoàn; người dân xã Mường Kim, 2024 × 3, naïve café",
+        ];
+        let records = texts.iter().enumerate().flat_map(|(i, t)| {
+            (0..3).map(move |k| {
+                let mut r = crawler::Record::new(
+                    format!("news-{i}-{k}"),
+                    crawler::Kind::News,
+                    format!("https://x.test/{i}/{k}"),
+                );
+                r.title = t.split(':').next().unwrap_or_default().to_owned();
+                r.body = (*t).to_owned();
+                r
+            })
+        });
+        let (index, fields) = crate::build::create_index(None).expect("index");
+        crate::build::write_records(&index, &fields, records, &mut |_| {}).expect("write");
+        let searcher = index.reader().expect("reader").searcher();
+        let learnt = learn(&searcher, &fields).expect("learn");
+        // As it was learnt before: every term normalised again, letters checked by Unicode.
+        let mut reference = Restorer::new();
+        for field in [fields.title_exact, fields.text_exact] {
+            for_each_term(&searcher, field, 1, &mut |term, docs| {
+                if term.chars().all(char::is_alphabetic) {
+                    reference.add_unigram(term, u64::from(docs));
+                }
+            })
+            .expect("terms");
+        }
+        for_each_term(
+            &searcher,
+            fields.bigram_exact,
+            MIN_BIGRAM_DOCS,
+            &mut |term, docs| {
+                if let Some((first, second)) = term.split_once('_')
+                    && first.chars().all(char::is_alphabetic)
+                    && second.chars().all(char::is_alphabetic)
+                {
+                    reference.add_bigram(first, second, u64::from(docs));
+                }
+            },
+        )
+        .expect("bigrams");
+        reference.finish();
+        assert!(learnt.vocabulary() > 40, "{}", learnt.vocabulary());
+        assert_eq!(lines(&learnt), lines(&reference));
     }
 
     #[test]

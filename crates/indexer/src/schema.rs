@@ -116,11 +116,13 @@ impl Fields {
         let kind = b.add_text_field(names::KIND, STRING | FAST);
         let site = b.add_text_field(names::SITE, STRING | FAST);
         let title_exact = b.add_text_field("title_exact", text_options(analyzer::EXACT, true));
+        // The variant tier is only ever scored term by term (phrases and snippets read the
+        // exact and folded fields), so it keeps no positions (less to record and write).
         let title_variant =
-            b.add_text_field("title_variant", text_options(analyzer::VARIANT, true));
+            b.add_text_field("title_variant", text_options(analyzer::VARIANT, false));
         let title_folded = b.add_text_field("title_folded", text_options(analyzer::FOLDED, true));
         let text_exact = b.add_text_field("text_exact", text_options(analyzer::EXACT, true));
-        let text_variant = b.add_text_field("text_variant", text_options(analyzer::VARIANT, true));
+        let text_variant = b.add_text_field("text_variant", text_options(analyzer::VARIANT, false));
         let text_folded = b.add_text_field("text_folded", text_options(analyzer::FOLDED, true));
         let bigram_exact =
             b.add_text_field("bigram_exact", text_options(analyzer::BIGRAM_EXACT, false));

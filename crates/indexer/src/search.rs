@@ -54,11 +54,21 @@ impl std::fmt::Debug for SearchIndex {
 impl SearchIndex {
     /// Opens an index folder written by this crate.
     pub fn open(dir: &Path) -> Result<Self> {
+        Self::open_with(dir, reading::load(dir))
+    }
+
+    /// Opens an index folder just built, with the restorer learnt from it (what
+    /// [`Self::open`] would read back from the folder).
+    pub(crate) fn open_built(dir: &Path, restorer: Restorer) -> Result<Self> {
+        Self::open_with(dir, Some(restorer))
+    }
+
+    fn open_with(dir: &Path, restorer: Option<Restorer>) -> Result<Self> {
         let index = Index::open_in_dir(dir)?;
         let generation = dir
             .file_name()
             .map(|name| name.to_string_lossy().into_owned());
-        Self::with_restorer(index, generation, reading::load(dir))
+        Self::with_restorer(index, generation, restorer)
     }
 
     /// Builds an in-memory index of `records` (for tests and small tools).

@@ -12,6 +12,7 @@ use std::sync::{Mutex, PoisonError, RwLock};
 use std::time::Instant;
 
 use crawler::Record;
+use vietnamese::restore::Restorer;
 
 use crate::build::{create_index, write_records};
 use crate::error::{Error, Result};
@@ -191,8 +192,8 @@ impl IndexStore {
         self.remove_unreferenced(live.as_deref(), self.read_pointer(PREVIOUS)?.as_deref())?;
 
         let dir = self.root.join(&name);
-        let records_read = match build_into(&dir, &name, records, progress) {
-            Ok(n) => n,
+        let (records_read, restorer) = match build_into(&dir, &name, records, progress) {
+            Ok(built) => built,
             Err(e) => {
                 // A failed build (a full disk, say) leaves nothing behind; the live generation
                 // was never touched.
@@ -203,7 +204,7 @@ impl IndexStore {
             }
         };
 
-        let opened = SearchIndex::open(&dir)?;
+        let opened = SearchIndex::open_built(&dir, restorer)?;
         let documents = opened.num_docs();
         match &live {
             Some(previous) => self.write_pointer(PREVIOUS, previous)?,
@@ -331,7 +332,7 @@ fn build_into(
     name: &str,
     records: impl IntoIterator<Item = Record>,
     progress: &mut dyn FnMut(usize),
-) -> Result<usize> {
+) -> Result<(usize, Restorer)> {
     let (index, fields) = create_index(Some(dir))?;
     let records_read = write_records(&index, &fields, records, progress)?;
     // The restorer is learnt once, here, and kept with the generation (see `reading`).
@@ -339,7 +340,7 @@ fn build_into(
     crate::reading::save(dir, &restorer)?;
     drop(index);
     write_file_synced(&dir.join(COMPLETE), name.as_bytes())?;
-    Ok(records_read)
+    Ok((records_read, restorer))
 }
 
 fn write_file_synced(path: &Path, bytes: &[u8]) -> Result<()> {

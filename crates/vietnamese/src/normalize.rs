@@ -55,6 +55,18 @@ pub(crate) fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || is_combining(c)
 }
 
+/// `char::is_alphabetic`, answered without the slow table lookup for Vietnamese letters.
+#[inline]
+pub(crate) fn is_letter(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphabetic();
+    }
+    if matches!(c, '\u{00C0}'..='\u{024F}' | '\u{1E00}'..='\u{1EFF}') {
+        return c != '\u{00D7}' && c != '\u{00F7}';
+    }
+    c.is_alphabetic()
+}
+
 /// R2.3 + R3 + R4 for one character: pushes its replacement (possibly nothing) to `out`.
 #[inline]
 fn push_clean_lower(c: char, out: &mut String) {
@@ -275,6 +287,18 @@ mod tests {
         };
         for c in ('\0'..='\u{2FFF}').chain('\u{FE00}'..='\u{FFFF}') {
             assert_eq!(is_word_char(c), slow(c), "{c:?} (U+{:04X})", c as u32);
+        }
+    }
+
+    #[test]
+    fn fast_letters_agree_with_unicode() {
+        for c in ('\0'..='\u{2FFF}').chain('\u{FE00}'..='\u{FFFF}') {
+            assert_eq!(
+                is_letter(c),
+                c.is_alphabetic(),
+                "{c:?} (U+{:04X})",
+                c as u32
+            );
         }
     }
 

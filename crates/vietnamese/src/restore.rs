@@ -52,7 +52,7 @@ impl Restoration {
 
 /// True if the token can take diacritics (letters only).
 pub(crate) fn is_word(token: &str) -> bool {
-    !token.is_empty() && token.chars().all(char::is_alphabetic)
+    !token.is_empty() && token.chars().all(crate::normalize::is_letter)
 }
 
 impl Restorer {
@@ -82,25 +82,49 @@ impl Restorer {
 
     /// Adds `count` occurrences of a syllable.
     pub fn add_unigram(&mut self, syllable: &str, count: u64) {
-        let exact = crate::normalize(syllable);
-        if !is_word(&exact) || count == 0 {
+        self.add_exact_unigram(&crate::normalize(syllable), count);
+    }
+
+    /// [`Self::add_unigram`] of a syllable already in exact form (a term of the index's exact
+    /// fields): the same, without normalising it again.
+    pub fn add_exact_unigram(&mut self, exact: &str, count: u64) {
+        if !is_word(exact) || count == 0 {
             return;
         }
         self.total += count;
-        let e = self.unigrams.entry(exact.clone()).or_insert(0);
-        if *e == 0 {
-            let folded = forms(&exact).folded;
-            self.by_fold.entry(folded).or_default().push(exact);
+        if let Some(seen) = self.unigrams.get_mut(exact) {
+            *seen += count;
+        } else {
+            self.unigrams.insert(exact.to_owned(), count);
+            let folded = crate::fold_exact(exact);
+            self.by_fold
+                .entry(folded)
+                .or_default()
+                .push(exact.to_owned());
         }
-        *e += count;
         self.sorted = false;
     }
 
     /// Adds `count` occurrences of the syllable pair `first second`.
     pub fn add_bigram(&mut self, first: &str, second: &str, count: u64) {
-        let (a, b) = (crate::normalize(first), crate::normalize(second));
-        if is_word(&a) && is_word(&b) && count > 0 {
-            *self.bigrams.entry(a).or_default().entry(b).or_insert(0) += count;
+        self.add_exact_bigram(&crate::normalize(first), &crate::normalize(second), count);
+    }
+
+    /// [`Self::add_bigram`] of syllables already in exact form: the same, without normalising
+    /// them again.
+    pub fn add_exact_bigram(&mut self, first: &str, second: &str, count: u64) {
+        if !(is_word(first) && is_word(second) && count > 0) {
+            return;
+        }
+        let next = match self.bigrams.get_mut(first) {
+            Some(next) => next,
+            None => self.bigrams.entry(first.to_owned()).or_default(),
+        };
+        match next.get_mut(second) {
+            Some(seen) => *seen += count,
+            None => {
+                next.insert(second.to_owned(), count);
+            }
         }
     }
 
