@@ -12,8 +12,13 @@
 //! queries whose target record is in the top 10, so a wrong answer cannot look fast. Each
 //! percentile is the median over `--runs` runs.
 //!
+//! `--docs N` scales the setting to N documents (the records repeated with distinct ids, as
+//! loadbench does; a copy of a target counts as found), e.g. `--docs 100000` to see what a
+//! search costs at 100,000 records; `--index DIR` keeps that index in DIR between runs.
+//!
 //! Run: `cargo bench -p indexer --bench unseen -- [--runs N] [--corpus DIR] [--limit N]
-//! [--modes "tracuu api,tantivy"]`.
+//! [--modes "tracuu api,tantivy"] [--kind "long pasted"] [--docs N] [--index DIR]
+//! [--dump FILE]`.
 //! Without the corpus it says so and exits successfully.
 
 use std::collections::BTreeMap;
@@ -66,20 +71,44 @@ fn run(args: &[String], corpus: &Path) -> Result<(), Box<dyn std::error::Error>>
         .map(str::to_owned)
         .collect();
     let (records, cases) = setting(corpus)?;
-    let cases: Vec<Case> = cases.into_iter().take(limit).collect();
+    let records = scaled(records, flag(args, "--docs", 0));
+    // `--kind "long pasted"` asks only the queries of one kind (e.g. to profile it).
+    let kind: String = flag(args, "--kind", String::new());
+    let cases: Vec<Case> = cases
+        .into_iter()
+        .filter(|c| kind.is_empty() || c.kind == kind)
+        .take(limit)
+        .collect();
     let bytes: usize = records
         .iter()
         .map(|r| r.title.len() + r.lead.len() + r.body.len())
         .sum();
     let dir = tempfile::tempdir()?;
+    let root = match args.iter().position(|a| a == "--index") {
+        Some(i) => std::path::PathBuf::from(args.get(i + 1).ok_or("--index needs a folder")?),
+        None => dir.path().join("tracuu"),
+    };
     let t = Instant::now();
-    let store = IndexStore::open(dir.path().join("tracuu"))?;
-    store.build_generation(records.clone())?;
-    let tracuu = store.current()?.ok_or("no generation after build")?;
+    let store = IndexStore::open(&root)?;
+    let kept = store
+        .current()?
+        .filter(|live| live.num_docs() == records.len() as u64);
+    let tracuu = match kept {
+        Some(live) => live,
+        None => {
+            store.build_generation(records.clone())?;
+            store.current()?.ok_or("no generation after build")?
+        }
+    };
     let tracuu_build = t.elapsed().as_secs_f64();
-    let (open_kept, open_learnt) = open_times(&dir.path().join("tracuu"), &store)?;
+    let (open_kept, open_learnt) = open_times(&root, &store)?;
     let t = Instant::now();
-    let baseline = Baseline::build(&records)?;
+    // Not built when its mode is left out (profiling tracuu alone).
+    let baseline = if modes.iter().any(|m| m == "tantivy") {
+        Some(Baseline::build(&records)?)
+    } else {
+        None
+    };
     let baseline_build = t.elapsed().as_secs_f64();
     println!(
         "unseen bench: {} records ({:.1} MB of text); index built in {tracuu_build:.2}s \
@@ -96,6 +125,9 @@ fn run(args: &[String], corpus: &Path) -> Result<(), Box<dyn std::error::Error>>
     // Per mode, per kind: one list of latencies (µs) per run; found@10 from the first run.
     let mut times: BTreeMap<(&str, &str), Vec<Vec<u64>>> = BTreeMap::new();
     let mut found: BTreeMap<(&str, &str), (usize, usize)> = BTreeMap::new();
+    // `--dump FILE`: each query's total and top hits (id and score) as the API gave them in
+    // the first run, to check that a change keeps every result.
+    let mut dump = String::new();
     for run in 0..runs {
         for (n, case) in cases.iter().enumerate() {
             for m in 0..MODES.len() {
@@ -106,20 +138,34 @@ fn run(args: &[String], corpus: &Path) -> Result<(), Box<dyn std::error::Error>>
                 }
                 let t = Instant::now();
                 let ids: Vec<String> = match mode {
-                    "tantivy" => baseline.top_counted(&case.query)?,
-                    _ => tracuu
-                        .search(&SearchRequest {
+                    "tantivy" => baseline
+                        .as_ref()
+                        .ok_or("no baseline")?
+                        .top_counted(&case.query)?,
+                    _ => {
+                        let results = tracuu.search(&SearchRequest {
                             query: case.query.clone(),
                             limit: 10,
                             facets: mode == "tracuu page",
                             ..SearchRequest::default()
-                        })?
-                        .hits
-                        .into_iter()
-                        .map(|h| h.id)
-                        .collect(),
+                        })?;
+                        if run == 0 && mode == "tracuu api" {
+                            use std::fmt::Write as _;
+                            let _ = write!(dump, "{}\t{}", case.query, results.total);
+                            for h in &results.hits {
+                                let _ = write!(dump, "\t{} {}", h.id, h.score);
+                            }
+                            dump.push('\n');
+                        }
+                        results.hits.into_iter().map(|h| h.id).collect()
+                    }
                 };
                 let us = t.elapsed().as_micros() as u64;
+                // A copy (`id~2`) of a target is the target.
+                let ids: Vec<&str> = ids
+                    .iter()
+                    .map(|id| id.rsplit_once('~').map_or(id.as_str(), |(base, _)| base))
+                    .collect();
                 for kind in [case.kind, "~all"] {
                     let lists = times.entry((mode, kind)).or_default();
                     lists.resize_with(runs, Vec::new);
@@ -127,13 +173,17 @@ fn run(args: &[String], corpus: &Path) -> Result<(), Box<dyn std::error::Error>>
                     if run == 0 && !case.target.is_empty() {
                         let slot = found.entry((mode, kind)).or_default();
                         slot.1 += 1;
-                        slot.0 += usize::from(ids.iter().any(|id| case.target.contains(id)));
+                        slot.0 +=
+                            usize::from(ids.iter().any(|id| case.target.iter().any(|t| t == id)));
                     }
                 }
             }
         }
     }
 
+    if let Some(i) = args.iter().position(|a| a == "--dump") {
+        std::fs::write(args.get(i + 1).ok_or("--dump needs a file")?, &dump)?;
+    }
     let kinds: Vec<&str> = {
         let mut k: Vec<&str> = times.keys().map(|(_, kind)| *kind).collect();
         k.dedup();
@@ -154,10 +204,14 @@ fn run(args: &[String], corpus: &Path) -> Result<(), Box<dyn std::error::Error>>
             let [p50, p95, p99] = row(lists);
             let (hit, of) = found.get(&(mode, kind)).copied().unwrap_or_default();
             println!(
-                "| {} | {} | {mode} | {p50:.3} | {p95:.3} | {p99:.3} | {:.1}x | {} |",
+                "| {} | {} | {mode} | {p50:.3} | {p95:.3} | {p99:.3} | {} | {} |",
                 kind.trim_start_matches('~'),
                 lists[0].len(),
-                p50 / base[0].max(1e-3),
+                if base[0] > 0.0 {
+                    format!("{:.1}x", p50 / base[0])
+                } else {
+                    "-".to_owned()
+                },
                 if of == 0 {
                     "-".to_owned()
                 } else {
@@ -170,6 +224,26 @@ fn run(args: &[String], corpus: &Path) -> Result<(), Box<dyn std::error::Error>>
         "\n(each percentile is the median over {runs} runs; every query once per run and mode)"
     );
     Ok(())
+}
+
+/// `records` repeated with distinct ids (`id~2`, `id~3`…) up to `docs` documents; unchanged
+/// when `docs` is not larger.
+fn scaled(records: Vec<crawler::Record>, docs: usize) -> Vec<crawler::Record> {
+    let len = records.len();
+    if docs <= len {
+        return records;
+    }
+    (0..docs)
+        .map(|n| {
+            let mut record = records[n % len].clone();
+            let copy = n / len;
+            if copy > 0 {
+                record.id = format!("{}~{}", record.id, copy + 1);
+                record.url = format!("{}~{}", record.url, copy + 1);
+            }
+            record
+        })
+        .collect()
 }
 
 /// Median milliseconds to open the live generation of `root`: as built (the restorer read
