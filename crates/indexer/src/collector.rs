@@ -130,6 +130,50 @@ pub(crate) fn count_up_to(
     Ok((total, false))
 }
 
+/// How far below the worst kept score [`top_within`] still looks: a flat union sums the
+/// same terms as the query in another order, so its score can miss the query's by a few
+/// units in the last place.
+const FLAT_MARGIN: f32 = 1e-4;
+
+/// The best `gather.k` documents of `query` (its filters included), found by `flat`, the flat
+/// union of its terms (see [`crate::flat::flatten_required`]): block-WAND skips the documents
+/// whose union score cannot reach the kept ones, and `query` itself, moved forward to each
+/// document left, tells whether it matches and gives its exact score. So the hits and their
+/// order are `query`'s own, at a fraction of scoring every match. `total` counts only the
+/// documents seen.
+pub(crate) fn top_within(
+    searcher: &Searcher,
+    flat: &dyn Query,
+    query: &dyn Query,
+    gather: &Gather,
+) -> tantivy::Result<Gathered> {
+    let scoring = EnableScoring::enabled_from_searcher(searcher);
+    let flat = flat.weight(scoring)?;
+    let query = query.weight(scoring)?;
+    let mut fruits = Vec::with_capacity(searcher.segment_readers().len());
+    for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+        let mut segment = gather.for_segment(ord as SegmentOrdinal, reader)?;
+        let alive = reader.alive_bitset();
+        let mut exact = query.scorer(reader, 1.0)?;
+        flat.for_each_pruning(Score::MIN, reader, &mut |doc, _| {
+            // Documents come in order: the query only moves forward.
+            let mut at = exact.doc();
+            if at < doc {
+                at = exact.seek(doc);
+            }
+            if at == doc && alive.is_none_or(|a| a.is_alive(doc)) {
+                segment.collect(doc, exact.score());
+            }
+            match segment.threshold() {
+                Score::MIN => Score::MIN,
+                worst => worst - worst.abs() * FLAT_MARGIN,
+            }
+        })?;
+        fruits.push(segment.harvest());
+    }
+    gather.merge_fruits(fruits)
+}
+
 /// The collector.
 pub(crate) struct Gather {
     pub(crate) k: usize,

@@ -5,6 +5,11 @@
 //! its matching terms' scores, however it is nested; one flat union of the same terms (a term
 //! met twice carries the sum of its weights) scores every document the same and matches the
 //! same documents. Tantivy only uses block-WAND when the top query is such a flat union.
+//!
+//! A query that requires its words (`Must` clauses over such trees) scores each document it
+//! finds with the same sum, so its flat union ranks them the same: [`flatten_required`] gives
+//! that union, which finds more documents (those missing a word) and is run within the
+//! query's matching set.
 
 use std::collections::HashMap;
 
@@ -80,6 +85,45 @@ fn collect(query: &dyn Query, scale: f32, out: &mut Vec<WeightedTerm>) -> bool {
     false
 }
 
+/// Collects the weighted terms of a tree that may also require clauses: every document the
+/// tree finds matches each `Must` clause, and scores the sum of all its matching terms when
+/// each `Should` clause beside a required one is a pure `Should` tree (a lone clause is
+/// required). Exclusions change the documents, not the scores: they are left to the matching
+/// set. False for anything else (phrases, constant scores, `OR` alternatives that require
+/// words, whose partial matches would score in the union but not in the tree).
+fn collect_required(query: &dyn Query, out: &mut Vec<WeightedTerm>) -> bool {
+    if query.downcast_ref::<WeightedTerm>().is_some() {
+        return collect(query, 1.0, out);
+    }
+    let Some(boolean) = query.downcast_ref::<BooleanQuery>() else {
+        return false;
+    };
+    if boolean.get_minimum_number_should_match() > 1 {
+        return false;
+    }
+    let positive: Vec<_> = boolean
+        .clauses()
+        .iter()
+        .filter(|(occur, _)| *occur != Occur::MustNot)
+        .collect();
+    if let [(_, only)] = positive.as_slice() {
+        return collect_required(only.as_ref(), out);
+    }
+    positive.iter().all(|(occur, sub)| match occur {
+        Occur::Must => collect_required(sub.as_ref(), out),
+        _ => collect(sub.as_ref(), 1.0, out),
+    })
+}
+
+/// True when `query` is already a flat union of weighted terms (what [`flatten`] makes).
+pub(crate) fn is_flat(query: &dyn Query) -> bool {
+    query.downcast_ref::<BooleanQuery>().is_some_and(|b| {
+        b.clauses()
+            .iter()
+            .all(|(occur, q)| *occur == Occur::Should && q.downcast_ref::<WeightedTerm>().is_some())
+    })
+}
+
 /// The flat union equivalent to `query`, when `query` is a pure `Should` tree of weighted
 /// terms (at least two distinct ones).
 pub(crate) fn flatten(query: &dyn Query) -> Option<Box<dyn Query>> {
@@ -87,6 +131,23 @@ pub(crate) fn flatten(query: &dyn Query) -> Option<Box<dyn Query>> {
     if !collect(query, 1.0, &mut terms) {
         return None;
     }
+    merged(terms)
+}
+
+/// The flat union of the terms of a `query` that requires some of them (see
+/// [`collect_required`]): every document `query` finds, it finds with the same score, but it
+/// also finds documents `query` does not, so it is meant to run within `query`'s matching set.
+/// `None` when `query` is no such tree, or holds fewer than two distinct terms.
+pub(crate) fn flatten_required(query: &dyn Query) -> Option<Box<dyn Query>> {
+    let mut terms = Vec::new();
+    if !collect_required(query, &mut terms) {
+        return None;
+    }
+    merged(terms)
+}
+
+/// One union of `terms`, a term met twice carrying the sum of its weights.
+fn merged(terms: Vec<WeightedTerm>) -> Option<Box<dyn Query>> {
     let mut merged: Vec<WeightedTerm> = Vec::with_capacity(terms.len());
     let mut seen: HashMap<(Term, bool), usize> = HashMap::new();
     for term in terms {

@@ -295,6 +295,63 @@ mod tests {
     }
 
     #[test]
+    fn queries_requiring_their_words_prune_with_the_same_hits_and_scores() {
+        use crate::api::Sort;
+        use crate::collector::{Gather, top_within};
+        use crate::flat::flatten_required;
+        let index = index();
+        let searcher = index.reader.searcher();
+        let news = SearchRequest {
+            kind: Some(Kind::News),
+            ..SearchRequest::default()
+        };
+        for (text, filters) in [
+            // Every word required, toneless (restored readings), an exclusion, a filter on a
+            // query that requires its words and on a long one (a flat union already).
+            ("các xã", &SearchRequest::default()),
+            ("to chuc tuyen truyen", &SearchRequest::default()),
+            ("nhân dân huyện -rừng", &SearchRequest::default()),
+            ("nhân dân huyện", &news),
+            ("các xã tổ chức tuyên truyền bảo vệ rừng mùa khô", &news),
+        ] {
+            let request = SearchRequest {
+                query: text.into(),
+                ..filters.clone()
+            };
+            let plan = index.plan(&request, true).expect("plan");
+            let query = index
+                .with_filters(plan.query.box_clone(), &request)
+                .expect("filters");
+            let flat = flatten_required(plan.query.as_ref())
+                .unwrap_or_else(|| panic!("{text}: {:?}", plan.query));
+            for k in [1, 3, 11, 100] {
+                let gather = Gather {
+                    k,
+                    sort: Sort::Relevance,
+                    after: None,
+                    facets: false,
+                    prune: true,
+                };
+                let expected = searcher.search(query.as_ref(), &gather).expect("search");
+                let got =
+                    top_within(&searcher, flat.as_ref(), query.as_ref(), &gather).expect("pruned");
+                assert!(!expected.top.is_empty(), "{text}");
+                let hits = |top: &[crate::collector::Candidate]| -> Vec<(DocAddress, u32)> {
+                    top.iter().map(|c| (c.address, c.score.to_bits())).collect()
+                };
+                assert_eq!(hits(&got.top), hits(&expected.top), "{text} k={k}");
+            }
+        }
+        // Alternatives that require their words would score partial matches in a union.
+        let request = SearchRequest {
+            query: "nhân dân huyện OR các xã".into(),
+            ..SearchRequest::default()
+        };
+        let plan = index.plan(&request, true).expect("plan");
+        assert!(flatten_required(plan.query.as_ref()).is_none());
+    }
+
+    #[test]
     fn seeking_unions_find_and_score_as_the_boolean_query() {
         let index = index();
         let searcher = index.reader.searcher();

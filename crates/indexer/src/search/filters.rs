@@ -20,6 +20,22 @@ impl SearchIndex {
         query: Box<dyn Query>,
         request: &SearchRequest,
     ) -> Result<Box<dyn Query>> {
+        let filters = self.filters(request)?;
+        if filters.is_empty() {
+            return Ok(query);
+        }
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, query)];
+        clauses.extend(filters.into_iter().map(|q| {
+            (
+                Occur::Must,
+                Box::new(ConstScoreQuery::new(q, 0.0)) as Box<dyn Query>,
+            )
+        }));
+        Ok(Box::new(BooleanQuery::new(clauses)))
+    }
+
+    /// The request's filters, each a query of the records it keeps (none when unfiltered).
+    pub(super) fn filters(&self, request: &SearchRequest) -> Result<Vec<Box<dyn Query>>> {
         let f = &self.fields;
         let mut filters: Vec<Box<dyn Query>> = Vec::new();
         let mut kind = request.kind;
@@ -90,17 +106,7 @@ impl SearchIndex {
                 .map_or(Bound::Unbounded, |d| Bound::Included(days(d)));
             filters.push(i64_range(f.date_days, (lower, upper)));
         }
-        if filters.is_empty() {
-            return Ok(query);
-        }
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, query)];
-        clauses.extend(filters.into_iter().map(|q| {
-            (
-                Occur::Must,
-                Box::new(ConstScoreQuery::new(q, 0.0)) as Box<dyn Query>,
-            )
-        }));
-        Ok(Box::new(BooleanQuery::new(clauses)))
+        Ok(filters)
     }
 }
 

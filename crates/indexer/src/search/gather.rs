@@ -8,8 +8,9 @@ use tantivy::{DocAddress, DocId, DocSet, Searcher};
 use super::SearchIndex;
 use super::plan::{Candidates, Plan};
 use crate::api::{EXACT_TOTAL_UP_TO, SearchRequest, Sort};
-use crate::collector::{Candidate, Gather, Gathered, SortKey, count_up_to};
+use crate::collector::{Candidate, Gather, Gathered, SortKey, count_up_to, top_within};
 use crate::error::{Error, Result};
+use crate::flat::{flatten_required, is_flat};
 use crate::schema::names;
 use crate::seeking::seeking;
 
@@ -279,7 +280,6 @@ impl SearchIndex {
             };
             return Ok(gathered);
         }
-        let query = self.with_filters(plan.query.box_clone(), request)?;
         let top = Gather {
             k,
             sort: request.sort,
@@ -287,7 +287,20 @@ impl SearchIndex {
             facets: false,
             prune: true,
         };
-        gathered.top = searcher.search(query.as_ref(), &top)?.top;
+        // A query that requires its words (or a filtered one) cannot prune as it stands: over
+        // many records, its flat union can, and the query checks and scores what the union
+        // keeps. Over a few, scoring them all is cheaper.
+        let many = gathered.capped || gathered.total > EXACT_TOTAL_UP_TO;
+        let flat = if !many || is_flat(plan.query.as_ref()) && self.filters(request)?.is_empty() {
+            None
+        } else {
+            flatten_required(plan.query.as_ref())
+        };
+        let query = self.with_filters(plan.query.box_clone(), request)?;
+        gathered.top = match flat {
+            Some(flat) => top_within(searcher, flat.as_ref(), query.as_ref(), &top)?.top,
+            None => searcher.search(query.as_ref(), &top)?.top,
+        };
         Ok(gathered)
     }
 }
