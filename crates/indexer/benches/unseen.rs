@@ -14,7 +14,9 @@
 //!
 //! `--docs N` scales the setting to N documents (the records repeated with distinct ids, as
 //! loadbench does; a copy of a target counts as found), e.g. `--docs 100000` to see what a
-//! search costs at 100,000 records; `--index DIR` keeps that index in DIR between runs.
+//! search costs at 100,000 records; `--index DIR` keeps that index in DIR between runs (it is
+//! reused as long as it holds as many documents: empty DIR after changing how records are
+//! indexed).
 //!
 //! Run: `cargo bench -p indexer --bench unseen -- [--runs N] [--corpus DIR] [--limit N]
 //! [--modes "tracuu api,tantivy"] [--kind "long pasted"] [--docs N] [--index DIR]
