@@ -95,9 +95,10 @@ fn parse_line(text: &str) -> Result<Record, String> {
         None => Kind::News,
     };
     let mut record = Record::new(id, kind, line.url);
-    record.title = vietnamese_nfc(&line.title);
-    record.lead = vietnamese_nfc(&line.lead);
-    record.body = vietnamese_nfc(&line.body);
+    // Imported text keeps its spelling (the analyzers normalise at index time).
+    record.title = line.title;
+    record.lead = line.lead;
+    record.body = line.body;
     record.doc_number = line.doc_number.filter(|v| !v.trim().is_empty());
     record.doc_type = line.doc_type.filter(|v| !v.trim().is_empty());
     record.issuer = line.issuer.filter(|v| !v.trim().is_empty());
@@ -112,12 +113,6 @@ fn parse_line(text: &str) -> Result<Record, String> {
         return Err("record has no title, lead or body".to_owned());
     }
     Ok(record)
-}
-
-/// Imported text keeps its spelling; only invisible differences are not worth keeping, so it
-/// is stored as given (the analyzers normalise at index time).
-fn vietnamese_nfc(text: &str) -> String {
-    text.to_owned()
 }
 
 /// Accepts `YYYY-MM-DD`, `dd/mm/YYYY` and RFC 3339 timestamps; empty means no date.

@@ -20,14 +20,26 @@ const MAX_CANDIDATES: usize = 12;
 const LAMBDA: f64 = 0.8;
 
 /// A diacritic restorer built from syllable counts.
+///
+/// Every syllable met gets a small integer id, so the Viterbi search compares and looks up
+/// numbers: the counts are indexed by id and the pairs keyed by two ids.
 #[derive(Debug, Clone, Default)]
 pub struct Restorer {
-    unigrams: HashMap<String, u64>,
-    /// First syllable → second syllable → count (nested, so a lookup borrows its keys).
-    bigrams: HashMap<String, HashMap<String, u64>>,
-    /// Folded syllable → exact syllables seen with that fold, most frequent first once
-    /// [`Restorer::finish`] has run (it runs lazily on first use otherwise).
-    by_fold: HashMap<String, Vec<String>>,
+    /// Syllable → its id (the index of its entry in `syllables`, `counts` and `variants`).
+    ids: HashMap<String, u32>,
+    /// The syllables by id.
+    syllables: Vec<String>,
+    /// How often each syllable was seen (0 for one met only in a pair).
+    counts: Vec<u64>,
+    /// The R6 variant of each syllable, when it differs from the syllable.
+    variants: Vec<Option<Box<str>>>,
+    /// The syllables seen (count above 0): the vocabulary.
+    known: usize,
+    /// (First syllable, second syllable) ids → how often the pair was seen.
+    bigrams: HashMap<(u32, u32), u64>,
+    /// Folded syllable → ids of the exact syllables seen with that fold, most frequent first
+    /// once [`Restorer::finish`] has run (it runs lazily on first use otherwise).
+    by_fold: HashMap<String, Vec<u32>>,
     total: u64,
     sorted: bool,
 }
@@ -92,17 +104,32 @@ impl Restorer {
             return;
         }
         self.total += count;
-        if let Some(seen) = self.unigrams.get_mut(exact) {
-            *seen += count;
-        } else {
-            self.unigrams.insert(exact.to_owned(), count);
-            let folded = crate::fold_exact(exact);
+        let id = self.id_of(exact);
+        let seen = &mut self.counts[id as usize];
+        if *seen == 0 {
+            self.known += 1;
             self.by_fold
-                .entry(folded)
+                .entry(crate::fold_exact(exact))
                 .or_default()
-                .push(exact.to_owned());
+                .push(id);
         }
+        *seen += count;
         self.sorted = false;
+    }
+
+    /// The id of a syllable (in exact form), given now if it has none.
+    fn id_of(&mut self, exact: &str) -> u32 {
+        if let Some(&id) = self.ids.get(exact) {
+            return id;
+        }
+        let id = u32::try_from(self.syllables.len()).expect("fewer than 2^32 syllables");
+        self.ids.insert(exact.to_owned(), id);
+        self.syllables.push(exact.to_owned());
+        self.counts.push(0);
+        let variant = variant_of_exact(exact);
+        self.variants
+            .push((variant != exact).then(|| variant.into_owned().into_boxed_str()));
+        id
     }
 
     /// Adds `count` occurrences of the syllable pair `first second`.
@@ -116,16 +143,8 @@ impl Restorer {
         if !(is_word(first) && is_word(second) && count > 0) {
             return;
         }
-        let next = match self.bigrams.get_mut(first) {
-            Some(next) => next,
-            None => self.bigrams.entry(first.to_owned()).or_default(),
-        };
-        match next.get_mut(second) {
-            Some(seen) => *seen += count,
-            None => {
-                next.insert(second.to_owned(), count);
-            }
-        }
+        let pair = (self.id_of(first), self.id_of(second));
+        *self.bigrams.entry(pair).or_insert(0) += count;
     }
 
     /// Counts the syllables and syllable pairs of a text (pairs do not cross punctuation).
@@ -141,12 +160,7 @@ impl Restorer {
             if let Some((p, end)) = prev
                 && text[end..t.start].chars().all(char::is_whitespace)
             {
-                *self
-                    .bigrams
-                    .entry(p.to_owned())
-                    .or_default()
-                    .entry(t.text.clone())
-                    .or_insert(0) += 1;
+                self.add_exact_bigram(p, &t.text, 1);
             }
             prev = Some((&t.text, t.end));
         }
@@ -155,31 +169,43 @@ impl Restorer {
     /// Sorts candidate lists by frequency. Called by [`Restorer::from_counts`]; call it after
     /// many `add_*` calls to avoid re-sorting on first use.
     pub fn finish(&mut self) {
-        let unigrams = &self.unigrams;
+        let (counts, syllables) = (&self.counts, &self.syllables);
         for list in self.by_fold.values_mut() {
-            list.sort_by(|a, b| unigrams[b].cmp(&unigrams[a]).then_with(|| a.cmp(b)));
+            list.sort_by(|&a, &b| {
+                let (a, b) = (a as usize, b as usize);
+                counts[b]
+                    .cmp(&counts[a])
+                    .then_with(|| syllables[a].cmp(&syllables[b]))
+            });
         }
         self.sorted = true;
     }
 
     /// The number of distinct syllables seen.
     pub fn vocabulary(&self) -> usize {
-        self.unigrams.len()
+        self.known
     }
 
     /// Writes the restorer's counts as text, one per line (`u syllable folded count`, then
     /// `b first second count`, tab-separated), so a generation can keep what it learnt and
     /// [`Restorer::read`] can load it without normalising anything again.
     pub fn write(&self, out: &mut impl Write) -> std::io::Result<()> {
-        for (folded, exacts) in &self.by_fold {
-            for exact in exacts {
-                writeln!(out, "u\t{exact}\t{folded}\t{}", self.unigrams[exact])?;
+        for (folded, ids) in &self.by_fold {
+            for &id in ids {
+                let id = id as usize;
+                writeln!(
+                    out,
+                    "u\t{}\t{folded}\t{}",
+                    self.syllables[id], self.counts[id]
+                )?;
             }
         }
-        for (first, next) in &self.bigrams {
-            for (second, count) in next {
-                writeln!(out, "b\t{first}\t{second}\t{count}")?;
-            }
+        for (&(first, second), count) in &self.bigrams {
+            let (first, second) = (
+                &self.syllables[first as usize],
+                &self.syllables[second as usize],
+            );
+            writeln!(out, "b\t{first}\t{second}\t{count}")?;
         }
         Ok(())
     }
@@ -204,20 +230,18 @@ impl Restorer {
             let count: u64 = count.parse().map_err(|_| bad())?;
             match kind {
                 Some("u") if is_word(a) && count > 0 => {
-                    r.total += count;
-                    if r.unigrams.insert(a.to_owned(), count).is_some() {
+                    let id = r.id_of(a);
+                    if r.counts[id as usize] > 0 {
                         return Err(bad());
                     }
-                    r.by_fold
-                        .entry(b.to_owned())
-                        .or_default()
-                        .push(a.to_owned());
+                    r.total += count;
+                    r.counts[id as usize] = count;
+                    r.known += 1;
+                    r.by_fold.entry(b.to_owned()).or_default().push(id);
                 }
                 Some("b") if is_word(a) && is_word(b) && count > 0 => {
-                    r.bigrams
-                        .entry(a.to_owned())
-                        .or_default()
-                        .insert(b.to_owned(), count);
+                    let pair = (r.id_of(a), r.id_of(b));
+                    r.bigrams.insert(pair, count);
                 }
                 _ => return Err(bad()),
             }
@@ -228,37 +252,43 @@ impl Restorer {
 
     /// The accented syllables seen with this fold, most frequent first.
     pub fn candidates(&self, folded: &str) -> Vec<&str> {
+        self.candidate_ids(folded)
+            .into_iter()
+            .map(|id| self.syllables[id as usize].as_str())
+            .collect()
+    }
+
+    /// The ids of [`Self::candidates`].
+    fn candidate_ids(&self, folded: &str) -> Vec<u32> {
         let key = forms(folded).folded;
-        let mut list: Vec<&str> = self
-            .by_fold
-            .get(&key)
-            .map(|l| l.iter().map(String::as_str).collect())
-            .unwrap_or_default();
+        let mut list: Vec<u32> = self.by_fold.get(&key).cloned().unwrap_or_default();
         if !self.sorted {
-            list.sort_by(|a, b| {
-                self.unigrams[*b]
-                    .cmp(&self.unigrams[*a])
-                    .then_with(|| a.cmp(b))
+            let (counts, syllables) = (&self.counts, &self.syllables);
+            list.sort_by(|&a, &b| {
+                let (a, b) = (a as usize, b as usize);
+                counts[b]
+                    .cmp(&counts[a])
+                    .then_with(|| syllables[a].cmp(&syllables[b]))
             });
         }
         list
     }
 
-    pub(crate) fn unigram_logp(&self, w: &str) -> f64 {
-        let v = self.unigrams.len() as f64 + 1.0;
-        let c = self.unigrams.get(w).copied().unwrap_or(0) as f64;
+    /// How often the syllable with this id was seen (0 for none).
+    fn count(&self, id: Option<u32>) -> f64 {
+        id.map_or(0, |id| self.counts[id as usize]) as f64
+    }
+
+    fn unigram_logp_of(&self, id: Option<u32>) -> f64 {
+        let v = self.known as f64 + 1.0;
+        let c = self.count(id);
         ((c + 0.1) / (self.total as f64 + 0.1 * v)).ln()
     }
 
-    /// How often `w` was seen.
-    fn count_of(&self, w: &str) -> f64 {
-        self.unigrams.get(w).copied().unwrap_or(0) as f64
-    }
-
-    /// The smoothed unigram probability of `w`.
-    fn unigram_p(&self, w: &str) -> f64 {
-        let v = self.unigrams.len() as f64 + 1.0;
-        (self.count_of(w) + 0.1) / (self.total as f64 + 0.1 * v)
+    /// The smoothed unigram probability of the syllable with this id.
+    fn unigram_p(&self, id: Option<u32>) -> f64 {
+        let v = self.known as f64 + 1.0;
+        (self.count(id) + 0.1) / (self.total as f64 + 0.1 * v)
     }
 
     /// The log of the bigram estimate (pair count `cb` over first-syllable count `cp`)
@@ -273,40 +303,49 @@ impl Restorer {
     /// interpolated bigram model: the chosen index in each position's list. Shared by query
     /// restoration and OCR post-correction ([`crate::ocrfix`]). Every list must be non-empty.
     pub(crate) fn viterbi<S: AsRef<str>>(&self, cands: &[Vec<(S, f64)>]) -> Vec<usize> {
+        let ids: Vec<Vec<(Option<u32>, f64)>> = cands
+            .iter()
+            .map(|list| {
+                list.iter()
+                    .map(|(c, e)| (self.ids.get(c.as_ref()).copied(), *e))
+                    .collect()
+            })
+            .collect();
+        self.viterbi_ids(&ids)
+    }
+
+    /// [`Self::viterbi`] over syllable ids (`None` for a syllable never seen).
+    fn viterbi_ids(&self, cands: &[Vec<(Option<u32>, f64)>]) -> Vec<usize> {
         let Some(first) = cands.first() else {
             return Vec::new();
         };
         let mut score: Vec<f64> = first
             .iter()
-            .map(|(c, e)| e + self.unigram_logp(c.as_ref()))
+            .map(|&(c, e)| e + self.unigram_logp_of(c))
             .collect();
         let mut back: Vec<Vec<usize>> = vec![vec![0; first.len()]];
         let mut next: Vec<f64> = Vec::new();
         for pair in cands.windows(2) {
             let (prev, here) = (&pair[0], &pair[1]);
             let mut ptr = Vec::with_capacity(here.len());
-            // The counts of the transition from a previous candidate, looked up once per
-            // candidate rather than once per pair of candidates.
-            let previous: Vec<(f64, Option<&HashMap<String, u64>>)> = prev
-                .iter()
-                .map(|(p, _)| (self.count_of(p.as_ref()), self.bigrams.get(p.as_ref())))
-                .collect();
             next.clear();
-            for (c, e) in here {
-                let c = c.as_ref();
+            for &(c, e) in here {
                 let p_uni = self.unigram_p(c);
                 // Most pairs were never seen: their estimate is the unigram one, whatever the
                 // previous candidate (the same value `interpolate` gives for a zero count).
                 let unseen = Self::interpolate(0.0, 0.0, p_uni);
-                let (best_j, best) = previous
+                let (best_j, best) = prev
                     .iter()
                     .enumerate()
-                    .map(|(j, &(cp, after))| {
-                        let cb = after.and_then(|m| m.get(c)).copied().unwrap_or(0);
+                    .map(|(j, &(p, _))| {
+                        let cb = match (p, c) {
+                            (Some(p), Some(c)) => self.bigrams.get(&(p, c)).copied().unwrap_or(0),
+                            _ => 0,
+                        };
                         let transition = if cb == 0 {
                             unseen
                         } else {
-                            Self::interpolate(cp, cb as f64, p_uni)
+                            Self::interpolate(self.count(p), cb as f64, p_uni)
                         };
                         (j, score[j] + transition)
                     })
@@ -336,25 +375,32 @@ impl Restorer {
         chosen
     }
 
-    /// The candidates for one query token (in exact form): accented input is a constraint
-    /// (same R6 variant), toneless input ranges over everything seen with that fold.
-    fn token_candidates<'a>(&'a self, exact: &'a str) -> Vec<&'a str> {
+    /// The candidates for one query token (in exact form), as ids (`None` for the token
+    /// itself when it was never seen): accented input is a constraint (same R6 variant),
+    /// toneless input ranges over everything seen with that fold.
+    fn token_candidates(&self, exact: &str) -> Vec<Option<u32>> {
+        let own = self.ids.get(exact).copied();
         if !is_word(exact) {
-            return vec![exact];
+            return vec![own];
         }
         let variant = variant_of_exact(exact);
-        let all = self.candidates(&strip_marks(&variant));
+        let all = self.candidate_ids(&strip_marks(&variant));
         let accented = strip_marks(exact) != exact;
-        let mut list: Vec<&str> = if accented {
+        let mut list: Vec<Option<u32>> = if accented {
             all.into_iter()
-                .filter(|c| variant_of_exact(c) == variant)
+                .filter(|&id| {
+                    let id = id as usize;
+                    self.variants[id].as_deref().unwrap_or(&self.syllables[id]) == variant
+                })
                 .take(MAX_CANDIDATES)
+                .map(Some)
                 .collect()
         } else {
-            all.into_iter().take(MAX_CANDIDATES).collect()
+            all.into_iter().take(MAX_CANDIDATES).map(Some).collect()
         };
-        if !list.contains(&exact) && (accented || list.is_empty()) {
-            list.push(exact);
+        let listed = own.is_some_and(|id| list.contains(&Some(id)));
+        if !listed && (accented || list.is_empty()) {
+            list.push(own);
         }
         list
     }
@@ -366,7 +412,7 @@ impl Restorer {
         if !input.iter().any(|t| is_word(t)) {
             return None;
         }
-        let cands: Vec<Vec<(&str, f64)>> = input
+        let cands: Vec<Vec<(Option<u32>, f64)>> = input
             .iter()
             .map(|t| {
                 self.token_candidates(t)
@@ -376,10 +422,14 @@ impl Restorer {
             })
             .collect();
         let output: Vec<String> = self
-            .viterbi(&cands)
+            .viterbi_ids(&cands)
             .into_iter()
             .zip(&cands)
-            .map(|(k, list)| list[k].0.to_owned())
+            .zip(&input)
+            .map(|((k, list), typed)| match list[k].0 {
+                Some(id) => self.syllables[id as usize].clone(),
+                None => typed.clone(),
+            })
             .collect();
         Some(Restoration {
             text: output.join(" "),
@@ -489,6 +539,7 @@ mod tests {
     /// Restoration as it was before the candidate lists borrowed their text and unseen pairs
     /// skipped the logarithm: the reference the fast path must equal.
     fn reference_restore(r: &Restorer, query: &str) -> Option<Vec<String>> {
+        let id = |w: &str| r.ids.get(w).copied();
         let input: Vec<String> = crate::tokenize(query).into_iter().map(|t| t.text).collect();
         if !input.iter().any(|t| is_word(t)) {
             return None;
@@ -514,21 +565,19 @@ mod tests {
                 list
             })
             .collect();
-        let mut score: Vec<f64> = cands[0].iter().map(|c| r.unigram_logp(c)).collect();
+        let mut score: Vec<f64> = cands[0].iter().map(|c| r.unigram_logp_of(id(c))).collect();
         let mut back: Vec<Vec<usize>> = vec![vec![0; cands[0].len()]];
         for pair in cands.windows(2) {
             let (mut next, mut ptr) = (Vec::new(), Vec::new());
             for c in &pair[1] {
-                let p_uni = r.unigram_p(c);
+                let p_uni = r.unigram_p(id(c));
                 let (mut best_j, mut best) = (0, f64::NEG_INFINITY);
                 for (j, p) in pair[0].iter().enumerate() {
-                    let cb = r
-                        .bigrams
-                        .get(p.as_str())
-                        .and_then(|m| m.get(c.as_str()))
-                        .copied()
-                        .unwrap_or(0);
-                    let s = score[j] + Restorer::interpolate(r.count_of(p), cb as f64, p_uni);
+                    let cb = match (id(p), id(c)) {
+                        (Some(p), Some(c)) => r.bigrams.get(&(p, c)).copied().unwrap_or(0),
+                        _ => 0,
+                    };
+                    let s = score[j] + Restorer::interpolate(r.count(id(p)), cb as f64, p_uni);
                     if s > best {
                         (best_j, best) = (j, s);
                     }
