@@ -125,6 +125,9 @@ struct Table {
     /// Each phrase of two or more syllables, folded and padded with spaces (` nong thon moi `),
     /// with its normalised acronym, in table order.
     phrases: Vec<(String, String)>,
+    /// First folded syllable of a phrase → the indexes of the phrases starting with it, in
+    /// table order: a query only scans the phrases that start with one of its words.
+    by_first: HashMap<String, Vec<usize>>,
 }
 
 fn table() -> &'static Table {
@@ -143,10 +146,17 @@ fn table() -> &'static Table {
             }
         }
         let longest_key = acronyms.keys().map(String::len).max().unwrap_or(0);
+        let mut by_first: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, (pattern, _)) in phrases.iter().enumerate() {
+            if let Some(first) = pattern.split_whitespace().next() {
+                by_first.entry(first.to_owned()).or_default().push(i);
+            }
+        }
         Table {
             acronyms,
             longest_key,
             phrases,
+            by_first,
         }
     })
 }
@@ -204,10 +214,18 @@ pub fn expand(query: &str) -> Vec<Expansion> {
             }
         }
     }
-    // Phrases to acronyms.
+    // Phrases to acronyms: a phrase can only be in the query if its first word is.
     if toks.len() >= 2 {
         let padded = format!(" {} ", toks.join(" "));
-        for (pattern, acronym) in &table.phrases {
+        let mut starting: Vec<usize> = toks
+            .iter()
+            .filter_map(|t| table.by_first.get(t))
+            .flatten()
+            .copied()
+            .collect();
+        starting.sort_unstable();
+        starting.dedup();
+        for (pattern, acronym) in starting.into_iter().map(|i| &table.phrases[i]) {
             if padded.contains(pattern.as_str()) {
                 push(Expansion {
                     matched: pattern.trim().to_owned(),
@@ -254,6 +272,52 @@ mod tests {
         assert!(e.iter().any(|e| e.replacement == "ubnd"));
         let e = expand("Hội đồng nhân dân");
         assert!(e.iter().any(|e| e.replacement == "hđnd"));
+    }
+
+    /// Every phrase of the table checked against the query, as before the phrases were
+    /// indexed by their first word.
+    fn reference_phrases(query: &str) -> Vec<(String, String)> {
+        let toks = folded_tokens(query);
+        if toks.len() < 2 {
+            return Vec::new();
+        }
+        let padded = format!(" {} ", toks.join(" "));
+        let mut out: Vec<(String, String)> = Vec::new();
+        for (pattern, acronym) in &table().phrases {
+            let found = (pattern.trim().to_owned(), acronym.clone());
+            if padded.contains(pattern.as_str()) && !out.contains(&found) {
+                out.push(found);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn phrases_found_as_by_scanning_the_whole_table() {
+        let mut queries: Vec<String> = ABBREVIATIONS
+            .iter()
+            .flat_map(|(_, phrases)| phrases.iter())
+            .map(|p| format!("chương trình {p} của huyện, {}", crate::fold(p)))
+            .collect();
+        queries.extend(
+            [
+                "Ủy ban nhân dân huyện Than Uyên và Hội đồng nhân dân tỉnh",
+                "xay dung nong thon moi giai doan 2021 2025",
+                "kinh tế - xã hội, quốc phòng an ninh",
+                "đại hội đại biểu và đại học, trường đại học",
+                "bảo vệ rừng",
+                "",
+            ]
+            .map(str::to_owned),
+        );
+        for q in &queries {
+            let found: Vec<(String, String)> = expand(q)
+                .into_iter()
+                .filter(|e| e.direction == Direction::PhraseToAcronym)
+                .map(|e| (e.matched, e.replacement))
+                .collect();
+            assert_eq!(found, reference_phrases(q), "{q}");
+        }
     }
 
     #[test]
