@@ -24,6 +24,9 @@ pub(crate) struct RunStats {
     pub(crate) latencies: Vec<(QueryKind, u32)>,
     /// Latencies (µs) of the long-tail queries (also counted in `latencies` by kind).
     pub(crate) unseen: Vec<u32>,
+    /// Of the one-at-a-time probe's answers: the server's own `took_ms` (µs) and the rest of
+    /// the client's latency (µs: the HTTP path, JSON included), per request.
+    pub(crate) server_and_rest: Vec<(u32, u32)>,
     /// Answers with a status other than 200.
     pub(crate) bad_status: u64,
     /// Connection or protocol errors (the connection is reopened after one).
@@ -207,8 +210,16 @@ pub(crate) fn probe(addr: SocketAddr, mix: &[Query], rounds: usize) -> Result<Ru
             for _ in 0..rounds {
                 let sent = Instant::now();
                 let outcome = request(&mut sender, &addr.to_string(), &query.path).await;
-                if !stats.record(query, sent, outcome) {
+                let latency = sent.elapsed();
+                let body = outcome.as_ref().ok().map(|(_, body)| body.clone());
+                if !stats.record(query, sent, outcome.map(|(status, _)| status)) {
                     sender = open(addr).await?;
+                }
+                if let Some(took) = body.as_deref().and_then(took_micros) {
+                    let total = u32::try_from(latency.as_micros()).unwrap_or(u32::MAX);
+                    stats
+                        .server_and_rest
+                        .push((took, total.saturating_sub(took)));
                 }
             }
         }
@@ -239,7 +250,7 @@ async fn connection(addr: SocketAddr, workload: &Workload, stop: &AtomicBool) ->
         };
         let started = Instant::now();
         let outcome = request(open_sender, &host, &query.path).await;
-        if !stats.record(query, started, outcome) {
+        if !stats.record(query, started, outcome.map(|(status, _)| status)) {
             sender = None;
         }
     }
@@ -262,15 +273,30 @@ async fn open(addr: SocketAddr) -> Result<SendRequest<Empty<Bytes>>> {
     Ok(sender)
 }
 
-async fn request(sender: &mut SendRequest<Empty<Bytes>>, host: &str, path: &str) -> Result<u16> {
+/// Sends one GET and reads the whole answer: its status and body.
+async fn request(
+    sender: &mut SendRequest<Empty<Bytes>>,
+    host: &str,
+    path: &str,
+) -> Result<(u16, Bytes)> {
     sender.ready().await?;
     let request = hyper::Request::get(path)
         .header(hyper::header::HOST, host)
         .body(Empty::new())?;
     let response = sender.send_request(request).await?;
     let status = response.status().as_u16();
-    response.into_body().collect().await?;
-    Ok(status)
+    let body = response.into_body().collect().await?.to_bytes();
+    Ok((status, body))
+}
+
+/// The server's `took_ms` of a `/api/search` answer, in microseconds.
+fn took_micros(body: &[u8]) -> Option<u32> {
+    #[derive(serde::Deserialize)]
+    struct Took {
+        took_ms: f64,
+    }
+    let took: Took = serde_json::from_slice(body).ok()?;
+    Some((took.took_ms * 1000.0).round() as u32)
 }
 
 #[cfg(test)]

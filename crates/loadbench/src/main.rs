@@ -280,6 +280,17 @@ fn bench_unseen(args: &BenchArgs, corpus_dir: &Path) -> Result<()> {
         sorted.len(),
         once.throughput()
     );
+    let split = |part: fn(&(u32, u32)) -> u32| {
+        let mut values: Vec<u32> = once.server_and_rest.iter().map(part).collect();
+        values.sort_unstable();
+        quantile_ms(&values, 0.5)
+    };
+    println!(
+        "  of which the server's took_ms: median {:.3} ms; the rest (HTTP, handler, JSON, \
+         client): median {:.3} ms",
+        split(|pair| pair.0),
+        split(|pair| pair.1)
+    );
     let workload = Arc::new(load::Workload::popular(&queries));
     load::run(
         service.addr,
