@@ -103,6 +103,11 @@ impl Layout {
         layout
     }
 
+    /// Tokens of the text, over-long ones included.
+    pub(crate) fn tokens(&self) -> usize {
+        self.tokens
+    }
+
     /// The stored form: a format byte, then LEB128 numbers (length, tokens, the over-long
     /// count and positions, the checkpoints), each list delta-encoded.
     pub(crate) fn encode(&self) -> Vec<u8> {

@@ -124,11 +124,14 @@ fn hit(
     let mut source = None;
     // An attached file's page that matches more of the query than the record's own text
     // gives the snippet (for a resolution whose page holds only its summary).
-    if let Some((in_file, where_)) = attachment_snippet(
-        &record.attachments,
-        highlight,
-        found.matches("<mark>").count(),
-    ) {
+    let has_text = record.attachments.iter().any(|file| file.text.is_some());
+    if has_text
+        && let Some((in_file, where_)) = attachment_snippet(
+            &record.attachments,
+            highlight,
+            found.matches("<mark>").count(),
+        )
+    {
         found = in_file;
         source = Some(where_);
     }
@@ -177,7 +180,8 @@ pub(super) fn hits(
     let mut positions = vec![Vec::new(); page.len()];
     let mut reader = TermPositions::new(searcher, fields.text_folded, &matcher);
     for i in order {
-        positions[i] = reader.of(page[i].0)?;
+        let tokens = layouts[i].as_ref().map_or(0, Layout::tokens);
+        positions[i] = reader.of(page[i].0, tokens)?;
     }
     let mut out = Vec::with_capacity(page.len());
     for (i, ((_, score), doc)) in page.iter().zip(&docs).enumerate() {
@@ -219,9 +223,10 @@ impl<'s> TermPositions<'s> {
         }
     }
 
-    /// `(position, term)` of every occurrence of a term in the document, by position.
-    /// Documents of a segment are best asked in ascending order (else the postings reopen).
-    fn of(&mut self, address: DocAddress) -> Result<Vec<(usize, usize)>> {
+    /// `(position, term)` of every occurrence of a term in the document before position
+    /// `before`, by position. Documents of a segment are best asked in ascending order (else
+    /// the postings reopen).
+    fn of(&mut self, address: DocAddress, before: usize) -> Result<Vec<(usize, usize)>> {
         let reusable = matches!(&self.open, Some((segment, last, _))
             if *segment == address.segment_ord && *last <= address.doc_id);
         if !reusable {
@@ -251,7 +256,12 @@ impl<'s> TermPositions<'s> {
             }
             if postings.doc() == address.doc_id {
                 postings.positions(&mut self.buffer);
-                found.extend(self.buffer.iter().map(|&p| (p as usize, term)));
+                found.extend(
+                    self.buffer
+                        .iter()
+                        .map(|&p| (p as usize, term))
+                        .take_while(|(p, _)| *p < before),
+                );
             }
         }
         found.sort_unstable();
@@ -423,7 +433,7 @@ mod tests {
                 for terms in sets {
                     let mut matcher = Matcher::new(&terms);
                     let positions = TermPositions::new(&searcher, fields.text_folded, &matcher)
-                        .of(address)
+                        .of(address, layout.tokens())
                         .expect("positions");
                     let cut = snippet_at(&text, &layout, &positions, &mut matcher);
                     let scanned = snippet(&text, &mut Matcher::new(&terms));
