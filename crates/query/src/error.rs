@@ -35,6 +35,9 @@ pub enum Error {
     /// A blocking task panicked or was cancelled.
     #[error("background task failed: {0}")]
     Join(#[from] tokio::task::JoinError),
+    /// A search run in place on a worker thread panicked.
+    #[error("the search panicked")]
+    SearchPanicked,
     /// Serialising a response failed.
     #[error("serialisation error: {0}")]
     Json(#[from] serde_json::Error),

@@ -10,7 +10,7 @@ use crawler::{Kind, Sites};
 use indexer::{SearchIndex, SearchRequest, SearchResults};
 
 use crate::cache::{CacheKey, Lookup};
-use crate::error::AppError;
+use crate::error::{AppError, Error};
 use crate::metrics::PermitUse;
 use crate::model::{FacetValue, HitView, SearchResponse};
 use crate::params::SearchParams;
@@ -42,7 +42,7 @@ pub(crate) async fn page(
     let CacheKey { today, params, .. } = key;
     let sites = state.sites();
     let permit = state.search_permit(PermitUse::Search).await;
-    let page = tokio::task::spawn_blocking(move || {
+    let page = in_place(move || {
         let _permit = permit;
         let mut request = request(
             &params,
@@ -59,6 +59,23 @@ pub(crate) async fn page(
     slot.fill(Arc::new(page.clone()));
     state.metrics().search_answered(page.total == 0);
     Ok(page)
+}
+
+/// Runs `work` (a search: CPU-bound, about a millisecond) where it does not stall the async
+/// tasks: on a multi-threaded runtime in place, on this worker thread (its other tasks move to
+/// another thread meanwhile), which saves the hop to the blocking pool and back on every
+/// search; on a current-thread runtime (tests) on the blocking pool. A panic is an internal
+/// error either way.
+async fn in_place<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, AppError> {
+    match tokio::runtime::Handle::current().runtime_flavor() {
+        tokio::runtime::RuntimeFlavor::MultiThread => tokio::task::block_in_place(|| {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(work))
+                .map_err(|_| AppError::Internal(Error::SearchPanicked))
+        }),
+        _ => Ok(tokio::task::spawn_blocking(work).await?),
+    }
 }
 
 /// One batch of hits (no facets), for exports.
@@ -214,4 +231,38 @@ fn facets(facets: indexer::Facets, sites: &Sites) -> BTreeMap<String, Vec<FacetV
         ("year".to_owned(), year),
         ("site".to_owned(), site),
     ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn on_a_multi_threaded_runtime_a_search_runs_in_place() {
+        let here = std::thread::current().id();
+        assert_eq!(
+            in_place(move || std::thread::current().id() == here)
+                .await
+                .ok(),
+            Some(true)
+        );
+        let err = in_place(|| -> u8 { panic!("hỏng") }).await.unwrap_err();
+        assert!(
+            matches!(err, AppError::Internal(Error::SearchPanicked)),
+            "{err}"
+        );
+    }
+
+    #[tokio::test]
+    async fn on_a_current_thread_runtime_a_search_runs_on_the_blocking_pool() {
+        let here = std::thread::current().id();
+        assert_eq!(
+            in_place(move || std::thread::current().id() == here)
+                .await
+                .ok(),
+            Some(false)
+        );
+        let err = in_place(|| -> u8 { panic!("hỏng") }).await.unwrap_err();
+        assert!(matches!(err, AppError::Internal(Error::Join(_))), "{err}");
+    }
 }
