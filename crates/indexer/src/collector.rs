@@ -10,12 +10,13 @@ use std::collections::{BinaryHeap, HashMap};
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
-use tantivy::query::{EnableScoring, Query, Weight};
+use tantivy::query::{BooleanQuery, EnableScoring, Query, Weight};
 use tantivy::{
     DocAddress, DocId, DocSet, Score, Searcher, SegmentOrdinal, SegmentReader, TERMINATED,
 };
 
 use crate::api::{FacetCount, Facets, Sort};
+use crate::flat::is_flat;
 use crate::schema::names;
 
 /// A position in the result order.
@@ -172,6 +173,76 @@ pub(crate) fn top_within(
         fruits.push(segment.harvest());
     }
     gather.merge_fruits(fruits)
+}
+
+/// The number of documents `flat` (a flat union of weighted terms) matches and its best `k`,
+/// in relevance order: each term's postings are read once and added into one score per
+/// document. Where block-WAND must keep many documents (a long query's pool of candidates),
+/// this costs less than pruning, and it counts at the same time. `None` when `flat` is no
+/// such union.
+pub(crate) fn top_by_sum(
+    searcher: &Searcher,
+    flat: &dyn Query,
+    k: usize,
+) -> tantivy::Result<Option<(usize, Vec<Candidate>)>> {
+    let Some(union) = flat
+        .downcast_ref::<BooleanQuery>()
+        .filter(|_| is_flat(flat))
+    else {
+        return Ok(None);
+    };
+    let scoring = EnableScoring::enabled_from_searcher(searcher);
+    let weights = union
+        .clauses()
+        .iter()
+        .map(|(_, term)| term.weight(scoring))
+        .collect::<tantivy::Result<Vec<_>>>()?;
+    let mut count = 0;
+    let mut top: Vec<Candidate> = Vec::new();
+    for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+        // BM25 scores are positive: a zero sum is a document no term matched yet.
+        let mut sums = vec![0.0f32; reader.max_doc() as usize];
+        let mut matched: Vec<DocId> = Vec::new();
+        for weight in &weights {
+            weight.for_each(reader, &mut |doc, score| {
+                let sum = &mut sums[doc as usize];
+                if *sum == 0.0 {
+                    matched.push(doc);
+                }
+                *sum += score;
+            })?;
+        }
+        if let Some(alive) = reader.alive_bitset() {
+            matched.retain(|&doc| alive.is_alive(doc));
+        }
+        count += matched.len();
+        // Only the documents scoring at least the k-th best need their tie-break key.
+        let mut scores: Vec<Score> = matched.iter().map(|&doc| sums[doc as usize]).collect();
+        let floor = match k {
+            0 => continue,
+            k if k < scores.len() => {
+                *scores
+                    .select_nth_unstable_by(k - 1, |a, b| b.total_cmp(a))
+                    .1
+            }
+            _ => Score::MIN,
+        };
+        let id_keys = reader.fast_fields().u64(names::ID_KEY)?;
+        top.extend(matched.iter().filter_map(|&doc| {
+            let score = sums[doc as usize];
+            (score >= floor).then(|| Candidate {
+                key: SortKey {
+                    primary: f64::from(score),
+                    id_key: id_keys.first(doc).unwrap_or(u64::MAX),
+                },
+                score,
+                address: DocAddress::new(ord as SegmentOrdinal, doc),
+            })
+        }));
+    }
+    top.sort();
+    top.truncate(k);
+    Ok(Some((count, top)))
 }
 
 /// The collector.

@@ -352,6 +352,56 @@ mod tests {
     }
 
     #[test]
+    fn summing_a_long_querys_pairs_keeps_and_counts_as_pruning_does() {
+        use crate::api::Sort;
+        use crate::collector::{Gather, count_up_to, top_by_sum};
+        let index = index();
+        let searcher = index.reader.searcher();
+        let request = SearchRequest {
+            query: "các xã tổ chức tuyên truyền bảo vệ rừng và xây dựng nông thôn mới".into(),
+            ..SearchRequest::default()
+        };
+        let plan = index.plan(&request, true).expect("plan");
+        let candidates = plan.candidates.expect("a long query has pair candidates");
+        let (total, _) =
+            count_up_to(&searcher, candidates.matching.as_ref(), usize::MAX).expect("count");
+        for k in [1, 5, 20, 64] {
+            let gather = Gather {
+                k,
+                sort: Sort::Relevance,
+                after: None,
+                facets: false,
+                prune: true,
+            };
+            let expected = searcher
+                .search(candidates.scored.as_ref(), &gather)
+                .expect("search")
+                .top;
+            let (count, got) = top_by_sum(&searcher, candidates.scored.as_ref(), k)
+                .expect("sum")
+                .expect("a flat union");
+            assert_eq!(count, total);
+            assert!(total > 5 && !got.is_empty());
+            assert_eq!(got.len(), expected.len(), "k={k}");
+            for (a, b) in got.iter().zip(&expected) {
+                assert_eq!(a.address, b.address, "k={k}");
+                assert!((a.score - b.score).abs() <= 1e-5 * b.score, "k={k}");
+            }
+        }
+        // Not a flat union: left to the caller.
+        let short = SearchRequest {
+            query: "các xã".into(),
+            ..SearchRequest::default()
+        };
+        let plan = index.plan(&short, true).expect("plan");
+        assert!(
+            top_by_sum(&searcher, plan.query.as_ref(), 10)
+                .expect("sum")
+                .is_none()
+        );
+    }
+
+    #[test]
     fn seeking_unions_find_and_score_as_the_boolean_query() {
         let index = index();
         let searcher = index.reader.searcher();

@@ -8,7 +8,7 @@ use tantivy::{DocAddress, DocId, DocSet, Searcher};
 use super::SearchIndex;
 use super::plan::{Candidates, Plan};
 use crate::api::{EXACT_TOTAL_UP_TO, SearchRequest, Sort};
-use crate::collector::{Candidate, Gather, Gathered, SortKey, count_up_to, top_within};
+use crate::collector::{Candidate, Gather, Gathered, SortKey, count_up_to, top_by_sum, top_within};
 use crate::error::{Error, Result};
 use crate::flat::{flatten_required, is_flat};
 use crate::schema::names;
@@ -23,6 +23,11 @@ const MIN_CANDIDATES: usize = 64;
 const MAX_RESCORED_WINDOW: usize = 101;
 /// The largest page window (`offset + limit`) served without a cursor.
 const MAX_WINDOW: usize = 100_000;
+
+/// How many candidates by syllable pairs a long query rescores for `k` hits.
+fn pool(k: usize) -> usize {
+    (k * CANDIDATE_FACTOR).max(MIN_CANDIDATES)
+}
 
 impl SearchIndex {
     /// The cursor position and the number of hits to keep (`offset + limit`).
@@ -50,6 +55,8 @@ impl SearchIndex {
     /// candidates). When the best candidates are all the candidates, they are the whole
     /// result set. `None` when the page is deep, or the candidates looked at are too few to
     /// be sure (the caller then uses [`Self::rescanned`]).
+    /// `pooled`: the best candidates when the caller already has them (see [`pool`]).
+    #[allow(clippy::too_many_arguments)]
     fn rescored_candidates(
         &self,
         searcher: &Searcher,
@@ -58,24 +65,30 @@ impl SearchIndex {
         request: &SearchRequest,
         after: Option<SortKey>,
         k: usize,
+        pooled: Option<Vec<Candidate>>,
     ) -> Result<Option<Vec<Candidate>>> {
         if k > MAX_RESCORED_WINDOW {
             return Ok(None);
         }
-        let pool = (k * CANDIDATE_FACTOR).max(MIN_CANDIDATES);
-        let query = self.with_filters(candidates.scored.box_clone(), request)?;
-        let found = searcher
-            .search(
-                query.as_ref(),
-                &Gather {
-                    k: pool,
-                    sort: Sort::Relevance,
-                    after: None,
-                    facets: false,
-                    prune: true,
-                },
-            )?
-            .top;
+        let pool = pool(k);
+        let found = match pooled {
+            Some(found) => found,
+            None => {
+                let query = self.with_filters(candidates.scored.box_clone(), request)?;
+                searcher
+                    .search(
+                        query.as_ref(),
+                        &Gather {
+                            k: pool,
+                            sort: Sort::Relevance,
+                            after: None,
+                            facets: false,
+                            prune: true,
+                        },
+                    )?
+                    .top
+            }
+        };
         // Pruning only skips records once `pool` are kept: fewer means every record sharing
         // a pair (with the filters) was seen.
         let complete = found.len() < pool;
@@ -228,7 +241,27 @@ impl SearchIndex {
             };
             return Ok(searcher.search(matching.as_ref(), &collector)?);
         }
-        let mut gathered = if request.facets || request.exact_total {
+        // A long query without phrases, exclusions or filters: one pass over its pairs counts
+        // the records sharing one (the matching set) and keeps the best candidates.
+        let pooled = match candidates {
+            Some(c)
+                if c.found_by_full
+                    && !request.facets
+                    && (1..=MAX_RESCORED_WINDOW).contains(&k)
+                    && self.filters(request)?.is_empty() =>
+            {
+                top_by_sum(searcher, c.scored.as_ref(), pool(k))?
+            }
+            _ => None,
+        };
+        let mut gathered = if let Some((count, _)) = &pooled {
+            let capped = !request.exact_total && *count > EXACT_TOTAL_UP_TO;
+            Gathered {
+                total: if capped { EXACT_TOTAL_UP_TO } else { *count },
+                capped,
+                ..Gathered::default()
+            }
+        } else if request.facets || request.exact_total {
             let counted = Gather {
                 k: 0,
                 sort: request.sort,
@@ -271,6 +304,7 @@ impl SearchIndex {
                 request,
                 after,
                 k,
+                pooled.map(|(_, found)| found),
             )? {
                 Some(top) => top,
                 None => {
