@@ -91,6 +91,46 @@ pub(crate) fn ascii_base(c: char) -> Option<char> {
     if c.is_ascii_lowercase() {
         return Some(c);
     }
+    // Every Vietnamese letter lies in Latin-1 to Latin Extended-B or in Latin Extended
+    // Additional: one table lookup instead of a search.
+    let (table, first) = match c {
+        '\u{00C0}'..='\u{024F}' => (&BASES.0[..], 0x00C0),
+        '\u{1E00}'..='\u{1EFF}' => (&BASES.1[..], 0x1E00),
+        _ => return None,
+    };
+    match table[c as usize - first] {
+        0 => None,
+        b => Some(char::from(b)),
+    }
+}
+
+/// [`ascii_base`] of the letters outside ASCII, by code point from U+00C0 and from U+1E00
+/// (0 for no letter).
+type BaseTables = ([u8; 0x0250 - 0x00C0], [u8; 0x1F00 - 0x1E00]);
+
+static BASES: LazyLock<BaseTables> = LazyLock::new(|| {
+    let mut tables: BaseTables = ([0; 0x0250 - 0x00C0], [0; 0x1F00 - 0x1E00]);
+    let letters = TONED.iter().flatten().copied().chain(['đ']);
+    for c in letters.filter(|c| !c.is_ascii()) {
+        let Some(base) = ascii_base_searched(c) else {
+            continue;
+        };
+        // The base is an ASCII letter: one byte.
+        let byte = base as u8;
+        match c as usize {
+            n @ 0x00C0..0x0250 => tables.0[n - 0x00C0] = byte,
+            n @ 0x1E00..0x1F00 => tables.1[n - 0x1E00] = byte,
+            _ => unreachable!("every Vietnamese letter is in one of the two blocks"),
+        }
+    }
+    tables
+});
+
+/// [`ascii_base`] by searching the letter tables (fills the lookup table once).
+fn ascii_base_searched(c: char) -> Option<char> {
+    if c.is_ascii_lowercase() {
+        return Some(c);
+    }
     if c == 'đ' {
         return Some('d');
     }
@@ -150,5 +190,17 @@ mod tests {
         // 66 toned/hatted vowels (72 minus 6 plain ones) in two cases, plus đ/Đ = 134.
         assert_eq!(n + 2, 134);
         assert_eq!(ascii_base('đ'), Some('d'));
+    }
+
+    #[test]
+    fn looked_up_bases_equal_searched_ones() {
+        for c in ('\0'..='\u{2FFF}').chain('\u{FE00}'..='\u{FFFF}') {
+            assert_eq!(
+                ascii_base(c),
+                ascii_base_searched(c),
+                "{c:?} (U+{:04X})",
+                c as u32
+            );
+        }
     }
 }

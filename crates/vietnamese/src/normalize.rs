@@ -159,8 +159,14 @@ pub fn normalize(text: &str) -> String {
 
 /// R6 on text that is already in the exact form.
 pub(crate) fn variant_of_exact(exact: &str) -> Cow<'_, str> {
-    // Only `y`/`i` syllables change; a cheap byte test skips the rest.
-    if !exact.bytes().any(|b| b == b'y' || b == b'i') && exact.is_ascii() {
+    // Only words ending in `i` or `y` (with any tone) change; a cheap scan skips the rest.
+    let iy = |c: char| {
+        matches!(
+            c,
+            'i' | 'ì' | 'í' | 'ỉ' | 'ĩ' | 'ị' | 'y' | 'ỳ' | 'ý' | 'ỷ' | 'ỹ' | 'ỵ'
+        )
+    };
+    if !exact.chars().any(iy) {
         return Cow::Borrowed(exact);
     }
     map_words_all(exact, iy_variant)
@@ -386,7 +392,10 @@ mod tests {
             "Hòa bình, thủy lợi và sức khỏe; Ủy ban",
             "ÐẠI HỘI ＮＱ－１４０ Nghi\u{0323} quye\u{0302}\u{0301}t x\u{00AD}ã",
             "naïve café São Paulo",
+            "kỳ thi, hy sinh, quí vị, lý lịch, Mỹ Tho, ký, tỉ lệ, ky, qui",
         ] {
+            let exact = normalize(text);
+            assert_eq!(variant_of_exact(&exact), map_words_all(&exact, iy_variant));
             for token in crate::tokenize(text) {
                 assert_eq!(fold_exact(&token.text), fold(&token.text), "{text}");
                 assert_eq!(variant_exact(&token.text), variant(&token.text), "{text}");
@@ -406,6 +415,8 @@ mod tests {
             proptest::prop_assert_eq!(normalize(&exact), exact.clone());
             proptest::prop_assert_eq!(fold_exact(&exact), fold(&text));
             proptest::prop_assert_eq!(variant_exact(&exact), variant(&text));
+            // The quick scan for `i`/`y` skips nothing the syllable rule would change.
+            proptest::prop_assert_eq!(variant_of_exact(&exact), map_words_all(&exact, iy_variant));
         }
     }
 
