@@ -147,10 +147,15 @@ pub(crate) fn document_numbers(query: &str) -> NumberQuery {
         NumberQuery::push_unique(&mut result.full, keys.full);
     }
     // A Telex typist writes `đ` as `dd` (`NDD-CP`); numbers fold `đ` to `d` anyway.
-    let undoubled = query
-        .replace("dd", "d")
-        .replace("DD", "D")
-        .replace("Dd", "D");
+    let doubled = ["dd", "DD", "Dd"].iter().any(|d| query.contains(d));
+    let undoubled = if doubled {
+        query
+            .replace("dd", "d")
+            .replace("DD", "D")
+            .replace("Dd", "D")
+    } else {
+        query.to_owned()
+    };
     let mut parsed: Vec<vietnamese::DocNumberQuery> = vietnamese::DocNumber::parse_query(query)
         .into_iter()
         .collect();

@@ -8,6 +8,7 @@
 //! typed with marks are constraints (R9.5): their candidates are restricted to spellings
 //! with the same marks (same R6 variant), so `nghi quyết` can only become `… quyết`.
 
+use std::borrow::Cow;
 use std::io::{BufRead, Write};
 
 use rustc_hash::FxHashMap as HashMap;
@@ -253,25 +254,29 @@ impl Restorer {
     /// The accented syllables seen with this fold, most frequent first.
     pub fn candidates(&self, folded: &str) -> Vec<&str> {
         self.candidate_ids(folded)
-            .into_iter()
-            .map(|id| self.syllables[id as usize].as_str())
+            .iter()
+            .map(|&id| self.syllables[id as usize].as_str())
             .collect()
     }
 
-    /// The ids of [`Self::candidates`].
-    fn candidate_ids(&self, folded: &str) -> Vec<u32> {
+    /// The ids of [`Self::candidates`] (borrowed once [`Self::finish`] has sorted them).
+    fn candidate_ids(&self, folded: &str) -> Cow<'_, [u32]> {
         let key = forms(folded).folded;
-        let mut list: Vec<u32> = self.by_fold.get(&key).cloned().unwrap_or_default();
-        if !self.sorted {
-            let (counts, syllables) = (&self.counts, &self.syllables);
-            list.sort_by(|&a, &b| {
-                let (a, b) = (a as usize, b as usize);
-                counts[b]
-                    .cmp(&counts[a])
-                    .then_with(|| syllables[a].cmp(&syllables[b]))
-            });
+        let Some(list) = self.by_fold.get(&key) else {
+            return Cow::Borrowed(&[]);
+        };
+        if self.sorted {
+            return Cow::Borrowed(list);
         }
-        list
+        let mut list = list.clone();
+        let (counts, syllables) = (&self.counts, &self.syllables);
+        list.sort_by(|&a, &b| {
+            let (a, b) = (a as usize, b as usize);
+            counts[b]
+                .cmp(&counts[a])
+                .then_with(|| syllables[a].cmp(&syllables[b]))
+        });
+        Cow::Owned(list)
     }
 
     /// How often the syllable with this id was seen (0 for none).
@@ -387,7 +392,8 @@ impl Restorer {
         let all = self.candidate_ids(&strip_marks(&variant));
         let accented = strip_marks(exact) != exact;
         let mut list: Vec<Option<u32>> = if accented {
-            all.into_iter()
+            all.iter()
+                .copied()
                 .filter(|&id| {
                     let id = id as usize;
                     self.variants[id].as_deref().unwrap_or(&self.syllables[id]) == variant
@@ -396,7 +402,7 @@ impl Restorer {
                 .map(Some)
                 .collect()
         } else {
-            all.into_iter().take(MAX_CANDIDATES).map(Some).collect()
+            all.iter().copied().take(MAX_CANDIDATES).map(Some).collect()
         };
         let listed = own.is_some_and(|id| list.contains(&Some(id)));
         if !listed && (accented || list.is_empty()) {
