@@ -11,8 +11,6 @@
 //! that union, which finds more documents (those missing a word) and is run within the
 //! query's matching set.
 
-use std::collections::HashMap;
-
 use tantivy::Term;
 use tantivy::query::{BooleanQuery, BoostQuery, EnableScoring, Occur, Query, TermQuery, Weight};
 use tantivy::schema::IndexRecordOption;
@@ -146,29 +144,37 @@ pub(crate) fn flatten_required(query: &dyn Query) -> Option<Box<dyn Query>> {
     merged(terms)
 }
 
-/// One union of `terms`, a term met twice carrying the sum of its weights.
-fn merged(terms: Vec<WeightedTerm>) -> Option<Box<dyn Query>> {
-    let mut merged: Vec<WeightedTerm> = Vec::with_capacity(terms.len());
-    let mut seen: HashMap<(Term, bool), usize> = HashMap::new();
-    for term in terms {
-        let key = (term.term.clone(), term.option == IndexRecordOption::Basic);
-        match seen.get(&key) {
-            Some(&at) => merged[at].weight += term.weight,
-            None => {
-                seen.insert(key, merged.len());
-                merged.push(term);
-            }
+/// One union of `terms`, a term met twice carrying the sum of its weights (added in the
+/// order met) at its first place.
+fn merged(mut terms: Vec<WeightedTerm>) -> Option<Box<dyn Query>> {
+    // Each term's first place, found by sorting the places (no copies, no hashing).
+    fn key(t: &WeightedTerm) -> (bool, &[u8]) {
+        (
+            t.option == IndexRecordOption::Basic,
+            t.term.serialized_term(),
+        )
+    }
+    let mut order: Vec<usize> = (0..terms.len()).collect();
+    order.sort_unstable_by(|&a, &b| key(&terms[a]).cmp(&key(&terms[b])).then(a.cmp(&b)));
+    let mut first = vec![0; terms.len()];
+    for group in order.chunk_by(|&a, &b| key(&terms[a]) == key(&terms[b])) {
+        for &at in group {
+            first[at] = group[0];
         }
     }
-    if merged.len() < 2 {
-        return None;
+    for at in 0..terms.len() {
+        if first[at] != at {
+            let weight = terms[at].weight;
+            terms[first[at]].weight += weight;
+        }
     }
-    Some(Box::new(BooleanQuery::new(
-        merged
-            .into_iter()
-            .map(|t| (Occur::Should, Box::new(t) as Box<dyn Query>))
-            .collect(),
-    )))
+    let merged: Vec<(Occur, Box<dyn Query>)> = terms
+        .into_iter()
+        .enumerate()
+        .filter(|(at, _)| first[*at] == *at)
+        .map(|(_, t)| (Occur::Should, Box::new(t) as Box<dyn Query>))
+        .collect();
+    (merged.len() >= 2).then(|| Box::new(BooleanQuery::new(merged)) as Box<dyn Query>)
 }
 
 #[cfg(test)]
