@@ -13,7 +13,8 @@ use tantivy::schema::{
 
 use crate::analyzer;
 use crate::error::{Error, Result};
-use crate::snippet::{Layout, snippet_text};
+use crate::search::StoredHit;
+use crate::snippet::Layout;
 
 /// Handles of every field of the schema.
 #[derive(Debug, Clone)]
@@ -80,6 +81,9 @@ pub(crate) struct Fields {
     pub(crate) record: Field,
     /// The [`crate::snippet::Layout`] of the record's snippet text (stored bytes).
     pub(crate) snippet_layout: Field,
+    /// What a shown hit needs of the record, as JSON ([`crate::search::StoredHit`]), stored
+    /// ahead of the record so a hit stops reading before it.
+    pub(crate) hit: Field,
 }
 
 /// Names of fields that filters and facets refer to.
@@ -148,6 +152,7 @@ impl Fields {
         let expiry_days = b.add_i64_field("expiry_days", INDEXED | FAST);
         let record = b.add_text_field("record", STORED);
         let snippet_layout = b.add_bytes_field("snippet_layout", STORED);
+        let hit = b.add_text_field("hit", STORED);
         Self {
             schema: b.build(),
             id,
@@ -180,6 +185,7 @@ impl Fields {
             expiry_days,
             record,
             snippet_layout,
+            hit,
         }
     }
 
@@ -251,9 +257,15 @@ impl Fields {
             id: record.id.clone(),
             source,
         })?;
+        // What a shown hit reads goes ahead of the record: reading a hit stops before it.
+        let hit = StoredHit::of(record);
+        doc.add_bytes(self.snippet_layout, &Layout::of(hit.text()).encode());
+        let hit = serde_json::to_string(&hit).map_err(|source| Error::EncodeRecord {
+            id: record.id.clone(),
+            source,
+        })?;
+        doc.add_text(self.hit, hit);
         doc.add_text(self.record, json);
-        let layout = Layout::of(&snippet_text(&record.lead, &record.body));
-        doc.add_bytes(self.snippet_layout, &layout.encode());
         Ok(doc)
     }
 }

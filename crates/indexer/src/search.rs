@@ -25,6 +25,7 @@ use crate::schema::Fields;
 use crate::suggest::{Suggester, Suggestion};
 use vietnamese::restore::Restorer;
 
+pub(crate) use self::hits::StoredHit;
 use self::hits::hits;
 use self::plan::Plan;
 

@@ -8,13 +8,15 @@
 
 use std::borrow::Cow;
 use std::collections::HashSet;
+use std::sync::OnceLock;
 
 use chrono::NaiveDate;
-use crawler::Kind;
-use serde::Deserialize;
+use crawler::{Kind, Record};
+use serde::{Deserialize, Serialize};
 use tantivy::postings::{Postings, SegmentPostings};
-use tantivy::schema::{Field, IndexRecordOption, Value};
-use tantivy::{DocAddress, DocId, DocSet, Searcher, TantivyDocument, TantivyError, Term};
+use tantivy::schema::document::{DeserializeError, DocumentDeserialize, DocumentDeserializer};
+use tantivy::schema::{Field, IndexRecordOption, OwnedValue};
+use tantivy::{DocAddress, DocId, DocSet, Searcher, TantivyError, Term};
 
 use crate::api::{Hit, HitSource};
 use crate::error::{Error, Result};
@@ -22,10 +24,11 @@ use crate::schema::Fields;
 use crate::snippet::{Layout, Matcher, snippet, snippet_at, snippet_text};
 use crate::understand::NumberQuery;
 
-/// The parts of a stored record a hit needs, borrowed from the stored JSON where possible (the
-/// rest of the record is skipped, not decoded).
-#[derive(Deserialize)]
-struct StoredHit<'a> {
+/// What a shown hit needs of a record, stored beside it at index time (JSON in the `hit`
+/// field, ahead of the whole record) so that showing a hit never reads the whole record: its
+/// fields, the text its snippet is cut from, and the attached files that have text.
+#[derive(Serialize, Deserialize)]
+pub(crate) struct StoredHit<'a> {
     #[serde(borrow)]
     id: Cow<'a, str>,
     kind: Kind,
@@ -33,10 +36,9 @@ struct StoredHit<'a> {
     title: Cow<'a, str>,
     #[serde(borrow)]
     url: Cow<'a, str>,
+    /// The [`snippet_text`] of the record (empty when read from a whole record).
     #[serde(default, borrow)]
-    lead: Cow<'a, str>,
-    #[serde(default, borrow)]
-    body: Cow<'a, str>,
+    text: Cow<'a, str>,
     #[serde(default)]
     date: Option<NaiveDate>,
     #[serde(default, borrow)]
@@ -47,12 +49,74 @@ struct StoredHit<'a> {
     doc_type: Option<Cow<'a, str>>,
     #[serde(default, borrow)]
     site: Cow<'a, str>,
-    #[serde(default, borrow)]
+    #[serde(default, borrow, skip_serializing_if = "Vec::is_empty")]
     attachments: Vec<StoredAttachment<'a>>,
 }
 
+impl<'a> StoredHit<'a> {
+    /// The hit fields of `record`, borrowed.
+    pub(crate) fn of(record: &'a Record) -> Self {
+        let borrowed = |value: &'a Option<String>| value.as_deref().map(Cow::Borrowed);
+        Self {
+            id: Cow::Borrowed(&record.id),
+            kind: record.kind,
+            title: Cow::Borrowed(&record.title),
+            url: Cow::Borrowed(&record.url),
+            text: snippet_text(&record.lead, &record.body),
+            date: record.date,
+            doc_number: borrowed(&record.doc_number),
+            issuer: borrowed(&record.issuer),
+            doc_type: borrowed(&record.doc_type),
+            site: Cow::Borrowed(&record.site),
+            attachments: record
+                .attachments
+                .iter()
+                .filter(|file| file.text.is_some())
+                .map(|file| StoredAttachment {
+                    name: Cow::Borrowed(&file.name),
+                    url: Cow::Borrowed(&file.url),
+                    text: borrowed(&file.text),
+                    text_source: borrowed(&file.text_source),
+                })
+                .collect(),
+        }
+    }
+
+    /// The text its snippet is cut from.
+    pub(crate) fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Reads what [`ShownDoc`] read: the `hit` field, or (generations indexed before it) the
+    /// whole record.
+    fn read(shown: &'a ShownDoc) -> Result<Self> {
+        let invalid = |json: &str, source| Error::StoredRecord {
+            id: json.chars().take(80).collect(),
+            source,
+        };
+        if let Some(hit) = &shown.hit {
+            return serde_json::from_str(hit).map_err(|e| invalid(hit, e));
+        }
+        /// The text fields a whole record adds.
+        #[derive(Deserialize)]
+        struct LeadBody<'a> {
+            #[serde(default, borrow)]
+            lead: Cow<'a, str>,
+            #[serde(default, borrow)]
+            body: Cow<'a, str>,
+        }
+        let record = shown.record.as_deref().unwrap_or_default();
+        let mut stored: StoredHit<'a> =
+            serde_json::from_str(record).map_err(|e| invalid(record, e))?;
+        let LeadBody { lead, body } =
+            serde_json::from_str(record).map_err(|e| invalid(record, e))?;
+        stored.text = Cow::Owned(snippet_text(&lead, &body).into_owned());
+        Ok(stored)
+    }
+}
+
 /// The parts of an attached file a hit needs.
-#[derive(Deserialize)]
+#[derive(Serialize, Deserialize)]
 struct StoredAttachment<'a> {
     #[serde(borrow)]
     name: Cow<'a, str>,
@@ -62,6 +126,44 @@ struct StoredAttachment<'a> {
     text: Option<Cow<'a, str>>,
     #[serde(default, borrow)]
     text_source: Option<Cow<'a, str>>,
+}
+
+/// The stored fields a shown hit reads: the `hit` JSON and the snippet layout, which the
+/// index stores ahead of the whole record, so reading stops before the record (the biggest
+/// field: its text is neither copied nor checked). A generation indexed without `hit` gives
+/// its record instead.
+#[derive(Debug, Default)]
+struct ShownDoc {
+    hit: Option<String>,
+    layout: Option<Vec<u8>>,
+    record: Option<String>,
+}
+
+impl DocumentDeserialize for ShownDoc {
+    fn deserialize<'de, D: DocumentDeserializer<'de>>(
+        mut deserializer: D,
+    ) -> std::result::Result<Self, DeserializeError> {
+        static FIELDS: OnceLock<Fields> = OnceLock::new();
+        let fields = FIELDS.get_or_init(Fields::new);
+        let mut shown = ShownDoc::default();
+        while let Some((field, value)) = deserializer.next_field::<OwnedValue>()? {
+            match value {
+                OwnedValue::Str(text) if field == fields.hit => shown.hit = Some(text),
+                OwnedValue::Bytes(bytes) if field == fields.snippet_layout => {
+                    shown.layout = Some(bytes);
+                }
+                OwnedValue::Str(text) if field == fields.record => {
+                    shown.record = Some(text);
+                    break;
+                }
+                _ => {}
+            }
+            if shown.hit.is_some() && shown.layout.is_some() {
+                break;
+            }
+        }
+        Ok(shown)
+    }
 }
 
 /// The page of an attached file whose snippet has the most matches, more than `to_beat` (the
@@ -96,31 +198,25 @@ fn attachment_snippet(
     best.map(|(_, found, where_)| (found, where_))
 }
 
-/// One shown hit from its stored record (`json`); `located` is the record text's stored
-/// layout with the matched terms' positions, when the index has them.
+/// One shown hit from its stored fields; `located` is the snippet text's stored layout with
+/// the matched terms' positions, when the index has them.
 fn hit(
-    json: &str,
+    record: StoredHit<'_>,
     located: Option<(&Layout, &[(usize, usize)])>,
     score: f32,
     highlight: &mut Matcher<'_>,
     numbers: &NumberQuery,
 ) -> Result<Hit> {
-    let record: StoredHit<'_> =
-        serde_json::from_str(json).map_err(|source| Error::StoredRecord {
-            id: json.chars().take(80).collect(),
-            source,
-        })?;
-    // The snippet only ever looks at the first SCAN_BYTES bytes of lead + body.
-    let text = snippet_text(&record.lead, &record.body);
+    let text: &str = &record.text;
     let number_match = record
         .doc_number
         .as_deref()
         .is_some_and(|n| numbers.matches(n));
     let mut found = match located {
-        Some((layout, positions)) => snippet_at(&text, layout, positions, highlight),
+        Some((layout, positions)) => snippet_at(text, layout, positions, highlight),
         None => None,
     }
-    .unwrap_or_else(|| snippet(&text, highlight));
+    .unwrap_or_else(|| snippet(text, highlight));
     let mut source = None;
     // An attached file's page that matches more of the query than the record's own text
     // gives the snippet (for a resolution whose page holds only its summary).
@@ -164,15 +260,11 @@ pub(super) fn hits(
     let mut matcher = Matcher::new(highlight);
     let docs = page
         .iter()
-        .map(|(address, _)| searcher.doc::<TantivyDocument>(*address))
+        .map(|(address, _)| searcher.doc::<ShownDoc>(*address))
         .collect::<tantivy::Result<Vec<_>>>()?;
     let layouts: Vec<Option<Layout>> = docs
         .iter()
-        .map(|doc| {
-            doc.get_first(fields.snippet_layout)
-                .and_then(|v| v.as_bytes())
-                .and_then(Layout::decode)
-        })
+        .map(|doc| doc.layout.as_deref().and_then(Layout::decode))
         .collect();
     // Positions are read in document order, so each term's postings only move forward.
     let mut order: Vec<usize> = (0..page.len()).filter(|&i| layouts[i].is_some()).collect();
@@ -185,14 +277,16 @@ pub(super) fn hits(
     }
     let mut out = Vec::with_capacity(page.len());
     for (i, ((_, score), doc)) in page.iter().zip(&docs).enumerate() {
-        let json = doc
-            .get_first(fields.record)
-            .and_then(|v| v.as_str())
-            .unwrap_or("");
         let located = layouts[i]
             .as_ref()
             .map(|layout| (layout, positions[i].as_slice()));
-        out.push(hit(json, located, *score, &mut matcher, numbers)?);
+        out.push(hit(
+            StoredHit::read(doc)?,
+            located,
+            *score,
+            &mut matcher,
+            numbers,
+        )?);
     }
     Ok(out)
 }
@@ -274,6 +368,9 @@ mod tests {
     use std::path::PathBuf;
 
     use crawler::Record;
+
+    use tantivy::TantivyDocument;
+    use tantivy::schema::Value;
 
     use super::*;
     use crate::SearchRequest;
@@ -488,6 +585,51 @@ mod tests {
                 assert!(hit.snippet.contains("<mark>"), "{query}: {}", hit.snippet);
             }
         }
+    }
+
+    #[test]
+    fn a_shown_hit_stops_before_the_record_and_older_documents_give_it() {
+        let (index, fields) = crate::build::create_index(None).unwrap();
+        let mut writer = index
+            .writer_with_num_threads::<TantivyDocument>(1, 15_000_000)
+            .unwrap();
+        let mut record = tricky_records().remove(0);
+        record.doc_number = Some("140/NQ-HĐND".to_owned());
+        record.attachments.push(crawler::Attachment {
+            name: "140-NQ-HDND.pdf".to_owned(),
+            url: "https://thanuyen.laichau.gov.vn/140.pdf".to_owned(),
+            text: Some("Trang một\u{c}Trang hai: nghị quyết".to_owned()),
+            text_source: Some("pdf-text".to_owned()),
+            ..crawler::Attachment::default()
+        });
+        writer
+            .add_document(fields.document(&record).unwrap())
+            .unwrap();
+        // As a generation indexed before the `hit` field stored it.
+        let mut older = TantivyDocument::default();
+        older.add_text(fields.id, &record.id);
+        older.add_text(fields.record, serde_json::to_string(&record).unwrap());
+        writer.add_document(older).unwrap();
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let new: ShownDoc = searcher.doc(DocAddress::new(0, 0)).unwrap();
+        assert!(new.hit.is_some() && new.layout.is_some() && new.record.is_none());
+        let old: ShownDoc = searcher.doc(DocAddress::new(0, 1)).unwrap();
+        assert!(old.hit.is_none() && old.layout.is_none() && old.record.is_some());
+        let (new, old) = (
+            StoredHit::read(&new).unwrap(),
+            StoredHit::read(&old).unwrap(),
+        );
+        assert_eq!(
+            serde_json::to_value(&new).unwrap(),
+            serde_json::to_value(&old).unwrap()
+        );
+        assert_eq!(new.text(), snippet_text(&record.lead, &record.body));
+        let broken = ShownDoc {
+            hit: Some("{\"id\": 1}".to_owned()),
+            ..ShownDoc::default()
+        };
+        assert!(StoredHit::read(&broken).is_err());
     }
 
     #[test]
