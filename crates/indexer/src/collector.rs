@@ -179,12 +179,13 @@ pub(crate) fn top_within(
 /// in relevance order: each term's postings are read once and added into one score per
 /// document. Where block-WAND must keep many documents (a long query's pool of candidates),
 /// this costs less than pruning, and it counts at the same time. `None` when `flat` is no
-/// such union.
+/// such union. With `facets`, the documents matched are counted by facet too.
 pub(crate) fn top_by_sum(
     searcher: &Searcher,
     flat: &dyn Query,
     k: usize,
-) -> tantivy::Result<Option<(usize, Vec<Candidate>)>> {
+    facets: bool,
+) -> tantivy::Result<Option<Gathered>> {
     let Some(union) = flat
         .downcast_ref::<BooleanQuery>()
         .filter(|_| is_flat(flat))
@@ -197,7 +198,14 @@ pub(crate) fn top_by_sum(
         .iter()
         .map(|(_, term)| term.weight(scoring))
         .collect::<tantivy::Result<Vec<_>>>()?;
-    let mut count = 0;
+    let counter = Gather {
+        k: 0,
+        sort: Sort::Relevance,
+        after: None,
+        facets,
+        prune: false,
+    };
+    let mut counted = Vec::new();
     let mut top: Vec<Candidate> = Vec::new();
     for (ord, reader) in searcher.segment_readers().iter().enumerate() {
         // BM25 scores are positive: a zero sum is a document no term matched yet.
@@ -215,7 +223,11 @@ pub(crate) fn top_by_sum(
         if let Some(alive) = reader.alive_bitset() {
             matched.retain(|&doc| alive.is_alive(doc));
         }
-        count += matched.len();
+        let mut segment = counter.for_segment(ord as SegmentOrdinal, reader)?;
+        for &doc in &matched {
+            segment.collect(doc, 0.0);
+        }
+        counted.push(segment.harvest());
         // Only the documents scoring at least the k-th best need their tie-break key.
         let mut scores: Vec<Score> = matched.iter().map(|&doc| sums[doc as usize]).collect();
         let floor = match k {
@@ -242,7 +254,9 @@ pub(crate) fn top_by_sum(
     }
     top.sort();
     top.truncate(k);
-    Ok(Some((count, top)))
+    let mut gathered = counter.merge_fruits(counted)?;
+    gathered.top = top;
+    Ok(Some(gathered))
 }
 
 /// The collector.

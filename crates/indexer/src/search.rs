@@ -378,10 +378,21 @@ mod tests {
                 .search(candidates.scored.as_ref(), &gather)
                 .expect("search")
                 .top;
-            let (count, got) = top_by_sum(&searcher, candidates.scored.as_ref(), k)
+            let summed = top_by_sum(&searcher, candidates.scored.as_ref(), k, true)
                 .expect("sum")
                 .expect("a flat union");
-            assert_eq!(count, total);
+            let counted = Gather {
+                k: 0,
+                facets: true,
+                ..gather
+            };
+            let counted = searcher
+                .search(candidates.matching.as_ref(), &counted)
+                .expect("count");
+            assert_eq!(summed.total, total);
+            assert_eq!(summed.facets, counted.facets);
+            assert!(summed.facets.is_some());
+            let got = summed.top;
             assert!(total > 5 && !got.is_empty());
             assert_eq!(got.len(), expected.len(), "k={k}");
             for (a, b) in got.iter().zip(&expected) {
@@ -396,7 +407,7 @@ mod tests {
         };
         let plan = index.plan(&short, true).expect("plan");
         assert!(
-            top_by_sum(&searcher, plan.query.as_ref(), 10)
+            top_by_sum(&searcher, plan.query.as_ref(), 10, false)
                 .expect("sum")
                 .is_none()
         );

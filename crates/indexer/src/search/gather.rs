@@ -242,24 +242,31 @@ impl SearchIndex {
             return Ok(searcher.search(matching.as_ref(), &collector)?);
         }
         // A long query without phrases, exclusions or filters: one pass over its pairs counts
-        // the records sharing one (the matching set) and keeps the best candidates.
-        let pooled = match candidates {
+        // the records sharing one (the matching set, by facet when asked) and keeps the best
+        // candidates.
+        let mut pooled = match candidates {
             Some(c)
                 if c.found_by_full
-                    && !request.facets
                     && (1..=MAX_RESCORED_WINDOW).contains(&k)
                     && self.filters(request)?.is_empty() =>
             {
-                top_by_sum(searcher, c.scored.as_ref(), pool(k))?
+                top_by_sum(searcher, c.scored.as_ref(), pool(k), request.facets)?
             }
             _ => None,
         };
-        let mut gathered = if let Some((count, _)) = &pooled {
-            let capped = !request.exact_total && *count > EXACT_TOTAL_UP_TO;
+        let mut gathered = if let Some(pooled) = &mut pooled {
+            // Facets and exact totals count every match; otherwise up to the cap.
+            let exact = request.exact_total || request.facets;
+            let capped = !exact && pooled.total > EXACT_TOTAL_UP_TO;
             Gathered {
-                total: if capped { EXACT_TOTAL_UP_TO } else { *count },
+                total: if capped {
+                    EXACT_TOTAL_UP_TO
+                } else {
+                    pooled.total
+                },
                 capped,
-                ..Gathered::default()
+                facets: pooled.facets.take(),
+                top: Vec::new(),
             }
         } else if request.facets || request.exact_total {
             let counted = Gather {
@@ -304,7 +311,7 @@ impl SearchIndex {
                 request,
                 after,
                 k,
-                pooled.map(|(_, found)| found),
+                pooled.map(|pooled| pooled.top),
             )? {
                 Some(top) => top,
                 None => {
