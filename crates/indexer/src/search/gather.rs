@@ -74,19 +74,27 @@ impl SearchIndex {
         let found = match pooled {
             Some(found) => found,
             None => {
+                let gather = Gather {
+                    k: pool,
+                    sort: Sort::Relevance,
+                    after: None,
+                    facets: false,
+                    prune: true,
+                };
                 let query = self.with_filters(candidates.scored.box_clone(), request)?;
-                searcher
-                    .search(
+                if self.filters(request)?.is_empty() {
+                    searcher.search(query.as_ref(), &gather)?.top
+                } else {
+                    // Filtered, the pairs' union cannot prune: run it unfiltered, kept to
+                    // the filtered records.
+                    top_within(
+                        searcher,
+                        candidates.scored.as_ref(),
                         query.as_ref(),
-                        &Gather {
-                            k: pool,
-                            sort: Sort::Relevance,
-                            after: None,
-                            facets: false,
-                            prune: true,
-                        },
+                        &gather,
                     )?
                     .top
+                }
             }
         };
         // Pruning only skips records once `pool` are kept: fewer means every record sharing
