@@ -34,7 +34,12 @@ pub(crate) fn setting(
     let legalqa::LegalQa {
         records: judged,
         questions,
-    } = legalqa::load(corpus)?.ok_or("legal-qa-dev missing")?;
+    } = legalqa::load(corpus)?.ok_or_else(|| {
+        format!(
+            "no legal-qa-dev/legal_passages.json under {}: pass --corpus DIR or set TRACUU_CORPUS",
+            corpus.display()
+        )
+    })?;
     let all = corpus::load_corpus(corpus)?;
     let legal: Vec<&Record> = all.iter().filter(|r| r.kind == Kind::Legal).collect();
     let news: Vec<&Record> = all.iter().filter(|r| r.kind == Kind::News).collect();
