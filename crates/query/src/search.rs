@@ -17,8 +17,8 @@ use crate::params::SearchParams;
 use crate::state::AppState;
 
 /// The page of `params` on the live index: from the result cache when this generation has
-/// answered the same request today, else searched on a blocking thread (and cached). Facets
-/// and an exact total only when `params` asks for them.
+/// answered the same request today, else searched (see [`in_place`]) and cached. Facets and
+/// an exact total only when `params` asks for them.
 pub(crate) async fn page(
     state: &AppState,
     params: SearchParams,
