@@ -6,7 +6,11 @@
 //! calling thread builds the documents meanwhile, and the machine's other core is shared) and
 //! leaves two segments whose merge costs more CPU and wall time than the thread saved. A build
 //! larger than the budget still flushes several segments, merged at the end.
+//!
+//! Each record's shown hit goes to the generation's side file ([`crate::hitfile`]) as its
+//! document is made; the document keeps the offset.
 
+use std::io::Write;
 use std::path::Path;
 
 use crawler::Record;
@@ -15,7 +19,9 @@ use tantivy::{Index, IndexSettings, TantivyDocument, Term};
 
 use crate::analyzer::register_analyzers;
 use crate::error::{Error, Result};
+use crate::hitfile::{HitWriter, StoredHit};
 use crate::schema::Fields;
+use crate::snippet::Layout;
 
 /// Memory budget of the index writer (what its two threads had before): the import bench's
 /// 10 MB of Vietnamese text (5,549 documents) fit in one segment; Tantivy takes the memory as
@@ -41,13 +47,15 @@ pub(crate) fn create_index(dir: Option<&Path>) -> Result<(Index, Fields)> {
     Ok((index, fields))
 }
 
-/// Writes every record and commits; returns how many records were read.
+/// Writes every record (its shown hit to `hits`) and commits; returns how many records were
+/// read.
 ///
 /// `progress` is called with the running count every 1,000 records and at the end.
 pub(crate) fn write_records(
     index: &Index,
     fields: &Fields,
     records: impl IntoIterator<Item = Record>,
+    hits: &mut HitWriter<impl Write>,
     progress: &mut dyn FnMut(usize),
 ) -> Result<usize> {
     let mut writer =
@@ -58,7 +66,9 @@ pub(crate) fn write_records(
     let mut count = 0;
     for record in records {
         writer.delete_term(Term::from_field_text(fields.id, &record.id));
-        writer.add_document(fields.document(&record)?)?;
+        let hit = StoredHit::of(&record);
+        let offset = hits.append(&hit, &Layout::of(&hit.text).encode())?;
+        writer.add_document(fields.document(&record, offset)?)?;
         count += 1;
         if count % 1000 == 0 {
             progress(count);
@@ -72,4 +82,15 @@ pub(crate) fn write_records(
     writer.wait_merging_threads()?;
     progress(count);
     Ok(count)
+}
+
+/// An index built in RAM from `records`, with its side file in memory (for tests and small
+/// tools).
+pub(crate) fn in_memory(
+    records: impl IntoIterator<Item = Record>,
+) -> Result<(Index, crate::hitfile::HitFile)> {
+    let (index, fields) = create_index(None)?;
+    let mut hits = HitWriter::new(Vec::new(), crate::hitfile::HITS_FILE.into())?;
+    write_records(&index, &fields, records, &mut hits, &mut |_| {})?;
+    Ok((index, crate::hitfile::in_memory(hits.finish()?)?))
 }

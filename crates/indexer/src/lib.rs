@@ -11,6 +11,7 @@ mod build;
 mod collector;
 mod error;
 mod flat;
+mod hitfile;
 mod import;
 mod reading;
 mod schema;

@@ -186,8 +186,8 @@ mod tests {
                 r
             })
         });
-        let (index, fields) = crate::build::create_index(None).expect("index");
-        crate::build::write_records(&index, &fields, records, &mut |_| {}).expect("write");
+        let (index, _) = crate::build::in_memory(records).expect("index");
+        let fields = Fields::new();
         let searcher = index.reader().expect("reader").searcher();
         let learnt = learn(&searcher, &fields).expect("learn");
         // As it was learnt before: every term normalised again, letters checked by Unicode.

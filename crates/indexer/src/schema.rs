@@ -13,8 +13,6 @@ use tantivy::schema::{
 
 use crate::analyzer;
 use crate::error::{Error, Result};
-use crate::search::StoredHit;
-use crate::snippet::Layout;
 
 /// Handles of every field of the schema.
 #[derive(Debug, Clone)]
@@ -81,9 +79,13 @@ pub(crate) struct Fields {
     pub(crate) record: Field,
     /// The [`crate::snippet::Layout`] of the record's snippet text (stored bytes).
     pub(crate) snippet_layout: Field,
-    /// What a shown hit needs of the record, as JSON ([`crate::search::StoredHit`]), stored
-    /// ahead of the record so a hit stops reading before it.
+    /// What a shown hit needs of the record, as JSON ([`crate::hitfile::StoredHit`]), stored
+    /// ahead of the record so a hit stops reading before it: written by generations built
+    /// before the shown-hit side file, read from them.
     pub(crate) hit: Field,
+    /// Where the record's shown hit starts in the generation's side file
+    /// ([`crate::hitfile`]), fast.
+    pub(crate) hit_offset: Field,
 }
 
 /// Names of fields that filters and facets refer to.
@@ -153,6 +155,7 @@ impl Fields {
         let record = b.add_text_field("record", STORED);
         let snippet_layout = b.add_bytes_field("snippet_layout", STORED);
         let hit = b.add_text_field("hit", STORED);
+        let hit_offset = b.add_u64_field("hit_offset", FAST);
         Self {
             schema: b.build(),
             id,
@@ -186,11 +189,13 @@ impl Fields {
             record,
             snippet_layout,
             hit,
+            hit_offset,
         }
     }
 
-    /// Turns a record into a Tantivy document.
-    pub(crate) fn document(&self, record: &Record) -> Result<TantivyDocument> {
+    /// Turns a record into a Tantivy document whose shown hit is at `hit_offset` in the
+    /// generation's side file ([`crate::hitfile::HitWriter::append`]).
+    pub(crate) fn document(&self, record: &Record, hit_offset: u64) -> Result<TantivyDocument> {
         let mut doc = TantivyDocument::default();
         doc.add_text(self.id, &record.id);
         doc.add_u64(self.id_key, id_key(&record.id));
@@ -253,19 +258,31 @@ impl Fields {
         }
         doc.add_i64(self.expiry_days, record.expiry_date.map_or(i64::MAX, days));
 
+        doc.add_u64(self.hit_offset, hit_offset);
         let json = serde_json::to_string(record).map_err(|source| Error::EncodeRecord {
             id: record.id.clone(),
             source,
         })?;
-        // What a shown hit reads goes ahead of the record: reading a hit stops before it.
-        let hit = StoredHit::of(record);
-        doc.add_bytes(self.snippet_layout, &Layout::of(hit.text()).encode());
-        let hit = serde_json::to_string(&hit).map_err(|source| Error::EncodeRecord {
-            id: record.id.clone(),
-            source,
-        })?;
-        doc.add_text(self.hit, hit);
         doc.add_text(self.record, json);
+        Ok(doc)
+    }
+
+    /// A document as generations built before the side file stored it: no `hit_offset`, the
+    /// shown hit as JSON and its snippet layout ahead of the record.
+    #[cfg(test)]
+    pub(crate) fn document_with_stored_hit(&self, record: &Record) -> Result<TantivyDocument> {
+        use crate::hitfile::StoredHit;
+        use crate::snippet::Layout;
+        let mut doc = TantivyDocument::default();
+        for (field, value) in self.document(record, 0)?.field_values() {
+            if field != self.hit_offset && field != self.record {
+                doc.add_field_value(field, value);
+            }
+        }
+        let hit = StoredHit::of(record);
+        doc.add_bytes(self.snippet_layout, &Layout::of(&hit.text).encode());
+        doc.add_text(self.hit, serde_json::to_string(&hit).expect("json"));
+        doc.add_text(self.record, serde_json::to_string(record).expect("json"));
         Ok(doc)
     }
 }

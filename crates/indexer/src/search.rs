@@ -20,12 +20,12 @@ use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDoc
 
 use crate::api::{SearchRequest, SearchResults};
 use crate::error::{Error, Result};
+use crate::hitfile::HitFile;
 use crate::reading;
 use crate::schema::Fields;
 use crate::suggest::{Suggester, Suggestion};
 use vietnamese::restore::Restorer;
 
-pub(crate) use self::hits::StoredHit;
 use self::hits::hits;
 use self::plan::Plan;
 
@@ -37,6 +37,8 @@ pub struct SearchIndex {
     reader: IndexReader,
     fields: Arc<Fields>,
     generation: Option<String>,
+    /// The shown hits' side file, when the generation has one.
+    hit_file: Option<HitFile>,
     /// Diacritic restoration learnt from this generation's text (R9).
     restorer: Arc<Restorer>,
     /// The completion table of `/api/suggest`, built on first use.
@@ -69,24 +71,21 @@ impl SearchIndex {
         let generation = dir
             .file_name()
             .map(|name| name.to_string_lossy().into_owned());
-        Self::with_restorer(index, generation, restorer)
+        Self::with_restorer(index, generation, HitFile::open(dir)?, restorer)
     }
 
     /// Builds an in-memory index of `records` (for tests and small tools).
     pub fn from_records(records: impl IntoIterator<Item = Record>) -> Result<Self> {
-        let (index, fields) = crate::build::create_index(None)?;
-        crate::build::write_records(&index, &fields, records, &mut |_| {})?;
-        Self::from_index(index, None)
+        let (index, hit_file) = crate::build::in_memory(records)?;
+        Self::with_restorer(index, None, Some(hit_file), None)
     }
 
-    pub(crate) fn from_index(index: Index, generation: Option<String>) -> Result<Self> {
-        Self::with_restorer(index, generation, None)
-    }
-
-    /// Opens `index` with the restorer its generation kept, or learns one from the index.
+    /// Opens `index` (with the shown hits' side file its generation has, if any) with the
+    /// restorer its generation kept, or learns one from the index.
     fn with_restorer(
         index: Index,
         generation: Option<String>,
+        hit_file: Option<HitFile>,
         restorer: Option<Restorer>,
     ) -> Result<Self> {
         crate::analyzer::register_analyzers(&index);
@@ -103,6 +102,7 @@ impl SearchIndex {
             reader,
             fields: Arc::new(fields),
             generation,
+            hit_file,
             restorer: Arc::new(restorer),
             suggester: Arc::default(),
         })
@@ -243,7 +243,14 @@ impl SearchIndex {
             None
         };
         let page: Vec<_> = page.iter().map(|c| (c.address, c.score)).collect();
-        let hits = hits(&searcher, &self.fields, &page, &highlight, &numbers)?;
+        let hits = hits(
+            &searcher,
+            &self.fields,
+            self.hit_file.as_ref(),
+            &page,
+            &highlight,
+            &numbers,
+        )?;
         Ok(SearchResults {
             total: gathered.total,
             total_exact: !gathered.capped,

@@ -16,6 +16,7 @@ use vietnamese::restore::Restorer;
 
 use crate::build::{create_index, write_records};
 use crate::error::{Error, Result};
+use crate::hitfile::{HITS_FILE, HitWriter};
 use crate::search::SearchIndex;
 
 const CURRENT: &str = "CURRENT";
@@ -326,7 +327,8 @@ impl IndexStore {
     }
 }
 
-/// Writes a complete generation into `dir`: the index, its restorer, then the `COMPLETE` mark.
+/// Writes a complete generation into `dir`: the index and its shown-hit side file, its
+/// restorer, then the `COMPLETE` mark.
 fn build_into(
     dir: &Path,
     name: &str,
@@ -334,7 +336,15 @@ fn build_into(
     progress: &mut dyn FnMut(usize),
 ) -> Result<(usize, Restorer)> {
     let (index, fields) = create_index(Some(dir))?;
-    let records_read = write_records(&index, &fields, records, progress)?;
+    let path = dir.join(HITS_FILE);
+    let file = std::fs::File::create(&path).map_err(|e| Error::io(&path, e))?;
+    let mut hits = HitWriter::new(std::io::BufWriter::new(file), path.clone())?;
+    let records_read = write_records(&index, &fields, records, &mut hits, progress)?;
+    hits.finish()?
+        .into_inner()
+        .map_err(|e| Error::io(&path, e.into_error()))?
+        .sync_all()
+        .map_err(|e| Error::io(&path, e))?;
     // The restorer is learnt once, here, and kept with the generation (see `reading`).
     let restorer = crate::reading::learn(&index.reader()?.searcher(), &fields)?;
     crate::reading::save(dir, &restorer)?;

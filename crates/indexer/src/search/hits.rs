@@ -10,9 +10,7 @@ use std::borrow::Cow;
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
-use chrono::NaiveDate;
-use crawler::{Kind, Record};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use tantivy::postings::{Postings, SegmentPostings};
 use tantivy::schema::document::{DeserializeError, DocumentDeserialize, DocumentDeserializer};
 use tantivy::schema::{Field, IndexRecordOption, OwnedValue};
@@ -20,112 +18,36 @@ use tantivy::{DocAddress, DocId, DocSet, Searcher, TantivyError, Term};
 
 use crate::api::{Hit, HitSource};
 use crate::error::{Error, Result};
+use crate::hitfile::{FileHit, HitFile, StoredAttachment, StoredHit};
 use crate::schema::Fields;
 use crate::snippet::{Layout, Matcher, snippet, snippet_at, snippet_text};
 use crate::understand::NumberQuery;
 
-/// What a shown hit needs of a record, stored beside it at index time (JSON in the `hit`
-/// field, ahead of the whole record) so that showing a hit never reads the whole record: its
-/// fields, the text its snippet is cut from, and the attached files that have text.
-#[derive(Serialize, Deserialize)]
-pub(crate) struct StoredHit<'a> {
-    #[serde(borrow)]
-    id: Cow<'a, str>,
-    kind: Kind,
-    #[serde(borrow)]
-    title: Cow<'a, str>,
-    #[serde(borrow)]
-    url: Cow<'a, str>,
-    /// The [`snippet_text`] of the record (empty when read from a whole record).
-    #[serde(default, borrow)]
-    text: Cow<'a, str>,
-    #[serde(default)]
-    date: Option<NaiveDate>,
-    #[serde(default, borrow)]
-    doc_number: Option<Cow<'a, str>>,
-    #[serde(default, borrow)]
-    issuer: Option<Cow<'a, str>>,
-    #[serde(default, borrow)]
-    doc_type: Option<Cow<'a, str>>,
-    #[serde(default, borrow)]
-    site: Cow<'a, str>,
-    #[serde(default, borrow, skip_serializing_if = "Vec::is_empty")]
-    attachments: Vec<StoredAttachment<'a>>,
-}
-
-impl<'a> StoredHit<'a> {
-    /// The hit fields of `record`, borrowed.
-    pub(crate) fn of(record: &'a Record) -> Self {
-        let borrowed = |value: &'a Option<String>| value.as_deref().map(Cow::Borrowed);
-        Self {
-            id: Cow::Borrowed(&record.id),
-            kind: record.kind,
-            title: Cow::Borrowed(&record.title),
-            url: Cow::Borrowed(&record.url),
-            text: snippet_text(&record.lead, &record.body),
-            date: record.date,
-            doc_number: borrowed(&record.doc_number),
-            issuer: borrowed(&record.issuer),
-            doc_type: borrowed(&record.doc_type),
-            site: Cow::Borrowed(&record.site),
-            attachments: record
-                .attachments
-                .iter()
-                .filter(|file| file.text.is_some())
-                .map(|file| StoredAttachment {
-                    name: Cow::Borrowed(&file.name),
-                    url: Cow::Borrowed(&file.url),
-                    text: borrowed(&file.text),
-                    text_source: borrowed(&file.text_source),
-                })
-                .collect(),
-        }
+/// Reads what [`ShownDoc`] read: the `hit` field, or (generations indexed before it) the
+/// whole record.
+fn read_stored(shown: &ShownDoc) -> Result<StoredHit<'_>> {
+    let invalid = |json: &str, source| Error::StoredRecord {
+        id: json.chars().take(80).collect(),
+        source,
+    };
+    if let Some(hit) = &shown.hit {
+        return serde_json::from_str(hit).map_err(|e| invalid(hit, e));
     }
-
-    /// The text its snippet is cut from.
-    pub(crate) fn text(&self) -> &str {
-        &self.text
+    /// The text fields a whole record adds.
+    #[derive(Deserialize)]
+    struct LeadBody<'a> {
+        #[serde(default, borrow)]
+        lead: Cow<'a, str>,
+        #[serde(default, borrow)]
+        body: Cow<'a, str>,
     }
-
-    /// Reads what [`ShownDoc`] read: the `hit` field, or (generations indexed before it) the
-    /// whole record.
-    fn read(shown: &'a ShownDoc) -> Result<Self> {
-        let invalid = |json: &str, source| Error::StoredRecord {
-            id: json.chars().take(80).collect(),
-            source,
-        };
-        if let Some(hit) = &shown.hit {
-            return serde_json::from_str(hit).map_err(|e| invalid(hit, e));
-        }
-        /// The text fields a whole record adds.
-        #[derive(Deserialize)]
-        struct LeadBody<'a> {
-            #[serde(default, borrow)]
-            lead: Cow<'a, str>,
-            #[serde(default, borrow)]
-            body: Cow<'a, str>,
-        }
-        let record = shown.record.as_deref().unwrap_or_default();
-        let mut stored: StoredHit<'a> =
-            serde_json::from_str(record).map_err(|e| invalid(record, e))?;
-        let LeadBody { lead, body } =
-            serde_json::from_str(record).map_err(|e| invalid(record, e))?;
-        stored.text = Cow::Owned(snippet_text(&lead, &body).into_owned());
-        Ok(stored)
-    }
-}
-
-/// The parts of an attached file a hit needs.
-#[derive(Serialize, Deserialize)]
-struct StoredAttachment<'a> {
-    #[serde(borrow)]
-    name: Cow<'a, str>,
-    #[serde(borrow)]
-    url: Cow<'a, str>,
-    #[serde(default, borrow)]
-    text: Option<Cow<'a, str>>,
-    #[serde(default, borrow)]
-    text_source: Option<Cow<'a, str>>,
+    let record = shown.record.as_deref().unwrap_or_default();
+    let mut stored: StoredHit<'_> = serde_json::from_str(record).map_err(|e| invalid(record, e))?;
+    let LeadBody { lead, body } = serde_json::from_str(record).map_err(|e| invalid(record, e))?;
+    stored.text = Cow::Owned(snippet_text(&lead, &body).into_owned());
+    // As the stored hit keeps them: the attached files that have text.
+    stored.attachments.retain(|file| file.text.is_some());
+    Ok(stored)
 }
 
 /// The stored fields a shown hit reads: the `hit` JSON and the snippet layout, which the
@@ -249,44 +171,92 @@ fn hit(
 }
 
 /// The hits of a page (`(address, score)` in the order shown), with snippets highlighting the
-/// folded terms of `highlight`.
+/// folded terms of `highlight`. Each is read from the generation's side `file` when it has one
+/// (older generations, or a record the file cannot give, are read from the doc store).
 pub(super) fn hits(
     searcher: &Searcher,
     fields: &Fields,
+    file: Option<&HitFile>,
     page: &[(DocAddress, f32)],
     highlight: &HashSet<String>,
     numbers: &NumberQuery,
 ) -> Result<Vec<Hit>> {
     let mut matcher = Matcher::new(highlight);
+    let in_file = match file {
+        Some(file) => from_side_file(searcher, file, page)?,
+        None => page.iter().map(|_| None).collect(),
+    };
     let docs = page
         .iter()
-        .map(|(address, _)| searcher.doc::<ShownDoc>(*address))
+        .zip(&in_file)
+        .map(|((address, _), found)| match found {
+            Some(_) => Ok(ShownDoc::default()),
+            None => searcher.doc::<ShownDoc>(*address),
+        })
         .collect::<tantivy::Result<Vec<_>>>()?;
-    let layouts: Vec<Option<Layout>> = docs
-        .iter()
-        .map(|doc| doc.layout.as_deref().and_then(Layout::decode))
-        .collect();
+    let mut stored = Vec::with_capacity(page.len());
+    for (found, doc) in in_file.into_iter().zip(&docs) {
+        stored.push(match found {
+            Some((hit, layout)) => (hit, Layout::decode(layout)),
+            None => (
+                read_stored(doc)?,
+                doc.layout.as_deref().and_then(Layout::decode),
+            ),
+        });
+    }
     // Positions are read in document order, so each term's postings only move forward.
-    let mut order: Vec<usize> = (0..page.len()).filter(|&i| layouts[i].is_some()).collect();
+    let mut order: Vec<usize> = (0..page.len()).filter(|&i| stored[i].1.is_some()).collect();
     order.sort_by_key(|&i| page[i].0);
     let mut positions = vec![Vec::new(); page.len()];
     let mut reader = TermPositions::new(searcher, fields.text_folded, &matcher);
     for i in order {
-        let tokens = layouts[i].as_ref().map_or(0, Layout::tokens);
+        let tokens = stored[i].1.as_ref().map_or(0, Layout::tokens);
         positions[i] = reader.of(page[i].0, tokens)?;
     }
     let mut out = Vec::with_capacity(page.len());
-    for (i, ((_, score), doc)) in page.iter().zip(&docs).enumerate() {
-        let located = layouts[i]
-            .as_ref()
-            .map(|layout| (layout, positions[i].as_slice()));
-        out.push(hit(
-            StoredHit::read(doc)?,
-            located,
-            *score,
-            &mut matcher,
-            numbers,
-        )?);
+    for (((_, score), (record, layout)), positions) in page.iter().zip(stored).zip(&positions) {
+        let located = layout.as_ref().map(|layout| (layout, positions.as_slice()));
+        out.push(hit(record, located, *score, &mut matcher, numbers)?);
+    }
+    Ok(out)
+}
+
+/// The field holding a document's offset in the side file.
+const HIT_OFFSET: &str = "hit_offset";
+
+/// The records of the page's documents in the side file (and their encoded layouts); `None`
+/// for a document without an offset (indexed before the side file) or whose record the file
+/// cannot give (damaged: logged, then read from the doc store).
+fn from_side_file<'f>(
+    searcher: &Searcher,
+    file: &'f HitFile,
+    page: &[(DocAddress, f32)],
+) -> Result<Vec<Option<FileHit<'f>>>> {
+    let mut columns: Vec<(u32, Option<tantivy::columnar::Column<u64>>)> = Vec::new();
+    let mut out = Vec::with_capacity(page.len());
+    for (address, _) in page {
+        let column = match columns.iter().find(|(s, _)| *s == address.segment_ord) {
+            Some((_, column)) => column.clone(),
+            None => {
+                let column = searcher
+                    .segment_reader(address.segment_ord)
+                    .fast_fields()
+                    .column_opt::<u64>(HIT_OFFSET)?;
+                columns.push((address.segment_ord, column.clone()));
+                column
+            }
+        };
+        let Some(offset) = column.and_then(|c| c.first(address.doc_id)) else {
+            out.push(None);
+            continue;
+        };
+        out.push(match file.get(offset) {
+            Ok(found) => Some(found),
+            Err(e) => {
+                tracing::warn!(error = %e, "shown hit unreadable in the side file; reading it from the doc store");
+                None
+            }
+        });
     }
     Ok(out)
 }
@@ -367,7 +337,7 @@ impl<'s> TermPositions<'s> {
 mod tests {
     use std::path::PathBuf;
 
-    use crawler::Record;
+    use crawler::{Kind, Record};
 
     use tantivy::TantivyDocument;
     use tantivy::schema::Value;
@@ -498,11 +468,14 @@ mod tests {
                     .unwrap();
                 let record: Record = serde_json::from_str(json).expect("record");
                 let text = snippet_text(&record.lead, &record.body);
-                let layout = doc
-                    .get_first(fields.snippet_layout)
-                    .and_then(|v| v.as_bytes())
-                    .and_then(Layout::decode)
-                    .expect("a stored layout");
+                let page = [(address, 0.0)];
+                let file = index.hit_file.as_ref().expect("a side file");
+                let [Some((stored, layout))] = &from_side_file(&searcher, file, &page).unwrap()[..]
+                else {
+                    panic!("{} is not in the side file", record.id);
+                };
+                assert_eq!(stored.text, text);
+                let layout = Layout::decode(layout).expect("a stored layout");
                 assert_eq!(layout, Layout::of(&text));
                 let words: Vec<String> = analyze(&text, Form::Folded)
                     .into_iter()
@@ -587,25 +560,51 @@ mod tests {
         }
     }
 
+    /// A legal record with every field a hit shows, an attached file with text (two pages)
+    /// and one without.
+    fn full_record() -> Record {
+        let mut record = tricky_records().remove(0);
+        record.kind = Kind::Legal;
+        record.doc_number = Some("140/NQ-HĐND".to_owned());
+        record.issuer = Some("Hội đồng nhân dân huyện Than Uyên".to_owned());
+        record.doc_type = Some("Nghị quyết".to_owned());
+        record.date = chrono::NaiveDate::from_ymd_opt(2024, 12, 20);
+        record.site = "thanuyen".to_owned();
+        record.attachments.push(crawler::Attachment {
+            name: "140-NQ-HĐND.pdf".to_owned(),
+            url: "https://thanuyen.laichau.gov.vn/140.pdf".to_owned(),
+            text: Some("Trang một\u{c}Trang hai: nghị quyết về thủy lợi".to_owned()),
+            text_source: Some("pdf-text+ocr".to_owned()),
+            ..crawler::Attachment::default()
+        });
+        record.attachments.push(crawler::Attachment {
+            name: "phu-luc.docx".to_owned(),
+            url: "https://thanuyen.laichau.gov.vn/pl.docx".to_owned(),
+            ..crawler::Attachment::default()
+        });
+        record
+    }
+
     #[test]
-    fn a_shown_hit_stops_before_the_record_and_older_documents_give_it() {
+    fn older_generations_give_the_hit_the_side_file_gives() {
+        let record = full_record();
+        let mut file = crate::hitfile::HitWriter::new(Vec::new(), "hits.bin".into()).unwrap();
+        let hit = StoredHit::of(&record);
+        let layout = Layout::of(&hit.text).encode();
+        let offset = file.append(&hit, &layout).unwrap();
+        let file = crate::hitfile::in_memory(file.finish().unwrap()).unwrap();
+        let (from_file, file_layout) = file.get(offset).unwrap();
+        assert_eq!(file_layout, layout.as_slice());
+
         let (index, fields) = crate::build::create_index(None).unwrap();
         let mut writer = index
             .writer_with_num_threads::<TantivyDocument>(1, 15_000_000)
             .unwrap();
-        let mut record = tricky_records().remove(0);
-        record.doc_number = Some("140/NQ-HĐND".to_owned());
-        record.attachments.push(crawler::Attachment {
-            name: "140-NQ-HDND.pdf".to_owned(),
-            url: "https://thanuyen.laichau.gov.vn/140.pdf".to_owned(),
-            text: Some("Trang một\u{c}Trang hai: nghị quyết".to_owned()),
-            text_source: Some("pdf-text".to_owned()),
-            ..crawler::Attachment::default()
-        });
+        // As generations indexed before the side file stored it (the hit ahead of the record),
+        // and before that (the record alone).
         writer
-            .add_document(fields.document(&record).unwrap())
+            .add_document(fields.document_with_stored_hit(&record).unwrap())
             .unwrap();
-        // As a generation indexed before the `hit` field stored it.
         let mut older = TantivyDocument::default();
         older.add_text(fields.id, &record.id);
         older.add_text(fields.record, serde_json::to_string(&record).unwrap());
@@ -614,22 +613,88 @@ mod tests {
         let searcher = index.reader().unwrap().searcher();
         let new: ShownDoc = searcher.doc(DocAddress::new(0, 0)).unwrap();
         assert!(new.hit.is_some() && new.layout.is_some() && new.record.is_none());
+        assert_eq!(new.layout.as_deref(), Some(layout.as_slice()));
         let old: ShownDoc = searcher.doc(DocAddress::new(0, 1)).unwrap();
         assert!(old.hit.is_none() && old.layout.is_none() && old.record.is_some());
-        let (new, old) = (
-            StoredHit::read(&new).unwrap(),
-            StoredHit::read(&old).unwrap(),
-        );
-        assert_eq!(
-            serde_json::to_value(&new).unwrap(),
-            serde_json::to_value(&old).unwrap()
-        );
-        assert_eq!(new.text(), snippet_text(&record.lead, &record.body));
+        assert_eq!(read_stored(&new).unwrap(), from_file);
+        assert_eq!(read_stored(&old).unwrap(), from_file);
+        assert_eq!(from_file.text, snippet_text(&record.lead, &record.body));
+        assert_eq!(from_file.attachments.len(), 1);
         let broken = ShownDoc {
             hit: Some("{\"id\": 1}".to_owned()),
             ..ShownDoc::default()
         };
-        assert!(StoredHit::read(&broken).is_err());
+        assert!(read_stored(&broken).is_err());
+    }
+
+    /// The hits of `queries` on `index`, with their snippets.
+    fn all_hits(index: &SearchIndex, queries: &[&str]) -> Vec<Hit> {
+        let mut out = Vec::new();
+        for query in queries {
+            let request = SearchRequest {
+                query: (*query).to_owned(),
+                limit: 20,
+                ..SearchRequest::default()
+            };
+            out.extend(index.search(&request).expect("search").hits);
+        }
+        out
+    }
+
+    #[test]
+    fn hits_from_the_side_file_equal_the_doc_stores_and_survive_its_damage() {
+        let mut records = tricky_records();
+        records.push(full_record());
+        // Replaced by id: the first version's bytes stay in the file, unread.
+        let mut replaced = records[1].clone();
+        replaced.title = "Tin huyện đã sửa: thủy lợi".to_owned();
+        records.push(replaced);
+        let index = SearchIndex::from_records(records).expect("index");
+        let queries = [
+            "nông thôn mới",
+            "nghị quyết thủy lợi",
+            "140/NQ-HĐND",
+            "trang hai",
+            "than uyen xa",
+            "đã sửa",
+        ];
+        let from_file = all_hits(&index, &queries);
+        assert!(from_file.len() > 5, "{}", from_file.len());
+        assert!(from_file.iter().any(|h| h.source.is_some()));
+        assert_eq!(
+            from_file
+                .iter()
+                .filter(|h| h.id == "news-1")
+                .map(|h| h.title.as_str())
+                .collect::<HashSet<_>>(),
+            HashSet::from(["Tin huyện đã sửa: thủy lợi"])
+        );
+        let to_json = |hits: &[Hit]| serde_json::to_string(hits).unwrap();
+        // Without the side file (an older generation), every hit is read from the doc store.
+        let without = SearchIndex {
+            hit_file: None,
+            ..index.clone()
+        };
+        assert_eq!(to_json(&all_hits(&without, &queries)), to_json(&from_file));
+        // Damaged files: cut short, or with bytes overwritten; the hits they cannot give are
+        // read from the doc store.
+        let bytes = index.hit_file.as_ref().unwrap().bytes().to_vec();
+        let mut damaged = Vec::new();
+        for cut in [bytes.len() / 3, bytes.len() - 1] {
+            damaged.push(bytes[..cut].to_vec());
+        }
+        let mut scribbled = bytes.clone();
+        for i in (40..scribbled.len()).step_by(97) {
+            scribbled[i] = 0xff;
+        }
+        damaged.push(scribbled);
+        for bytes in damaged {
+            let damaged = SearchIndex {
+                hit_file: Some(crate::hitfile::in_memory(bytes).unwrap()),
+                ..index.clone()
+            };
+            assert_eq!(to_json(&all_hits(&damaged, &queries)), to_json(&from_file));
+        }
     }
 
     #[test]

@@ -188,3 +188,38 @@ fn a_generation_keeps_its_restorer_and_opening_reads_it_back() {
         Some("nông thôn mới")
     );
 }
+
+/// Every hit of a few searches, as JSON (snippets included).
+fn shown(store: &IndexStore) -> String {
+    let index = store.current().expect("current").expect("live generation");
+    let mut hits = Vec::new();
+    for query in ["140/NQ-HĐND", "nghị quyết", "nong thon moi", "Than Uyên"] {
+        let request = SearchRequest {
+            query: query.into(),
+            limit: 20,
+            ..SearchRequest::default()
+        };
+        hits.extend(index.search(&request).expect("search").hits);
+    }
+    assert!(hits.len() > 4, "{}", hits.len());
+    serde_json::to_string(&hits).expect("json")
+}
+
+#[test]
+fn shown_hits_come_from_the_side_file_and_survive_losing_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = IndexStore::open(dir.path()).expect("open");
+    store.build_generation(records()).expect("build");
+    let side = dir.path().join("gen-000001").join("hits.bin");
+    let bytes = std::fs::read(&side).expect("the build writes the shown-hit side file");
+    let expected = shown(&store);
+    assert_eq!(shown(&IndexStore::open(dir.path()).expect("reopen")), expected);
+    // Cut short, another file, or gone (a generation built before side files): the hits are
+    // read from the doc store instead, the same.
+    for damaged in [&bytes[..bytes.len() / 2], b"not a side file", &[]] {
+        std::fs::write(&side, damaged).expect("damage");
+        assert_eq!(shown(&IndexStore::open(dir.path()).expect("reopen")), expected);
+    }
+    std::fs::remove_file(&side).expect("remove");
+    assert_eq!(shown(&IndexStore::open(dir.path()).expect("reopen")), expected);
+}
