@@ -10,14 +10,13 @@ use std::collections::{BinaryHeap, HashMap};
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
-use tantivy::query::{BooleanQuery, EnableScoring, Query, Weight};
-use tantivy::{
-    DocAddress, DocId, DocSet, Score, Searcher, SegmentOrdinal, SegmentReader, TERMINATED,
-};
+use tantivy::query::{BooleanQuery, Query, Weight};
+use tantivy::{DocAddress, DocId, DocSet, Score, SegmentOrdinal, SegmentReader, TERMINATED};
 
 use crate::api::{FacetCount, Facets, Sort};
 use crate::flat::is_flat;
 use crate::schema::names;
+use crate::terms::Terms;
 
 /// A position in the result order.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -108,13 +107,13 @@ pub(crate) struct Gathered {
 /// Counts the documents `query` matches, stopping once more than `cap` are found: returns
 /// `(cap, true)` then, else the exact count and `false`. No scoring, no facet columns.
 pub(crate) fn count_up_to(
-    searcher: &Searcher,
+    terms: &Terms<'_>,
     query: &dyn Query,
     cap: usize,
 ) -> tantivy::Result<(usize, bool)> {
-    let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
+    let weight = terms.weight(query, false)?;
     let mut total = 0;
-    for reader in searcher.segment_readers() {
+    for reader in terms.searcher().segment_readers() {
         let alive = reader.alive_bitset();
         let mut scorer = weight.scorer(reader, 1.0)?;
         let mut doc = scorer.doc();
@@ -143,14 +142,14 @@ const FLAT_MARGIN: f32 = 1e-4;
 /// order are `query`'s own, at a fraction of scoring every match. `total` counts only the
 /// documents seen.
 pub(crate) fn top_within(
-    searcher: &Searcher,
+    terms: &Terms<'_>,
     flat: &dyn Query,
     query: &dyn Query,
     gather: &Gather,
 ) -> tantivy::Result<Gathered> {
-    let scoring = EnableScoring::enabled_from_searcher(searcher);
-    let flat = flat.weight(scoring)?;
-    let query = query.weight(scoring)?;
+    let searcher = terms.searcher();
+    let flat = terms.tantivy_weight(flat, true)?;
+    let query = terms.weight(query, true)?;
     let mut fruits = Vec::with_capacity(searcher.segment_readers().len());
     for (ord, reader) in searcher.segment_readers().iter().enumerate() {
         let mut segment = gather.for_segment(ord as SegmentOrdinal, reader)?;
@@ -181,7 +180,7 @@ pub(crate) fn top_within(
 /// this costs less than pruning, and it counts at the same time. `None` when `flat` is no
 /// such union. With `facets`, the documents matched are counted by facet too.
 pub(crate) fn top_by_sum(
-    searcher: &Searcher,
+    terms: &Terms<'_>,
     flat: &dyn Query,
     k: usize,
     facets: bool,
@@ -192,11 +191,11 @@ pub(crate) fn top_by_sum(
     else {
         return Ok(None);
     };
-    let scoring = EnableScoring::enabled_from_searcher(searcher);
+    let searcher = terms.searcher();
     let weights = union
         .clauses()
         .iter()
-        .map(|(_, term)| term.weight(scoring))
+        .map(|(_, term)| terms.weight(term.as_ref(), true))
         .collect::<tantivy::Result<Vec<_>>>()?;
     let counter = Gather {
         k: 0,

@@ -43,12 +43,25 @@ impl WeightedTerm {
         }
     }
 
+    pub(crate) fn term(&self) -> &Term {
+        &self.term
+    }
+
+    pub(crate) fn option(&self) -> IndexRecordOption {
+        self.option
+    }
+
+    /// The weight when it is not one: the boost applied to the term's score.
+    pub(crate) fn boost(&self) -> Option<f32> {
+        ((self.weight - 1.0).abs() > f32::EPSILON).then_some(self.weight)
+    }
+
+    /// The Tantivy query scoring as this term: the term query, boosted by the weight.
     fn query(&self) -> Box<dyn Query> {
         let query = Box::new(TermQuery::new(self.term.clone(), self.option));
-        if (self.weight - 1.0).abs() > f32::EPSILON {
-            Box::new(BoostQuery::new(query, self.weight))
-        } else {
-            query
+        match self.boost() {
+            Some(boost) => Box::new(BoostQuery::new(query, boost)),
+            None => query,
         }
     }
 }

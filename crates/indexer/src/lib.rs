@@ -20,6 +20,7 @@ mod seeking;
 mod snippet;
 mod store;
 mod suggest;
+mod terms;
 mod understand;
 
 pub use api::{

@@ -24,6 +24,7 @@ use crate::hitfile::HitFile;
 use crate::reading;
 use crate::schema::Fields;
 use crate::suggest::{Suggester, Suggestion};
+use crate::terms::Terms;
 use vietnamese::restore::Restorer;
 
 use self::hits::hits;
@@ -210,12 +211,14 @@ impl SearchIndex {
     /// Runs a search.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
         let searcher = self.reader.searcher();
+        // Every term is looked up once for all the passes below.
+        let terms = Terms::new(&searcher);
         let mut plan = self.plan(request, true)?;
-        let mut gathered = self.gather(&searcher, &plan, request)?;
+        let mut gathered = self.gather(&terms, &plan, request)?;
         if gathered.total == 0 && plan.relaxable {
             // No record has every word: rank records by the words they do have.
             plan = self.plan(request, false)?;
-            gathered = self.gather(&searcher, &plan, request)?;
+            gathered = self.gather(&terms, &plan, request)?;
         }
         let Plan {
             highlight,
@@ -267,9 +270,10 @@ mod tests {
     use super::*;
     use crate::seeking::seeking;
     use crawler::Kind;
+    use tantivy::DocId;
     use tantivy::DocSet;
     use tantivy::collector::TopDocs;
-    use tantivy::query::{EnableScoring, Query, Scorer};
+    use tantivy::query::{EnableScoring, Query, Scorer, Weight};
 
     fn index() -> SearchIndex {
         let sentences = [
@@ -341,8 +345,13 @@ mod tests {
                     prune: true,
                 };
                 let expected = searcher.search(query.as_ref(), &gather).expect("search");
-                let got =
-                    top_within(&searcher, flat.as_ref(), query.as_ref(), &gather).expect("pruned");
+                let got = top_within(
+                    &Terms::new(&searcher),
+                    flat.as_ref(),
+                    query.as_ref(),
+                    &gather,
+                )
+                .expect("pruned");
                 assert!(!expected.top.is_empty(), "{text}");
                 let hits = |top: &[crate::collector::Candidate]| -> Vec<(DocAddress, u32)> {
                     top.iter().map(|c| (c.address, c.score.to_bits())).collect()
@@ -371,8 +380,12 @@ mod tests {
         };
         let plan = index.plan(&request, true).expect("plan");
         let candidates = plan.candidates.expect("a long query has pair candidates");
-        let (total, _) =
-            count_up_to(&searcher, candidates.matching.as_ref(), usize::MAX).expect("count");
+        let (total, _) = count_up_to(
+            &Terms::new(&searcher),
+            candidates.matching.as_ref(),
+            usize::MAX,
+        )
+        .expect("count");
         for k in [1, 5, 20, 64] {
             let gather = Gather {
                 k,
@@ -385,7 +398,7 @@ mod tests {
                 .search(candidates.scored.as_ref(), &gather)
                 .expect("search")
                 .top;
-            let summed = top_by_sum(&searcher, candidates.scored.as_ref(), k, true)
+            let summed = top_by_sum(&Terms::new(&searcher), candidates.scored.as_ref(), k, true)
                 .expect("sum")
                 .expect("a flat union");
             let counted = Gather {
@@ -414,7 +427,7 @@ mod tests {
         };
         let plan = index.plan(&short, true).expect("plan");
         assert!(
-            top_by_sum(&searcher, plan.query.as_ref(), 10, false)
+            top_by_sum(&Terms::new(&searcher), plan.query.as_ref(), 10, false)
                 .expect("sum")
                 .is_none()
         );
@@ -458,6 +471,63 @@ mod tests {
             for (address, score) in first.step_by(3) {
                 assert_eq!(scorer.seek(address.doc_id), address.doc_id, "{text}");
                 assert!((scorer.score() - score).abs() <= 1e-4 * score.abs().max(1.0));
+            }
+        }
+    }
+
+    #[test]
+    fn planned_queries_score_as_tantivys_own_weights() {
+        let index = index();
+        let searcher = index.reader.searcher();
+        // Every (document, score bits) a weight finds.
+        let all = |weight: &dyn Weight, searcher: &Searcher| -> Vec<(DocId, u32)> {
+            let mut out = Vec::new();
+            weight
+                .for_each(searcher.segment_reader(0), &mut |doc, score| {
+                    out.push((doc, score.to_bits()))
+                })
+                .expect("for_each");
+            out
+        };
+        let tantivy = EnableScoring::enabled_from_searcher(&searcher);
+        for text in [
+            "nhân dân huyện",
+            "nong thon moi",
+            "các xã tổ chức tuyên truyền bảo vệ rừng và xây dựng nông thôn mới",
+            "nhân dân huyện chỉ đạo -rừng",
+            "\"giảm nghèo\" giám sát OR bảo vệ rừng",
+        ] {
+            let request = SearchRequest {
+                query: text.into(),
+                ..SearchRequest::default()
+            };
+            for all_words in [true, false] {
+                let plan = index.plan(&request, all_words).expect("plan");
+                // A fresh cache, and one already holding every term (a later pass).
+                let terms = Terms::new(&searcher);
+                for query in [plan.query.box_clone(), seeking(plan.query.as_ref())] {
+                    let expected = all(query.weight(tantivy).expect("weight").as_ref(), &searcher);
+                    assert!(!expected.is_empty(), "{text}");
+                    for _ in 0..2 {
+                        let ours = terms.weight(query.as_ref(), true).expect("weight");
+                        assert_eq!(all(ours.as_ref(), &searcher), expected, "{text}");
+                        let theirs = terms.tantivy_weight(query.as_ref(), true).expect("weight");
+                        assert_eq!(all(theirs.as_ref(), &searcher), expected, "{text}");
+                    }
+                }
+                // The counting query finds the same documents unscored.
+                let docs = |weight: Box<dyn Weight>| -> Vec<DocId> {
+                    all(weight.as_ref(), &searcher)
+                        .into_iter()
+                        .map(|(d, _)| d)
+                        .collect()
+                };
+                let unscored = EnableScoring::disabled_from_searcher(&searcher);
+                assert_eq!(
+                    docs(terms.weight(plan.matching.as_ref(), false).expect("weight")),
+                    docs(plan.matching.weight(unscored).expect("weight")),
+                    "{text}"
+                );
             }
         }
     }

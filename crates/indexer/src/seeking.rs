@@ -45,7 +45,7 @@ pub(crate) fn seeking(query: &dyn Query) -> Box<dyn Query> {
 /// over a window of 4,096 documents at each seek, which for a long query's common words costs
 /// nearly a full pass.
 #[derive(Debug)]
-struct SeekingUnion {
+pub(crate) struct SeekingUnion {
     clauses: Vec<Box<dyn Query>>,
 }
 
@@ -57,15 +57,25 @@ impl Clone for SeekingUnion {
     }
 }
 
-impl Query for SeekingUnion {
-    fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+impl SeekingUnion {
+    /// The union's weight, each clause's weight made by `weight`.
+    pub(crate) fn weight_with(
+        &self,
+        mut weight: impl FnMut(&dyn Query) -> tantivy::Result<Box<dyn Weight>>,
+    ) -> tantivy::Result<Box<dyn Weight>> {
         Ok(Box::new(SeekingUnionWeight {
             weights: self
                 .clauses
                 .iter()
-                .map(|q| q.weight(enable_scoring))
+                .map(|q| weight(q.as_ref()))
                 .collect::<tantivy::Result<_>>()?,
         }))
+    }
+}
+
+impl Query for SeekingUnion {
+    fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        self.weight_with(|q| q.weight(enable_scoring))
     }
 
     fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {

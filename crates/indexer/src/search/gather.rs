@@ -2,8 +2,8 @@
 //! relevance (pruned, or a long query's candidates rescored by the full query) or by date,
 //! and cursors for deep pages.
 
-use tantivy::query::{BooleanQuery, ConstScoreQuery, EnableScoring, Occur, Query, Scorer};
-use tantivy::{DocAddress, DocId, DocSet, Searcher};
+use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, Scorer};
+use tantivy::{DocAddress, DocId, DocSet};
 
 use super::SearchIndex;
 use super::plan::{Candidates, Plan};
@@ -13,6 +13,7 @@ use crate::error::{Error, Result};
 use crate::flat::{flatten_required, is_flat};
 use crate::schema::names;
 use crate::seeking::seeking;
+use crate::terms::Terms;
 
 /// Long queries take their top hits from this many times the page's candidates by syllable
 /// pairs ...
@@ -59,7 +60,7 @@ impl SearchIndex {
     #[allow(clippy::too_many_arguments)]
     fn rescored_candidates(
         &self,
-        searcher: &Searcher,
+        terms: &Terms<'_>,
         candidates: &Candidates,
         restricted: &dyn Query,
         request: &SearchRequest,
@@ -83,24 +84,18 @@ impl SearchIndex {
                 };
                 let query = self.with_filters(candidates.scored.box_clone(), request)?;
                 if self.filters(request)?.is_empty() {
-                    searcher.search(query.as_ref(), &gather)?.top
+                    terms.search(query.as_ref(), &gather)?.top
                 } else {
                     // Filtered, the pairs' union cannot prune: run it unfiltered, kept to
                     // the filtered records.
-                    top_within(
-                        searcher,
-                        candidates.scored.as_ref(),
-                        query.as_ref(),
-                        &gather,
-                    )?
-                    .top
+                    top_within(terms, candidates.scored.as_ref(), query.as_ref(), &gather)?.top
                 }
             }
         };
         // Pruning only skips records once `pool` are kept: fewer means every record sharing
         // a pair (with the filters) was seen.
         let complete = found.len() < pool;
-        let mut rescored = self.rescore(searcher, restricted, &found, after)?;
+        let mut rescored = self.rescore(terms, restricted, &found, after)?;
         if rescored.len() < k && !complete {
             // Fewer candidates than the page needs after the cursor, and more beyond the
             // ones looked at: let the full query within the candidates decide.
@@ -117,7 +112,7 @@ impl SearchIndex {
     /// another order): the scan starts a little before the cursor and keeps a few more.
     fn rescanned(
         &self,
-        searcher: &Searcher,
+        terms: &Terms<'_>,
         scan: &dyn Query,
         restricted: &dyn Query,
         after: Option<SortKey>,
@@ -129,19 +124,15 @@ impl SearchIndex {
         });
         let mut slack = 16;
         loop {
-            let found = searcher
-                .search(
-                    scan,
-                    &Gather {
-                        k: k + slack,
-                        sort: Sort::Relevance,
-                        after: before,
-                        facets: false,
-                        prune: true,
-                    },
-                )?
-                .top;
-            let mut rescored = self.rescore(searcher, restricted, &found, after)?;
+            let gather = Gather {
+                k: k + slack,
+                sort: Sort::Relevance,
+                after: before,
+                facets: false,
+                prune: true,
+            };
+            let found = terms.search(scan, &gather)?.top;
+            let mut rescored = self.rescore(terms, restricted, &found, after)?;
             if rescored.len() >= k || found.len() < k + slack {
                 rescored.truncate(k);
                 return Ok(rescored);
@@ -156,13 +147,14 @@ impl SearchIndex {
     /// is dropped.
     fn rescore(
         &self,
-        searcher: &Searcher,
+        terms: &Terms<'_>,
         restricted: &dyn Query,
         found: &[Candidate],
         after: Option<SortKey>,
     ) -> Result<Vec<Candidate>> {
         // Segment by segment, in document order.
-        let weight = restricted.weight(EnableScoring::enabled_from_searcher(searcher))?;
+        let searcher = terms.searcher();
+        let weight = terms.weight(restricted, true)?;
         let mut by_segment: Vec<Vec<DocId>> = vec![Vec::new(); searcher.segment_readers().len()];
         for c in found {
             by_segment[c.address.segment_ord as usize].push(c.address.doc_id);
@@ -211,27 +203,27 @@ impl SearchIndex {
     /// cheap pass.
     pub(super) fn gather(
         &self,
-        searcher: &Searcher,
+        terms: &Terms<'_>,
         plan: &Plan,
         request: &SearchRequest,
     ) -> Result<Gathered> {
         if let Some(candidates) = &plan.candidates {
             let matching = self.with_filters(candidates.matching.box_clone(), request)?;
-            let gathered = self.gather_in(searcher, plan, request, matching, Some(candidates))?;
+            let gathered = self.gather_in(terms, plan, request, matching, Some(candidates))?;
             if gathered.total > 0 {
                 return Ok(gathered);
             }
             // No record shares a pair: the sentence's words still find records.
         }
         let matching = self.with_filters(plan.matching.box_clone(), request)?;
-        self.gather_in(searcher, plan, request, matching, None)
+        self.gather_in(terms, plan, request, matching, None)
     }
 
     /// [`Self::gather`] with one matching set (`matching`, filters applied): `candidates` when
     /// it is a long query's candidates.
     fn gather_in(
         &self,
-        searcher: &Searcher,
+        terms: &Terms<'_>,
         plan: &Plan,
         request: &SearchRequest,
         matching: Box<dyn Query>,
@@ -247,7 +239,7 @@ impl SearchIndex {
                 facets: request.facets,
                 prune: false,
             };
-            return Ok(searcher.search(matching.as_ref(), &collector)?);
+            return Ok(terms.search(matching.as_ref(), &collector)?);
         }
         // A long query without phrases, exclusions or filters: one pass over its pairs counts
         // the records sharing one (the matching set, by facet when asked) and keeps the best
@@ -258,7 +250,7 @@ impl SearchIndex {
                     && (1..=MAX_RESCORED_WINDOW).contains(&k)
                     && self.filters(request)?.is_empty() =>
             {
-                top_by_sum(searcher, c.scored.as_ref(), pool(k), request.facets)?
+                top_by_sum(terms, c.scored.as_ref(), pool(k), request.facets)?
             }
             _ => None,
         };
@@ -284,9 +276,9 @@ impl SearchIndex {
                 facets: request.facets,
                 prune: false,
             };
-            searcher.search(matching.as_ref(), &counted)?
+            terms.search(matching.as_ref(), &counted)?
         } else {
-            let (total, capped) = count_up_to(searcher, matching.as_ref(), EXACT_TOTAL_UP_TO)?;
+            let (total, capped) = count_up_to(terms, matching.as_ref(), EXACT_TOTAL_UP_TO)?;
             Gathered {
                 total,
                 capped,
@@ -313,7 +305,7 @@ impl SearchIndex {
                 within(seeking(plan.query.as_ref()), seeking(matching.as_ref()))
             };
             gathered.top = match self.rescored_candidates(
-                searcher,
+                terms,
                 candidates,
                 restricted.as_ref(),
                 request,
@@ -324,7 +316,7 @@ impl SearchIndex {
                 Some(top) => top,
                 None => {
                     let scan = within(plan.query.box_clone(), matching);
-                    self.rescanned(searcher, scan.as_ref(), restricted.as_ref(), after, k)?
+                    self.rescanned(terms, scan.as_ref(), restricted.as_ref(), after, k)?
                 }
             };
             return Ok(gathered);
@@ -347,8 +339,8 @@ impl SearchIndex {
         };
         let query = self.with_filters(plan.query.box_clone(), request)?;
         gathered.top = match flat {
-            Some(flat) => top_within(searcher, flat.as_ref(), query.as_ref(), &top)?.top,
-            None => searcher.search(query.as_ref(), &top)?.top,
+            Some(flat) => top_within(terms, flat.as_ref(), query.as_ref(), &top)?.top,
+            None => terms.search(query.as_ref(), &top)?.top,
         };
         Ok(gathered)
     }
