@@ -213,13 +213,22 @@ fn shown_hits_come_from_the_side_file_and_survive_losing_it() {
     let side = dir.path().join("gen-000001").join("hits.bin");
     let bytes = std::fs::read(&side).expect("the build writes the shown-hit side file");
     let expected = shown(&store);
-    assert_eq!(shown(&IndexStore::open(dir.path()).expect("reopen")), expected);
+    assert_eq!(
+        shown(&IndexStore::open(dir.path()).expect("reopen")),
+        expected
+    );
     // Cut short, another file, or gone (a generation built before side files): the hits are
     // read from the doc store instead, the same.
     for damaged in [&bytes[..bytes.len() / 2], b"not a side file", &[]] {
         std::fs::write(&side, damaged).expect("damage");
-        assert_eq!(shown(&IndexStore::open(dir.path()).expect("reopen")), expected);
+        assert_eq!(
+            shown(&IndexStore::open(dir.path()).expect("reopen")),
+            expected
+        );
     }
     std::fs::remove_file(&side).expect("remove");
-    assert_eq!(shown(&IndexStore::open(dir.path()).expect("reopen")), expected);
+    assert_eq!(
+        shown(&IndexStore::open(dir.path()).expect("reopen")),
+        expected
+    );
 }
