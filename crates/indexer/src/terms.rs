@@ -446,8 +446,9 @@ mod tests {
             );
             r.title = format!("Tin {i} {}", sentences[(i + 1) % 4]);
             r.body = format!("{} {}", sentences[i % 4], "nội dung ".repeat(i % 7));
+            // No side file in this test: the shown hits are not read.
             writer
-                .add_document(fields.document(&r).expect("document"))
+                .add_document(fields.document(&r, 0).expect("document"))
                 .expect("add");
             if i == 39 {
                 writer.commit().expect("commit");
