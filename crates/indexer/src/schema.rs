@@ -280,7 +280,7 @@ impl Fields {
             }
         }
         let hit = StoredHit::of(record);
-        doc.add_bytes(self.snippet_layout, &Layout::of(&hit.text).encode());
+        doc.add_bytes(self.snippet_layout, &Layout::format_1(&hit.text).encode());
         doc.add_text(self.hit, serde_json::to_string(&hit).expect("json"));
         doc.add_text(self.record, serde_json::to_string(record).expect("json"));
         Ok(doc)

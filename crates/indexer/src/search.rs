@@ -27,7 +27,7 @@ use crate::suggest::{Suggester, Suggestion};
 use crate::terms::Terms;
 use vietnamese::restore::Restorer;
 
-use self::hits::hits;
+use self::hits::{SideFile, hits};
 use self::plan::Plan;
 
 /// A searchable, read-only index generation.
@@ -39,7 +39,7 @@ pub struct SearchIndex {
     fields: Arc<Fields>,
     generation: Option<String>,
     /// The shown hits' side file, when the generation has one.
-    hit_file: Option<HitFile>,
+    hit_file: Option<SideFile>,
     /// Diacritic restoration learnt from this generation's text (R9).
     restorer: Arc<Restorer>,
     /// The completion table of `/api/suggest`, built on first use.
@@ -95,6 +95,9 @@ impl SearchIndex {
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
         let fields = Fields::new();
+        let hit_file = hit_file
+            .map(|file| SideFile::new(file, &reader.searcher()))
+            .transpose()?;
         let restorer = match restorer {
             Some(restorer) => restorer,
             None => reading::learn(&reader.searcher(), &fields)?,

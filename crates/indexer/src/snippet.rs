@@ -29,11 +29,19 @@ pub fn escape_html(text: &str) -> String {
     out
 }
 
-/// Appends `text` to `out`, escaped as [`escape_html`] does.
+/// Appends `text` to `out`, escaped as [`escape_html`] does: the runs between the characters
+/// to escape are copied whole (those are ASCII, so never inside another character's bytes).
 fn push_escaped(out: &mut String, text: &str) {
-    for c in text.chars() {
-        push_escaped_char(out, c);
+    let mut rest = text;
+    while let Some(at) = rest
+        .bytes()
+        .position(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\''))
+    {
+        out.push_str(&rest[..at]);
+        push_escaped_char(out, char::from(rest.as_bytes()[at]));
+        rest = &rest[at + 1..];
     }
+    out.push_str(rest);
 }
 
 fn push_escaped_char(out: &mut String, c: char) {
@@ -47,10 +55,16 @@ fn push_escaped_char(out: &mut String, c: char) {
     }
 }
 
-/// Tokens between two checkpoints of a [`Layout`].
-const CHECKPOINT_EVERY: usize = 32;
-/// The first byte of an encoded [`Layout`]: its format.
-const LAYOUT_FORMAT: u8 = 1;
+/// Tokens between two checkpoints of a [`Layout`] written now ([`LAYOUT_FORMAT`]): a window
+/// starts at most 7 tokens after one, so few tokens are read before the window.
+const CHECKPOINT_EVERY: usize = 8;
+/// The first byte of an encoded [`Layout`]: its format. Format 2 adds where the last token
+/// starts and puts a checkpoint every [`CHECKPOINT_EVERY`] tokens.
+const LAYOUT_FORMAT: u8 = 2;
+/// Format 1 (generations indexed before format 2, which keep it in their doc store): a
+/// checkpoint every 32 tokens, the last token found by reading from the last checkpoint.
+const LAYOUT_FORMAT_1: u8 = 1;
+const CHECKPOINT_EVERY_1: usize = 32;
 
 /// The text a record's snippet is cut from: the first [`SCAN_BYTES`] bytes of its lead and
 /// body, a blank line between them. The index stores its [`Layout`]; the text is a prefix of
@@ -80,27 +94,47 @@ pub(crate) struct Layout {
     /// Positions of the over-long tokens (left out of snippets, as the analyzer leaves them
     /// out of the index), ascending.
     long: Vec<usize>,
-    /// Byte offset of token `CHECKPOINT_EVERY * (k + 1)`, for each `k`.
+    /// Tokens between two checkpoints.
+    every: usize,
+    /// Byte offset of token `every * (k + 1)`, for each `k`.
     checkpoints: Vec<usize>,
+    /// Byte offset of the last token (format 2 on; 0 without tokens).
+    last_start: Option<usize>,
 }
 
 impl Layout {
     /// The layout of `text` (a [`snippet_text`]).
     pub(crate) fn of(text: &str) -> Self {
+        Self::with_checkpoints(text, CHECKPOINT_EVERY)
+    }
+
+    /// The layout of `text` with a checkpoint every `every` tokens; the format 1 layout when
+    /// `every` is [`CHECKPOINT_EVERY_1`] (for tests of older generations).
+    fn with_checkpoints(text: &str, every: usize) -> Self {
         let mut layout = Layout {
             bytes: text.len(),
+            every,
             ..Layout::default()
         };
+        let mut last_start = 0;
         for (i, (start, end)) in vietnamese::token_spans(text).enumerate() {
-            if i > 0 && i % CHECKPOINT_EVERY == 0 {
+            if i > 0 && i % every == 0 {
                 layout.checkpoints.push(start);
             }
             if end - start >= MAX_TOKEN_BYTES {
                 layout.long.push(i);
             }
             layout.tokens += 1;
+            last_start = start;
         }
+        layout.last_start = (every != CHECKPOINT_EVERY_1).then_some(last_start);
         layout
+    }
+
+    /// The format 1 layout of `text`, as generations indexed before format 2 stored it.
+    #[cfg(test)]
+    pub(crate) fn format_1(text: &str) -> Self {
+        Self::with_checkpoints(text, CHECKPOINT_EVERY_1)
     }
 
     /// Tokens of the text, over-long ones included.
@@ -109,11 +143,19 @@ impl Layout {
     }
 
     /// The stored form: a format byte, then LEB128 numbers (length, tokens, the over-long
-    /// count and positions, the checkpoints), each list delta-encoded.
+    /// count, from format 2 the last token's offset, then the over-long positions and the
+    /// checkpoints), each list delta-encoded.
     pub(crate) fn encode(&self) -> Vec<u8> {
-        let mut out = vec![LAYOUT_FORMAT];
+        let mut out = Vec::with_capacity(8 + self.checkpoints.len() + self.long.len());
+        out.push(match self.last_start {
+            Some(_) => LAYOUT_FORMAT,
+            None => LAYOUT_FORMAT_1,
+        });
         for n in [self.bytes, self.tokens, self.long.len()] {
             push_varint(&mut out, n);
+        }
+        if let Some(last_start) = self.last_start {
+            push_varint(&mut out, last_start);
         }
         for list in [&self.long, &self.checkpoints] {
             let mut previous = 0;
@@ -125,16 +167,25 @@ impl Layout {
         out
     }
 
-    /// Reads [`Layout::encode`]'s bytes; `None` when they are not a layout of this format.
+    /// Reads [`Layout::encode`]'s bytes (either format); `None` when they are not a layout.
     pub(crate) fn decode(mut bytes: &[u8]) -> Option<Self> {
         let (&format, rest) = bytes.split_first()?;
-        if format != LAYOUT_FORMAT {
-            return None;
-        }
+        let every = match format {
+            LAYOUT_FORMAT => CHECKPOINT_EVERY,
+            LAYOUT_FORMAT_1 => CHECKPOINT_EVERY_1,
+            _ => return None,
+        };
         bytes = rest;
         let mut next = || read_varint(&mut bytes);
         let (length, tokens, long) = (next()?, next()?, next()?);
-        let checkpoints = tokens.saturating_sub(1) / CHECKPOINT_EVERY;
+        let last_start = match format {
+            LAYOUT_FORMAT => Some(next()?).filter(|&at| at <= length),
+            _ => None,
+        };
+        if format == LAYOUT_FORMAT && last_start.is_none() {
+            return None;
+        }
+        let checkpoints = tokens.saturating_sub(1) / every;
         let mut list = |n: usize| -> Option<Vec<usize>> {
             let mut out = Vec::with_capacity(n.min(SCAN_BYTES));
             let mut at = 0usize;
@@ -146,11 +197,16 @@ impl Layout {
         };
         let long = list(long)?;
         let checkpoints = list(checkpoints)?;
-        (bytes.is_empty() && long.iter().all(|&p| p < tokens)).then_some(Layout {
+        let valid = bytes.is_empty()
+            && long.iter().all(|&p| p < tokens)
+            && checkpoints.last().is_none_or(|&at| at <= length);
+        valid.then_some(Layout {
             bytes: length,
             tokens,
             long,
+            every,
             checkpoints,
+            last_start,
         })
     }
 
@@ -160,13 +216,31 @@ impl Layout {
         text: &'t str,
         from: usize,
     ) -> impl Iterator<Item = (usize, (usize, usize))> + 't {
-        let k = from / CHECKPOINT_EVERY;
-        let offset = if k == 0 { 0 } else { self.checkpoints[k - 1] };
-        vietnamese::token_spans(&text[offset..])
+        let every = self.every;
+        let k = from / every;
+        let offset = match k {
+            0 => 0,
+            k => self.checkpoints.get(k - 1).copied().unwrap_or(text.len()),
+        };
+        // A damaged layout's checkpoint (not a character boundary) gives no tokens, not a panic.
+        vietnamese::token_spans(text.get(offset..).unwrap_or_default())
             .map(move |(start, end)| (start + offset, end + offset))
             .enumerate()
-            .map(move |(i, span)| (k * CHECKPOINT_EVERY + i, span))
-            .skip(from - k * CHECKPOINT_EVERY)
+            .map(move |(i, span)| (k * every + i, span))
+            .skip(from - k * every)
+    }
+
+    /// The span of the last token (position `last`) of `text`.
+    fn last_span(&self, text: &str, last: usize) -> Option<(usize, usize)> {
+        match self.last_start {
+            Some(start) => {
+                let rest = text.get(start..)?;
+                vietnamese::token_spans(rest)
+                    .next()
+                    .map(|(s, e)| (s + start, e + start))
+            }
+            None => self.spans_from(text, last).next().map(|(_, span)| span),
+        }
     }
 }
 
@@ -243,7 +317,7 @@ pub(crate) fn snippet_at(
         .filter(|(position, _)| *position < last && layout.long.binary_search(position).is_err())
         .map(|&(position, term)| (kept(position), term))
         .collect();
-    let last_span = layout.spans_from(text, last).next()?.1;
+    let last_span = layout.last_span(text, last)?;
     if last_span.1 - last_span.0 < MAX_TOKEN_BYTES {
         let mut key = String::new();
         if let Some(term) = matcher.find(&text[last_span.0..last_span.1], &mut key) {
@@ -287,7 +361,7 @@ fn render(
     before: bool,
     after: bool,
 ) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(512);
     let mut cursor = None;
     for (start, end, marked) in window {
         match cursor {

@@ -1,6 +1,10 @@
-//! The shown hits: the stored record's fields a hit needs (borrowed, the rest skipped) and a
-//! snippet from the first bytes of its text, or from the page of an attached file when the
-//! matched words are only there (then the hit names the file and page).
+//! The shown hits: the fields a hit needs of its record and a snippet from the first bytes
+//! of its text, or from the page of an attached file when the matched words are only there
+//! (then the hit names the file and page).
+//!
+//! A hit is read from the generation's side file ([`crate::hitfile`], memory-mapped: a
+//! fast-field lookup and a slice); generations indexed before it, and records the file cannot
+//! give (damaged), are read from the doc store: the stored `hit` JSON, or the whole record.
 //!
 //! The snippet of the record's own text is cut from the matched terms' positions, read from
 //! the index's postings for the shown documents only, and the text's stored layout
@@ -8,13 +12,15 @@
 
 use std::borrow::Cow;
 use std::collections::HashSet;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use serde::Deserialize;
+use tantivy::columnar::Column;
+use tantivy::index::SegmentId;
 use tantivy::postings::{Postings, SegmentPostings};
 use tantivy::schema::document::{DeserializeError, DocumentDeserialize, DocumentDeserializer};
 use tantivy::schema::{Field, IndexRecordOption, OwnedValue};
-use tantivy::{DocAddress, DocId, DocSet, Searcher, TantivyError, Term};
+use tantivy::{DocAddress, DocId, DocSet, Searcher, SegmentReader, TantivyError, Term};
 
 use crate::api::{Hit, HitSource};
 use crate::error::{Error, Result};
@@ -176,7 +182,7 @@ fn hit(
 pub(super) fn hits(
     searcher: &Searcher,
     fields: &Fields,
-    file: Option<&HitFile>,
+    file: Option<&SideFile>,
     page: &[(DocAddress, f32)],
     highlight: &HashSet<String>,
     numbers: &NumberQuery,
@@ -224,24 +230,60 @@ pub(super) fn hits(
 /// The field holding a document's offset in the side file.
 const HIT_OFFSET: &str = "hit_offset";
 
+/// A generation's side file with each segment's offset column, read once when the generation
+/// is opened. Cheap to clone.
+#[derive(Clone, Debug)]
+pub(crate) struct SideFile {
+    file: HitFile,
+    /// The offset column of each segment of the generation (none in a segment indexed before
+    /// the side file).
+    columns: Arc<Vec<(SegmentId, Option<Column<u64>>)>>,
+}
+
+impl SideFile {
+    /// The side file of the generation `searcher` searches.
+    pub(crate) fn new(file: HitFile, searcher: &Searcher) -> Result<Self> {
+        let columns = searcher
+            .segment_readers()
+            .iter()
+            .map(|segment| Ok((segment.segment_id(), offsets(segment)?)))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Self {
+            file,
+            columns: Arc::new(columns),
+        })
+    }
+
+    /// The offset column of `segment` (read again for a segment the generation did not have
+    /// when it was opened).
+    fn column(&self, segment: &SegmentReader) -> Result<Option<Column<u64>>> {
+        let id = segment.segment_id();
+        match self.columns.iter().find(|(known, _)| *known == id) {
+            Some((_, column)) => Ok(column.clone()),
+            None => offsets(segment),
+        }
+    }
+}
+
+fn offsets(segment: &SegmentReader) -> Result<Option<Column<u64>>> {
+    Ok(segment.fast_fields().column_opt::<u64>(HIT_OFFSET)?)
+}
+
 /// The records of the page's documents in the side file (and their encoded layouts); `None`
 /// for a document without an offset (indexed before the side file) or whose record the file
 /// cannot give (damaged: logged, then read from the doc store).
 fn from_side_file<'f>(
     searcher: &Searcher,
-    file: &'f HitFile,
+    side: &'f SideFile,
     page: &[(DocAddress, f32)],
 ) -> Result<Vec<Option<FileHit<'f>>>> {
-    let mut columns: Vec<(u32, Option<tantivy::columnar::Column<u64>>)> = Vec::new();
+    let mut columns: Vec<(u32, Option<Column<u64>>)> = Vec::new();
     let mut out = Vec::with_capacity(page.len());
     for (address, _) in page {
         let column = match columns.iter().find(|(s, _)| *s == address.segment_ord) {
             Some((_, column)) => column.clone(),
             None => {
-                let column = searcher
-                    .segment_reader(address.segment_ord)
-                    .fast_fields()
-                    .column_opt::<u64>(HIT_OFFSET)?;
+                let column = side.column(searcher.segment_reader(address.segment_ord))?;
                 columns.push((address.segment_ord, column.clone()));
                 column
             }
@@ -250,7 +292,7 @@ fn from_side_file<'f>(
             out.push(None);
             continue;
         };
-        out.push(match file.get(offset) {
+        out.push(match side.file.get(offset) {
             Ok(found) => Some(found),
             Err(e) => {
                 tracing::warn!(error = %e, "shown hit unreadable in the side file; reading it from the doc store");
@@ -477,6 +519,9 @@ mod tests {
                 assert_eq!(stored.text, text);
                 let layout = Layout::decode(layout).expect("a stored layout");
                 assert_eq!(layout, Layout::of(&text));
+                // As older generations stored it, too.
+                let older = Layout::format_1(&text);
+                assert_eq!(Layout::decode(&older.encode()).as_ref(), Some(&older));
                 let words: Vec<String> = analyze(&text, Form::Folded)
                     .into_iter()
                     .map(|s| s.text)
@@ -505,14 +550,16 @@ mod tests {
                     let positions = TermPositions::new(&searcher, fields.text_folded, &matcher)
                         .of(address, layout.tokens())
                         .expect("positions");
-                    let cut = snippet_at(&text, &layout, &positions, &mut matcher);
                     let scanned = snippet(&text, &mut Matcher::new(&terms));
-                    assert_eq!(
-                        cut.as_deref(),
-                        Some(scanned.as_str()),
-                        "{terms:?} in {text}"
-                    );
-                    compared += 1;
+                    for layout in [&layout, &older] {
+                        let cut = snippet_at(&text, layout, &positions, &mut matcher);
+                        assert_eq!(
+                            cut.as_deref(),
+                            Some(scanned.as_str()),
+                            "{terms:?} in {text}"
+                        );
+                        compared += 1;
+                    }
                 }
             }
         }
@@ -613,7 +660,8 @@ mod tests {
         let searcher = index.reader().unwrap().searcher();
         let new: ShownDoc = searcher.doc(DocAddress::new(0, 0)).unwrap();
         assert!(new.hit.is_some() && new.layout.is_some() && new.record.is_none());
-        assert_eq!(new.layout.as_deref(), Some(layout.as_slice()));
+        let older_layout = Layout::format_1(&hit.text).encode();
+        assert_eq!(new.layout.as_deref(), Some(older_layout.as_slice()));
         let old: ShownDoc = searcher.doc(DocAddress::new(0, 1)).unwrap();
         assert!(old.hit.is_none() && old.layout.is_none() && old.record.is_some());
         assert_eq!(read_stored(&new).unwrap(), from_file);
@@ -678,7 +726,7 @@ mod tests {
         assert_eq!(to_json(&all_hits(&without, &queries)), to_json(&from_file));
         // Damaged files: cut short, or with bytes overwritten; the hits they cannot give are
         // read from the doc store.
-        let bytes = index.hit_file.as_ref().unwrap().bytes().to_vec();
+        let bytes = index.hit_file.as_ref().unwrap().file.bytes().to_vec();
         let mut damaged = Vec::new();
         for cut in [bytes.len() / 3, bytes.len() - 1] {
             damaged.push(bytes[..cut].to_vec());
@@ -689,8 +737,9 @@ mod tests {
         }
         damaged.push(scribbled);
         for bytes in damaged {
+            let file = crate::hitfile::in_memory(bytes).unwrap();
             let damaged = SearchIndex {
-                hit_file: Some(crate::hitfile::in_memory(bytes).unwrap()),
+                hit_file: Some(SideFile::new(file, &index.reader.searcher()).unwrap()),
                 ..index.clone()
             };
             assert_eq!(to_json(&all_hits(&damaged, &queries)), to_json(&from_file));
@@ -702,7 +751,13 @@ mod tests {
         let text = format!("mở đầu {} nông thôn mới", "nghị quyết ".repeat(100));
         let layout = Layout::of(&text);
         assert_eq!(Layout::decode(&layout.encode()), Some(layout));
+        let older = Layout::format_1(&text);
+        assert_eq!(Layout::decode(&older.encode()), Some(older));
         assert_eq!(Layout::decode(&[]), None);
+        // Format 2 without the last token's offset, or with one past the text.
+        assert_eq!(Layout::decode(&[2, 5, 1, 0]), None);
+        assert_eq!(Layout::decode(&[2, 5, 1, 0, 6]), None);
+        assert!(Layout::decode(&[2, 5, 1, 0, 0]).is_some());
         assert_eq!(Layout::decode(&[9, 1, 2]), None);
         assert_eq!(Layout::decode(&[1, 0x80]), None);
     }
