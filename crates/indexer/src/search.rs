@@ -534,4 +534,49 @@ mod tests {
             }
         }
     }
+
+    #[test]
+    fn a_plan_ranks_exactly_its_matching_set_within_the_bound() {
+        use crate::api::Sort;
+        use crate::collector::{Gather, count_up_to};
+        let index = index();
+        let searcher = index.reader.searcher();
+        let mut small = 0;
+        for text in [
+            "các xã",
+            "to chuc tuyen truyen",
+            "nhân dân huyện -rừng",
+            "\"nông thôn mới\" xây dựng",
+            "ủy ban nhân dân chỉ đạo OR hội đồng nhân dân giám sát",
+            "UBND huyện",
+            "HĐND giảm nghèo",
+            "Tin 7",
+            "bảo vệ rừng -\"mùa khô\"",
+        ] {
+            let request = SearchRequest {
+                query: text.into(),
+                ..SearchRequest::default()
+            };
+            for all_words in [true, false] {
+                let plan = index.plan(&request, all_words).expect("plan");
+                let terms = Terms::new(&searcher);
+                let (counted, _) =
+                    count_up_to(&terms, plan.matching.as_ref(), usize::MAX).expect("count");
+                let ranked = Gather {
+                    k: 5,
+                    sort: Sort::Relevance,
+                    after: None,
+                    facets: false,
+                    prune: false,
+                };
+                let ranked = terms.search(plan.query.as_ref(), &ranked).expect("rank");
+                assert_eq!(ranked.total, counted, "{text} (all words: {all_words})");
+                let bound = terms.bound(plan.matching.as_ref()).expect("bound");
+                assert!(bound >= counted as u64, "{text}: {bound} < {counted}");
+                small += usize::from(bound < searcher.num_docs());
+            }
+        }
+        // Some bounds say more than "every record".
+        assert!(small > 5, "{small}");
+    }
 }

@@ -23,7 +23,7 @@ use tantivy::postings::Postings;
 use tantivy::postings::{SegmentPostings, TermInfo};
 use tantivy::query::{
     Bm25StatisticsProvider, Bm25Weight, BooleanQuery, BooleanWeight, EnableScoring, Explanation,
-    Query, Scorer, SumCombiner, Weight,
+    Occur, Query, Scorer, SumCombiner, Weight,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{
@@ -181,6 +181,33 @@ impl<'s> Terms<'s> {
             return union.weight_with(|clause| self.weight(clause, scoring));
         }
         query.weight(self.scoring(scoring))
+    }
+
+    /// An upper bound of the documents `query` matches, from its terms' document counts: a
+    /// term's count, the smallest of the required clauses', the sum of alternatives'; all the
+    /// documents for any other query.
+    pub(crate) fn bound(&self, query: &dyn Query) -> tantivy::Result<u64> {
+        if let Some(term) = query.downcast_ref::<WeightedTerm>() {
+            return Ok(self.term(term.term())?.doc_freq);
+        }
+        let Some(boolean) = query.downcast_ref::<BooleanQuery>() else {
+            return Ok(self.total_docs);
+        };
+        let mut required: Option<u64> = None;
+        let mut alternatives = 0u64;
+        for (occur, sub) in boolean.clauses() {
+            match occur {
+                Occur::Must => {
+                    let bound = self.bound(sub.as_ref())?;
+                    required = Some(required.map_or(bound, |r| r.min(bound)));
+                }
+                Occur::Should => {
+                    alternatives = alternatives.saturating_add(self.bound(sub.as_ref())?)
+                }
+                Occur::MustNot => {}
+            }
+        }
+        Ok(required.unwrap_or(alternatives).min(self.total_docs))
     }
 
     /// Tantivy's own weight of `query`, with the statistics of the lookups here: for passes

@@ -254,6 +254,26 @@ impl SearchIndex {
             }
             _ => None,
         };
+        // A query matching few records at most (by its terms' document counts), whose ranking
+        // pass visits every match anyway (no block-WAND, which only a flat union has): that
+        // pass counts them too, instead of a counting pass of its own. Its matches are the
+        // matching set's (the plan's cheap query finds the same records).
+        if pooled.is_none()
+            && candidates.is_none()
+            && terms.bound(matching.as_ref())? <= EXACT_TOTAL_UP_TO as u64
+        {
+            let query = self.with_filters(plan.query.box_clone(), request)?;
+            if !is_flat(query.as_ref()) {
+                let ranked = Gather {
+                    k,
+                    sort: request.sort,
+                    after,
+                    facets: request.facets,
+                    prune: false,
+                };
+                return Ok(terms.search(query.as_ref(), &ranked)?);
+            }
+        }
         let mut gathered = if let Some(pooled) = &mut pooled {
             // Facets and exact totals count every match; otherwise up to the cap.
             let exact = request.exact_total || request.facets;
