@@ -11,6 +11,7 @@
 //! that union, which finds more documents (those missing a word) and is run within the
 //! query's matching set.
 
+use rustc_hash::FxHashMap;
 use tantivy::Term;
 use tantivy::query::{BooleanQuery, BoostQuery, EnableScoring, Occur, Query, TermQuery, Weight};
 use tantivy::schema::IndexRecordOption;
@@ -160,21 +161,22 @@ pub(crate) fn flatten_required(query: &dyn Query) -> Option<Box<dyn Query>> {
 /// One union of `terms`, a term met twice carrying the sum of its weights (added in the
 /// order met) at its first place.
 fn merged(mut terms: Vec<WeightedTerm>) -> Option<Box<dyn Query>> {
-    // Each term's first place, found by sorting the places (no copies, no hashing).
-    fn key(t: &WeightedTerm) -> (bool, &[u8]) {
-        (
-            t.option == IndexRecordOption::Basic,
-            t.term.serialized_term(),
-        )
-    }
-    let mut order: Vec<usize> = (0..terms.len()).collect();
-    order.sort_unstable_by(|&a, &b| key(&terms[a]).cmp(&key(&terms[b])).then(a.cmp(&b)));
-    let mut first = vec![0; terms.len()];
-    for group in order.chunk_by(|&a, &b| key(&terms[a]) == key(&terms[b])) {
-        for &at in group {
-            first[at] = group[0];
-        }
-    }
+    // Each term's first place, found by one pass over the terms (no copies of them).
+    let first: Vec<usize> = {
+        let mut seen: FxHashMap<(bool, &[u8]), usize> = FxHashMap::default();
+        seen.reserve(terms.len());
+        terms
+            .iter()
+            .enumerate()
+            .map(|(at, t)| {
+                let key = (
+                    t.option == IndexRecordOption::Basic,
+                    t.term.serialized_term(),
+                );
+                *seen.entry(key).or_insert(at)
+            })
+            .collect()
+    };
     for at in 0..terms.len() {
         if first[at] != at {
             let weight = terms[at].weight;

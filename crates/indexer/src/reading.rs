@@ -13,7 +13,7 @@ use tantivy::Searcher;
 use tantivy::schema::Field;
 use vietnamese::restore::Restorer;
 
-use crate::analyzer::{Form, analyze};
+use crate::analyzer::{Form, MAX_TOKEN_BYTES, analyze};
 use crate::error::{Error, Result};
 use crate::schema::Fields;
 
@@ -109,35 +109,63 @@ fn for_each_term(
 
 /// The reading of a run of query words: one exact-form syllable per syllable of
 /// `analyze(text, Form::Exact)`, or `None` when it is the text itself or cannot be aligned.
+///
+/// The text is cut once: its tokens are the typed syllables (over-long ones left out, as
+/// [`analyze`] does) and, when nothing is decoded, what the restorer reads; its reading is
+/// the restorer's tokens without cutting their joined text again (a token of
+/// [`vietnamese::tokenize`] is one token again).
 pub(crate) fn read(restorer: Option<&Restorer>, text: &str) -> Option<Vec<String>> {
-    let typed: Vec<String> = analyze(text, Form::Exact)
+    let tokens: Vec<String> = vietnamese::tokenize(text)
         .into_iter()
-        .map(|s| s.text)
+        .map(|t| t.text)
         .collect();
+    let kept = |s: &&String| s.len() < MAX_TOKEN_BYTES;
+    let typed: Vec<&String> = tokens.iter().filter(kept).collect();
     if typed.is_empty() {
         return None;
     }
     let decoded = vietnamese::telex::decode(text);
     // A syllable without marks (as it folds) is what restoration can add marks to.
-    let toneless = |s: &str| s.chars().any(char::is_alphabetic) && Form::Folded.apply(s) == s;
-    let needs_restoring = match &decoded {
-        Some(decoded) => analyze(decoded, Form::Exact)
-            .iter()
-            .any(|s| toneless(&s.text)),
-        None => typed.iter().any(|s| toneless(s)),
+    let toneless = |s: &str| s.chars().any(char::is_alphabetic) && is_folded(s);
+    let syllables: Vec<String> = match &decoded {
+        Some(decoded) => {
+            let needs_restoring = analyze(decoded, Form::Exact)
+                .iter()
+                .any(|s| toneless(&s.text));
+            let restored = if needs_restoring {
+                restorer.and_then(|r| r.restore(decoded))
+            } else {
+                None
+            };
+            let reading = restored.as_deref().unwrap_or(decoded);
+            analyze(reading, Form::Exact)
+                .into_iter()
+                .map(|s| s.text)
+                .collect()
+        }
+        None => {
+            if !typed.iter().any(|s| toneless(s)) {
+                return None;
+            }
+            restorer?
+                .restore_tokens(&tokens)?
+                .into_iter()
+                .filter(|s| kept(&s))
+                .collect()
+        }
     };
-    let base = decoded.as_deref().unwrap_or(text);
-    let restored = if needs_restoring {
-        restorer.and_then(|r| r.restore(base))
-    } else {
-        None
-    };
-    let reading = restored.or(decoded)?;
-    let syllables: Vec<String> = analyze(&reading, Form::Exact)
-        .into_iter()
-        .map(|s| s.text)
-        .collect();
-    (syllables.len() == typed.len() && syllables != typed).then_some(syllables)
+    (syllables.len() == typed.len() && syllables.iter().zip(&typed).any(|(s, t)| s != *t))
+        .then_some(syllables)
+}
+
+/// Whether an exact-form syllable is its own folded form (`Form::Folded.apply(s) == s`),
+/// without building the folded form when the answer is plain.
+fn is_folded(s: &str) -> bool {
+    if s.is_ascii() {
+        // Only the i/y rule changes an ASCII syllable (`ky` folds to `ki`).
+        return !s.bytes().any(|b| b == b'i' || b == b'y') || Form::Folded.apply(s) == s;
+    }
+    Form::Folded.apply(s) == s
 }
 
 #[cfg(test)]
@@ -217,6 +245,70 @@ mod tests {
         reference.finish();
         assert!(learnt.vocabulary() > 40, "{}", learnt.vocabulary());
         assert_eq!(lines(&learnt), lines(&reference));
+    }
+
+    /// The reading as it was made before the text was cut only once: the reference.
+    fn reference_read(restorer: Option<&Restorer>, text: &str) -> Option<Vec<String>> {
+        let typed: Vec<String> = analyze(text, Form::Exact)
+            .into_iter()
+            .map(|s| s.text)
+            .collect();
+        if typed.is_empty() {
+            return None;
+        }
+        let decoded = vietnamese::telex::decode(text);
+        let toneless = |s: &str| s.chars().any(char::is_alphabetic) && Form::Folded.apply(s) == s;
+        let needs_restoring = match &decoded {
+            Some(decoded) => analyze(decoded, Form::Exact)
+                .iter()
+                .any(|s| toneless(&s.text)),
+            None => typed.iter().any(|s| toneless(s)),
+        };
+        let base = decoded.as_deref().unwrap_or(text);
+        let restored = if needs_restoring {
+            restorer.and_then(|r| r.restore(base))
+        } else {
+            None
+        };
+        let reading = restored.or(decoded)?;
+        let syllables: Vec<String> = analyze(&reading, Form::Exact)
+            .into_iter()
+            .map(|s| s.text)
+            .collect();
+        (syllables.len() == typed.len() && syllables != typed).then_some(syllables)
+    }
+
+    #[test]
+    fn reading_equals_the_reference() {
+        let r = restorer();
+        let long = "a".repeat(crate::analyzer::MAX_TOKEN_BYTES);
+        for text in [
+            "nghi quyet",
+            "nghi quyết",
+            "hoi dong nhan dan huyen ve nong thon moi nam 2024",
+            "Nghị quyết của Hội đồng nhân dân huyện",
+            "nghij quyeets hoi dong",
+            "hooij ddoongf nhaan daan",
+            "ky thuat qui dinh ly do",
+            "140/NQ-HĐND nghi quyet",
+            "Ông nghi ngờ quyết tâm",
+            "ÔNG NGHI NGO",
+            "xyzzy plugh",
+            "2024",
+            "",
+        ]
+        .into_iter()
+        .map(str::to_owned)
+        .chain([format!("nghi {long} quyet"), format!("{long} nghị")])
+        {
+            for restorer in [Some(&r), None] {
+                assert_eq!(
+                    read(restorer, &text),
+                    reference_read(restorer, &text),
+                    "{text}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -188,6 +188,7 @@ pub fn expand(query: &str) -> Vec<Expansion> {
         }
     };
     // Acronyms, possibly written as two or three pieces (`kt xh`, `nn ptnt`).
+    let mut key = String::new();
     for i in 0..toks.len() {
         for len in (1..=3).rev() {
             if i + len > toks.len() {
@@ -200,7 +201,8 @@ pub fn expand(query: &str) -> Vec<Expansion> {
             if piece.iter().map(String::len).sum::<usize>() > table.longest_key {
                 continue;
             }
-            let key: String = piece.concat();
+            key.clear();
+            piece.iter().for_each(|p| key.push_str(p));
             let Some(phrases) = table.acronyms.get(&key) else {
                 continue;
             };

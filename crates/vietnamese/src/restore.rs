@@ -261,8 +261,17 @@ impl Restorer {
 
     /// The ids of [`Self::candidates`] (borrowed once [`Self::finish`] has sorted them).
     fn candidate_ids(&self, folded: &str) -> Cow<'_, [u32]> {
-        let key = forms(folded).folded;
-        let Some(list) = self.by_fold.get(&key) else {
+        // Lowercase ASCII (what restoring a query asks for) is its own exact form and has no
+        // marks: its fold is its i/y variant, found without building all three forms.
+        let key: Cow<'_, str> = if folded
+            .bytes()
+            .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+        {
+            variant_of_exact(folded)
+        } else {
+            Cow::Owned(forms(folded).folded)
+        };
+        let Some(list) = self.by_fold.get(key.as_ref()) else {
             return Cow::Borrowed(&[]);
         };
         if self.sorted {
@@ -390,7 +399,7 @@ impl Restorer {
         }
         let variant = variant_of_exact(exact);
         let all = self.candidate_ids(&strip_marks(&variant));
-        let accented = strip_marks(exact) != exact;
+        let accented = !exact.is_ascii() && strip_marks(exact) != exact;
         let mut list: Vec<Option<u32>> = if accented {
             all.iter()
                 .copied()
@@ -415,32 +424,51 @@ impl Restorer {
     /// `None` for a query without words.
     pub fn restore_detailed(&self, query: &str) -> Option<Restoration> {
         let input: Vec<String> = crate::tokenize(query).into_iter().map(|t| t.text).collect();
-        if !input.iter().any(|t| is_word(t)) {
+        let output = self.choose(&input)?;
+        Some(Restoration {
+            text: output.join(" "),
+            input,
+            output,
+        })
+    }
+
+    /// The chosen syllable for each token of a query already cut by [`crate::tokenize`]
+    /// (`Restoration::output` of the query), or `None` when no token has words.
+    fn choose<S: AsRef<str>>(&self, input: &[S]) -> Option<Vec<String>> {
+        if !input.iter().any(|t| is_word(t.as_ref())) {
             return None;
         }
         let cands: Vec<Vec<(Option<u32>, f64)>> = input
             .iter()
             .map(|t| {
-                self.token_candidates(t)
+                self.token_candidates(t.as_ref())
                     .into_iter()
                     .map(|c| (c, 0.0))
                     .collect()
             })
             .collect();
-        let output: Vec<String> = self
-            .viterbi_ids(&cands)
-            .into_iter()
-            .zip(&cands)
-            .zip(&input)
-            .map(|((k, list), typed)| match list[k].0 {
-                Some(id) => self.syllables[id as usize].clone(),
-                None => typed.clone(),
-            })
-            .collect();
-        Some(Restoration {
-            text: output.join(" "),
-            input,
-            output,
+        Some(
+            self.viterbi_ids(&cands)
+                .into_iter()
+                .zip(&cands)
+                .zip(input)
+                .map(|((k, list), typed)| match list[k].0 {
+                    Some(id) => self.syllables[id as usize].clone(),
+                    None => typed.as_ref().to_owned(),
+                })
+                .collect(),
+        )
+    }
+
+    /// [`Self::restore`] of a query already cut into its exact-form tokens (the texts of
+    /// [`crate::tokenize`]), without cutting it again: the reading's tokens, or `None` if the
+    /// query has no words or the reading is the query itself.
+    pub fn restore_tokens<S: AsRef<str>>(&self, tokens: &[S]) -> Option<Vec<String>> {
+        self.choose(tokens).filter(|output| {
+            output
+                .iter()
+                .zip(tokens)
+                .any(|(out, typed)| out != typed.as_ref())
         })
     }
 
@@ -692,6 +720,26 @@ mod tests {
         let queries = queries_from(&texts[..60]);
         assert!(queries.len() > 500, "{}", queries.len());
         assert_restores_as_reference(&r, &queries);
+    }
+
+    #[test]
+    fn restoring_tokens_equals_restoring_the_text() {
+        let r = restorer();
+        for q in [
+            "nghi quyet",
+            "hoi dong nhan dan huyen Than Uyen",
+            "nong thon mới 2024",
+            "Ủy ban nhan dan tinh",
+            "nghị quyết",
+            "140/NQ-HĐND",
+            "",
+        ] {
+            let tokens: Vec<String> = crate::tokenize(q).into_iter().map(|t| t.text).collect();
+            let whole = r
+                .restore(q)
+                .map(|text| text.split(' ').map(str::to_owned).collect::<Vec<_>>());
+            assert_eq!(r.restore_tokens(&tokens), whole, "{q}");
+        }
     }
 
     #[test]

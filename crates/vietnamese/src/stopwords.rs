@@ -19,6 +19,12 @@ pub fn is_function_word(token: &str) -> bool {
     FUNCTION_WORDS.iter().any(|w| *w == exact)
 }
 
+/// [`is_function_word`] of a token already in exact form (a token of [`crate::tokenize`]):
+/// the same answer without normalising it again.
+pub fn is_function_word_exact(exact: &str) -> bool {
+    FUNCTION_WORDS.contains(&exact)
+}
+
 /// Query-term weights for R12.2: `1.0` for every token, except function words in an unquoted
 /// query of at least four syllables, which get [`FUNCTION_WORD_WEIGHT`]. Never zero.
 pub fn query_weights<S: AsRef<str>>(tokens: &[S], quoted: bool) -> Vec<f32> {
@@ -45,6 +51,25 @@ mod tests {
         let text = "mới bộ số nhà nước cấp năm tháng ngày toà người việc không và của các";
         let tokens = crate::tokenize(text);
         assert_eq!(tokens.len(), text.split(' ').count());
+    }
+
+    #[test]
+    fn exact_tokens_are_function_words_as_typed() {
+        for text in [
+            "Và của CÁC những là thì mà với cho đã đang sẽ được bị này đó rằng",
+            "không Nhà nước thôn xã",
+        ] {
+            for token in crate::tokenize(text) {
+                assert_eq!(
+                    is_function_word_exact(&token.text),
+                    is_function_word(&text[token.start..token.end]),
+                    "{}",
+                    token.text
+                );
+            }
+        }
+        assert!(is_function_word_exact("của"));
+        assert!(!is_function_word_exact("cua"));
     }
 
     #[test]

@@ -10,7 +10,7 @@ use tantivy::query::{
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use vietnamese::abbreviations::{Direction, expand};
-use vietnamese::stopwords::is_function_word;
+use vietnamese::stopwords::is_function_word_exact;
 
 use super::SearchIndex;
 use crate::analyzer::{Form, Syllable, analyze, bigram};
@@ -161,7 +161,15 @@ impl SearchIndex {
             }
             for text in &runs {
                 let syllables = analyze(text, Form::Exact);
+                // Each syllable (and its reading) is folded once for every clause using it.
+                let folds: Vec<String> = syllables
+                    .iter()
+                    .map(|s| Form::Folded.apply(&s.text))
+                    .collect();
                 let read = reading::read(Some(&self.restorer), text);
+                let read_folds: Option<Vec<String>> = read
+                    .as_ref()
+                    .map(|r| r.iter().map(|s| Form::Folded.apply(s)).collect());
                 match &read {
                     Some(read) => {
                         interpreted = true;
@@ -171,30 +179,33 @@ impl SearchIndex {
                 }
                 let expansions = expand(text);
                 for (i, s) in syllables.iter().enumerate() {
-                    let alternative = read.as_ref().map(|r| r[i].as_str());
-                    highlight.insert(Form::Folded.apply(&s.text));
-                    if let Some(alt) = alternative {
-                        highlight.insert(Form::Folded.apply(alt));
+                    let folded = &folds[i];
+                    let alternative = read
+                        .as_ref()
+                        .zip(read_folds.as_ref())
+                        .map(|(r, f)| (r[i].as_str(), f[i].as_str()));
+                    highlight.insert(folded.clone());
+                    if let Some((_, alt_folded)) = alternative {
+                        highlight.insert(alt_folded.to_owned());
                     }
-                    let weight = if long && is_function_word(&s.text) {
+                    let weight = if long && is_function_word_exact(&s.text) {
                         vietnamese::stopwords::FUNCTION_WORD_WEIGHT
                     } else {
                         1.0
                     };
                     // An acronym's expansions are alternatives of the acronym itself, so a
                     // query that requires every word still finds the spelled-out form.
-                    let folded = Form::Folded.apply(&s.text);
                     let own_expansions: Vec<&str> = expansions
                         .iter()
                         .filter(|e| {
-                            e.direction == Direction::AcronymToPhrase && e.matched == folded
+                            e.direction == Direction::AcronymToPhrase && e.matched == *folded
                         })
                         .map(|e| e.replacement.as_str())
                         .collect();
                     let own: Vec<Box<dyn Query>> = expansions
                         .iter()
                         .filter(|e| {
-                            e.direction == Direction::AcronymToPhrase && e.matched == folded
+                            e.direction == Direction::AcronymToPhrase && e.matched == *folded
                         })
                         .filter_map(|e| self.expansion_query(&e.replacement, e.weight))
                         .collect();
@@ -206,19 +217,19 @@ impl SearchIndex {
                         word_occur,
                         if word_occur == Occur::Should
                             && weight < 1.0
-                            && alternative.is_none_or(|a| a == s.text)
+                            && alternative.is_none_or(|(a, _)| a == s.text)
                             && own.is_empty()
                         {
                             // A function word of a long query: its tiers (one huge posting
                             // list each) collapse into the folded one, carrying their weight.
-                            self.folded_only_query(&s.text, weight)
+                            self.folded_only_query(&s.text, folded, weight)
                         } else {
-                            self.syllable_query(&s.text, weight, alternative, own)
+                            self.syllable_query(&s.text, folded, weight, alternative, own)
                         },
                     ));
                     match_clauses.push((
                         word_occur,
-                        self.syllable_match(&s.text, alternative, own_match),
+                        self.syllable_match(&s.text, folded, alternative, own_match),
                     ));
                     relaxable |= word_occur == Occur::Must;
                 }
@@ -241,27 +252,27 @@ impl SearchIndex {
                     (true, None) => W_LONG_BIGRAM * W_ACCENTED_PAIRS,
                 };
                 for (i, pair) in syllables.windows(2).enumerate() {
-                    let query = self.bigram_query(&pair[0].text, &pair[1].text, pair_weight);
+                    let typed = (pair[0].text.as_str(), pair[1].text.as_str());
+                    let typed_folded = (folds[i].as_str(), folds[i + 1].as_str());
+                    let query = self.bigram_query(typed, typed_folded, pair_weight);
                     pair_clauses.push((Occur::Should, query.box_clone()));
                     clauses.push((Occur::Should, query));
-                    group_pairs.push((
-                        Occur::Should,
-                        self.bigram_match(&pair[0].text, &pair[1].text),
-                    ));
-                    if let Some(read) = &read
+                    group_pairs.push((Occur::Should, self.bigram_match(typed_folded)));
+                    if let (Some(read), Some(read_folds)) = (&read, &read_folds)
                         && (read[i] != pair[0].text || read[i + 1] != pair[1].text)
                     {
                         // The reading's folded pair is usually the typed one, already
                         // scored: then only its exact pair is added.
+                        let read_folded = (read_folds[i].as_str(), read_folds[i + 1].as_str());
                         let query = self.reading_bigram_query(
-                            (&pair[0].text, &pair[1].text),
+                            typed_folded,
                             (&read[i], &read[i + 1]),
+                            read_folded,
                             pair_weight,
                         );
                         pair_clauses.push((Occur::Should, query.box_clone()));
                         clauses.push((Occur::Should, query));
-                        group_pairs
-                            .push((Occur::Should, self.bigram_match(&read[i], &read[i + 1])));
+                        group_pairs.push((Occur::Should, self.bigram_match(read_folded)));
                     }
                 }
             }
@@ -373,15 +384,16 @@ impl SearchIndex {
     /// The tiers of one syllable (R14): exact > variant > restored > folded, title above text.
     /// `reading` is the Telex-decoded or restored reading of a syllable; `expansions` are
     /// extra alternatives (abbreviations).
+    /// `folded` is `exact` folded; `reading` is (exact, folded) too.
     fn syllable_query(
         &self,
         exact: &str,
+        folded: &str,
         weight: f32,
-        reading: Option<&str>,
+        reading: Option<(&str, &str)>,
         expansions: Vec<Box<dyn Query>>,
     ) -> Box<dyn Query> {
         let f = &self.fields;
-        let folded = Form::Folded.apply(exact);
         let toneless = folded == exact;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         // The syllable's weight goes into each term (the same score as boosting the union), so
@@ -406,17 +418,16 @@ impl SearchIndex {
                 add(f.text_variant, &variant, W_VARIANT);
             }
         }
-        if let Some(reading) = reading.filter(|r| *r != exact) {
+        if let Some((reading, reading_folded)) = reading.filter(|(r, _)| *r != exact) {
             add(f.title_exact, reading, W_RESTORED * W_TITLE);
             add(f.text_exact, reading, W_RESTORED);
-            let reading_folded = Form::Folded.apply(reading);
             if reading_folded != folded {
-                add(f.title_folded, &reading_folded, W_FOLDED * W_TITLE);
-                add(f.text_folded, &reading_folded, W_FOLDED);
+                add(f.title_folded, reading_folded, W_FOLDED * W_TITLE);
+                add(f.text_folded, reading_folded, W_FOLDED);
             }
         }
-        add(f.title_folded, &folded, W_FOLDED * W_TITLE);
-        add(f.text_folded, &folded, W_FOLDED);
+        add(f.title_folded, folded, W_FOLDED * W_TITLE);
+        add(f.text_folded, folded, W_FOLDED);
         clauses.extend(expansions.into_iter().map(|q| {
             let q: Box<dyn Query> = if (weight - 1.0).abs() > f32::EPSILON {
                 Box::new(BoostQuery::new(q, weight))
@@ -431,9 +442,8 @@ impl SearchIndex {
     /// A syllable scored on its folded form alone, with the weight every tier would give an
     /// exact match: for function words of long queries, whose folded and exact spellings
     /// are the same words in practice.
-    fn folded_only_query(&self, exact: &str, weight: f32) -> Box<dyn Query> {
+    fn folded_only_query(&self, exact: &str, folded: &str, weight: f32) -> Box<dyn Query> {
         let f = &self.fields;
-        let folded = Form::Folded.apply(exact);
         let tiers = if folded == exact {
             W_FOLDED
         } else {
@@ -442,11 +452,11 @@ impl SearchIndex {
         Box::new(BooleanQuery::new(vec![
             (
                 Occur::Should,
-                term_query(f.title_folded, &folded, tiers * W_TITLE * weight),
+                term_query(f.title_folded, folded, tiers * W_TITLE * weight),
             ),
             (
                 Occur::Should,
-                term_query(f.text_folded, &folded, tiers * weight),
+                term_query(f.text_folded, folded, tiers * weight),
             ),
         ]))
     }
@@ -456,20 +466,19 @@ impl SearchIndex {
     fn syllable_match(
         &self,
         exact: &str,
-        reading: Option<&str>,
+        folded: &str,
+        reading: Option<(&str, &str)>,
         expansions: Vec<Box<dyn Query>>,
     ) -> Box<dyn Query> {
         let f = &self.fields;
-        let folded = Form::Folded.apply(exact);
-        let mut terms = vec![folded.clone()];
-        if let Some(reading) = reading.filter(|r| *r != exact) {
-            let reading_folded = Form::Folded.apply(reading);
-            if reading_folded != folded {
-                terms.push(reading_folded);
-            }
+        let mut terms = vec![folded];
+        if let Some((_, reading_folded)) = reading.filter(|(r, _)| *r != exact)
+            && reading_folded != folded
+        {
+            terms.push(reading_folded);
         }
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for term in &terms {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::with_capacity(4 + expansions.len());
+        for term in terms {
             for field in [f.title_folded, f.text_folded] {
                 clauses.push((
                     Occur::Should,
@@ -511,7 +520,12 @@ impl SearchIndex {
     fn phrase_match(&self, syllables: &[Syllable]) -> Option<Box<dyn Query>> {
         match syllables {
             [] => None,
-            [single] => Some(self.syllable_match(&single.text, None, Vec::new())),
+            [single] => Some(self.syllable_match(
+                &single.text,
+                &Form::Folded.apply(&single.text),
+                None,
+                Vec::new(),
+            )),
             many => Some(self.folded_phrase(many)),
         }
     }
@@ -586,19 +600,25 @@ impl SearchIndex {
     }
 
     /// The records [`Self::bigram_query`] finds: the folded bigram alone (an exact bigram
-    /// folds to it).
-    fn bigram_match(&self, first: &str, second: &str) -> Box<dyn Query> {
-        let folded = bigram(&Form::Folded.apply(first), &Form::Folded.apply(second));
+    /// folds to it), given the pair's folded syllables.
+    fn bigram_match(&self, (first, second): (&str, &str)) -> Box<dyn Query> {
+        let folded = bigram(first, second);
         Box::new(WeightedTerm::matching(Term::from_field_text(
             self.fields.bigram_folded,
             &folded,
         )))
     }
 
-    /// An adjacent pair of syllables, on its folded and exact forms, with `weight` each.
-    fn bigram_query(&self, first: &str, second: &str, weight: f32) -> Box<dyn Query> {
+    /// An adjacent pair of syllables, on its folded and exact forms, with `weight` each:
+    /// `exact` and `folded` are the pair's syllables in those forms.
+    fn bigram_query(
+        &self,
+        (first, second): (&str, &str),
+        folded: (&str, &str),
+        weight: f32,
+    ) -> Box<dyn Query> {
         let f = &self.fields;
-        let folded = bigram(&Form::Folded.apply(first), &Form::Folded.apply(second));
+        let folded = bigram(folded.0, folded.1);
         let exact = bigram(first, second);
         if folded == exact {
             term_query(f.bigram_folded, &folded, weight)
@@ -613,15 +633,16 @@ impl SearchIndex {
     /// The pair of a restored or decoded reading beside the `typed` pair: its exact form, and
     /// its folded form only when that differs from the typed pair's (Telex), so a toneless
     /// query does not score its folded pairs twice.
+    /// `typed_folded` and `read_folded` are the two pairs' folded syllables.
     fn reading_bigram_query(
         &self,
-        typed: (&str, &str),
+        typed_folded: (&str, &str),
         read: (&str, &str),
+        read_folded: (&str, &str),
         weight: f32,
     ) -> Box<dyn Query> {
-        let fold = |(a, b): (&str, &str)| bigram(&Form::Folded.apply(a), &Form::Folded.apply(b));
-        if fold(typed) != fold(read) {
-            return self.bigram_query(read.0, read.1, weight);
+        if typed_folded != read_folded {
+            return self.bigram_query(read, read_folded, weight);
         }
         term_query(self.fields.bigram_exact, &bigram(read.0, read.1), weight)
     }
@@ -634,7 +655,9 @@ impl SearchIndex {
             return None;
         }
         if syllables.len() == 1 {
-            return Some(self.syllable_query(&syllables[0].text, W_PHRASE, None, Vec::new()));
+            let exact = &syllables[0].text;
+            let folded = Form::Folded.apply(exact);
+            return Some(self.syllable_query(exact, &folded, W_PHRASE, None, Vec::new()));
         }
         let exact: Vec<String> = syllables.iter().map(|s| s.text.clone()).collect();
         let folded: Vec<String> = exact.iter().map(|s| Form::Folded.apply(s)).collect();
