@@ -20,7 +20,8 @@
 //!
 //! Run: `cargo bench -p indexer --bench unseen -- [--runs N] [--corpus DIR] [--limit N]
 //! [--modes "tracuu api,tantivy"] [--kind "long pasted"] [--docs N] [--index DIR]
-//! [--dump FILE]`.
+//! [--dump FILE] [--dump-hits FILE]` (`--dump-hits`: every shown hit in full, snippets
+//! included, to compare two builds' hits).
 //! Without the corpus it says so and exits successfully.
 
 use std::collections::BTreeMap;
@@ -130,6 +131,14 @@ fn run(args: &[String], corpus: &Path) -> Result<(), Box<dyn std::error::Error>>
     // `--dump FILE`: each query's total and top hits (id and score) as the API gave them in
     // the first run, to check that a change keeps every result.
     let mut dump = String::new();
+    // `--dump-hits FILE`: the same queries' shown hits in full (snippets included) as JSON
+    // lines; only written when asked (it slows the first run).
+    let dump_hits_to = args
+        .iter()
+        .position(|a| a == "--dump-hits")
+        .map(|i| args.get(i + 1).ok_or("--dump-hits needs a file"))
+        .transpose()?;
+    let mut dump_hits = String::new();
     for run in 0..runs {
         for (n, case) in cases.iter().enumerate() {
             for m in 0..MODES.len() {
@@ -158,6 +167,10 @@ fn run(args: &[String], corpus: &Path) -> Result<(), Box<dyn std::error::Error>>
                                 let _ = write!(dump, "\t{} {}", h.id, h.score);
                             }
                             dump.push('\n');
+                            if dump_hits_to.is_some() {
+                                dump_hits.push_str(&serde_json::to_string(&results.hits)?);
+                                dump_hits.push('\n');
+                            }
                         }
                         results.hits.into_iter().map(|h| h.id).collect()
                     }
@@ -185,6 +198,9 @@ fn run(args: &[String], corpus: &Path) -> Result<(), Box<dyn std::error::Error>>
 
     if let Some(i) = args.iter().position(|a| a == "--dump") {
         std::fs::write(args.get(i + 1).ok_or("--dump needs a file")?, &dump)?;
+    }
+    if let Some(file) = dump_hits_to {
+        std::fs::write(file, &dump_hits)?;
     }
     let kinds: Vec<&str> = {
         let mut k: Vec<&str> = times.keys().map(|(_, kind)| *kind).collect();
