@@ -9,10 +9,12 @@
 //! lengths: no doc-store block is decompressed and no JSON is parsed.
 //!
 //! Format: the 8 bytes of [`MAGIC`], then the records. A record is its byte length (LEB128)
-//! followed by: the kind (1 byte), presence flags (1 byte: date, number, issuer, type), the
+//! followed by: the kind (1 byte), presence flags (1 byte: date, number, issuer, type, number
+//! keys), the
 //! date (4 bytes, little-endian days from the common era) when present, then strings, each its
 //! byte length (LEB128) and its bytes: id, title, url, site, number, issuer and type (when
-//! present), the snippet text and its encoded layout; then the count of attachments and, for
+//! present), the number's three keys (when it parses; format 2), the snippet text and its
+//! encoded layout; then the count of attachments and, for
 //! each, its name, url, text, and a flag and string for its text source.
 //!
 //! The writer only writes Rust strings, so the file holds valid UTF-8; the reader still
@@ -30,12 +32,16 @@ use serde::{Deserialize, Serialize};
 use tantivy::directory::{Directory, MmapDirectory, OwnedBytes};
 
 use crate::error::{Error, Result};
+use crate::schema::DocNumberKeys;
 use crate::snippet::snippet_text;
 
 /// The side file's name inside a generation folder.
 pub(crate) const HITS_FILE: &str = "hits.bin";
-/// The first bytes of a side file: its name and format version.
-const MAGIC: &[u8; 8] = b"tracuuH1";
+/// The first bytes of a side file: its name and format version (2: records may hold their
+/// document number's keys).
+const MAGIC: &[u8; 8] = b"tracuuH2";
+/// The first bytes of a side file of format 1 (no number keys), still read.
+const MAGIC_1: &[u8; 8] = b"tracuuH1";
 
 /// What a shown hit needs of a record: written to the side file at index time (and, in
 /// generations built before it, stored as JSON in the doc store's `hit` field), so that
@@ -64,6 +70,11 @@ pub(crate) struct StoredHit<'a> {
     pub(crate) site: Cow<'a, str>,
     #[serde(default, borrow, skip_serializing_if = "Vec::is_empty")]
     pub(crate) attachments: Vec<StoredAttachment<'a>>,
+    /// The keys of the document number, when it parses ([`DocNumberKeys`]: full, number and
+    /// type, number and issuer), so a hit's number is matched without parsing it again (only
+    /// in the side file).
+    #[serde(skip)]
+    pub(crate) number_keys: Option<[Cow<'a, str>; 3]>,
 }
 
 /// The parts of an attached file a hit needs.
@@ -106,6 +117,14 @@ impl<'a> StoredHit<'a> {
                     text_source: borrowed(&file.text_source),
                 })
                 .collect(),
+            number_keys: record
+                .doc_number
+                .as_deref()
+                .and_then(vietnamese::DocNumber::parse)
+                .map(|number| {
+                    let keys = DocNumberKeys::of(&number);
+                    [keys.full, keys.num_type, keys.num_issuer].map(Cow::Owned)
+                }),
         }
     }
 }
@@ -141,6 +160,7 @@ const HAS_DATE: u8 = 1;
 const HAS_NUMBER: u8 = 2;
 const HAS_ISSUER: u8 = 4;
 const HAS_TYPE: u8 = 8;
+const HAS_NUMBER_KEYS: u8 = 16;
 const HAS_TEXT_SOURCE: u8 = 1;
 
 /// Writes a side file: [`MAGIC`], then one record per [`HitWriter::append`].
@@ -181,6 +201,7 @@ impl<W: Write> HitWriter<W> {
             (hit.doc_number.is_some(), HAS_NUMBER),
             (hit.issuer.is_some(), HAS_ISSUER),
             (hit.doc_type.is_some(), HAS_TYPE),
+            (hit.number_keys.is_some(), HAS_NUMBER_KEYS),
         ] {
             if present {
                 flags |= flag;
@@ -198,6 +219,9 @@ impl<W: Write> HitWriter<W> {
             .flatten()
         {
             push_bytes(b, text.as_bytes());
+        }
+        for key in hit.number_keys.iter().flatten() {
+            push_bytes(b, key.as_bytes());
         }
         push_bytes(b, hit.text.as_bytes());
         push_bytes(b, layout);
@@ -290,9 +314,11 @@ impl HitFile {
         self.bytes.as_slice()
     }
 
-    /// A side file from its bytes; fails when they do not start with [`MAGIC`].
+    /// A side file from its bytes; fails when they do not start with [`MAGIC`] (or
+    /// [`MAGIC_1`]).
     pub(crate) fn from_bytes(bytes: OwnedBytes) -> Result<Self, HitFileError> {
-        if !bytes.as_slice().starts_with(MAGIC) {
+        let head = bytes.as_slice().get(..MAGIC.len());
+        if head != Some(MAGIC) && head != Some(MAGIC_1) {
             return Err(HitFileError::NotAHitFile);
         }
         Ok(Self { bytes })
@@ -345,6 +371,11 @@ impl HitFile {
         let doc_number = optional(HAS_NUMBER)?;
         let issuer = optional(HAS_ISSUER)?;
         let doc_type = optional(HAS_TYPE)?;
+        let number_keys = if flags & HAS_NUMBER_KEYS != 0 {
+            Some([r.str()?, r.str()?, r.str()?])
+        } else {
+            None
+        };
         let text = r.str()?;
         let layout = r.bytes()?;
         let count = r.varint()?;
@@ -385,6 +416,7 @@ impl HitFile {
                 doc_type,
                 site,
                 attachments,
+                number_keys,
             },
             layout,
         ))
@@ -467,4 +499,155 @@ pub(crate) fn in_memory(bytes: Vec<u8>) -> Result<HitFile> {
             std::io::Error::new(std::io::ErrorKind::InvalidData, e),
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(id: &str, number: Option<&str>) -> Record {
+        let mut r = Record::new(
+            id,
+            Kind::Legal,
+            format!("https://thanuyen.laichau.gov.vn/{id}"),
+        );
+        r.title = "Nghị quyết về phát triển nông thôn mới huyện Than Uyên".to_owned();
+        r.lead = "Hội đồng nhân dân huyện khóa XXI, kỳ họp thứ 12.".to_owned();
+        r.body = "Điều 1. Thông qua đề án thủy lợi xã Mường Kim.".to_owned();
+        r.doc_number = number.map(str::to_owned);
+        r.issuer = Some("HĐND huyện Than Uyên".to_owned());
+        r.date = NaiveDate::from_ymd_opt(2024, 12, 20);
+        r.site = "thanuyen".to_owned();
+        r.attachments.push(crawler::Attachment {
+            name: "nghị-quyết.pdf".to_owned(),
+            url: "https://thanuyen.laichau.gov.vn/nq.pdf".to_owned(),
+            text: Some("Trang một\u{c}Trang hai: kinh phí đầu tư".to_owned()),
+            text_source: Some("ocr".to_owned()),
+            ..crawler::Attachment::default()
+        });
+        r
+    }
+
+    /// A side file of `records` and their offsets.
+    fn file_of(records: &[Record]) -> (Vec<u8>, Vec<u64>) {
+        let mut writer = HitWriter::new(Vec::new(), HITS_FILE.into()).expect("writer");
+        let offsets = records
+            .iter()
+            .map(|r| {
+                let hit = StoredHit::of(r);
+                writer.append(&hit, &[2, 3, 4]).expect("append")
+            })
+            .collect();
+        (writer.finish().expect("finish"), offsets)
+    }
+
+    #[test]
+    fn records_round_trip_with_their_vietnamese_text() {
+        let records = [
+            record("laws-140", Some("140/NQ-HĐND")),
+            record("laws-7", None),
+            // The same id again (a replaced record): both stay readable at their offsets.
+            record("laws-140", Some("141/NQ-HĐND")),
+        ];
+        let (bytes, offsets) = file_of(&records);
+        let file = in_memory(bytes).expect("a side file");
+        for (record, offset) in records.iter().zip(offsets) {
+            let (hit, layout) = file.get(offset).expect("a record");
+            assert_eq!(hit, StoredHit::of(record));
+            assert_eq!(layout, [2, 3, 4]);
+            assert_eq!(
+                hit.text,
+                "Hội đồng nhân dân huyện khóa XXI, kỳ họp thứ 12.\n\nĐiều 1. Thông qua đề án thủy lợi xã Mường Kim."
+            );
+            assert_eq!(
+                hit.attachments[0].text.as_deref(),
+                record.attachments[0].text.as_deref()
+            );
+        }
+        let (hit, _) = file
+            .get(offsets_of(&file, 2))
+            .expect("the replacing record");
+        assert_eq!(hit.doc_number.as_deref(), Some("141/NQ-HĐND"));
+        assert_eq!(
+            hit.number_keys
+                .as_ref()
+                .map(|k| k.each_ref().map(|k| k.as_ref())),
+            Some(["141/nq-hdnd", "141/nq", "141/hdnd"])
+        );
+    }
+
+    /// The offset of the `n`th record of `file`, read through the lengths.
+    fn offsets_of(file: &HitFile, n: usize) -> u64 {
+        let mut at = MAGIC.len();
+        for _ in 0..n {
+            let mut rest = &file.bytes()[at..];
+            let before = rest.len();
+            let length = read_varint(&mut rest).expect("a length") as usize;
+            at += before - rest.len() + length;
+        }
+        at as u64
+    }
+
+    #[test]
+    fn a_damaged_file_gives_typed_errors_not_panics() {
+        let (bytes, offsets) = file_of(&[record("laws-140", Some("140/NQ-HĐND"))]);
+        let other = OwnedBytes::new(b"tracuuH9 and more".to_vec());
+        assert_eq!(
+            HitFile::from_bytes(other).map(|_| ()),
+            Err(HitFileError::NotAHitFile)
+        );
+        assert!(in_memory(b"tracuuH9".to_vec()).is_err());
+        assert!(HitFile::from_bytes(OwnedBytes::new(Vec::new())).is_err());
+        // Cut anywhere inside the record: truncated.
+        for cut in [9, 12, 40, bytes.len() - 1] {
+            let file = in_memory(bytes[..cut].to_vec()).expect("the header is intact");
+            assert_eq!(
+                file.get(offsets[0]).map(|_| ()),
+                Err(HitFileError::Truncated { offset: offsets[0] }),
+                "cut at {cut}"
+            );
+        }
+        let file = in_memory(bytes.clone()).expect("a side file");
+        assert!(matches!(file.get(3), Err(HitFileError::Malformed { .. })));
+        assert!(matches!(
+            file.get(u64::MAX),
+            Err(HitFileError::Truncated { .. })
+        ));
+        // Every single byte overwritten: an error or a record, never a panic.
+        for at in MAGIC.len()..bytes.len() {
+            for value in [0x00, 0x7f, 0x80, 0xff] {
+                let mut damaged = bytes.clone();
+                damaged[at] = value;
+                let _ = in_memory(damaged).expect("header intact").get(offsets[0]);
+            }
+        }
+        // A title that is not UTF-8.
+        let title = bytes
+            .windows(3)
+            .position(|w| w == "Ngh".as_bytes())
+            .expect("the title");
+        let mut damaged = bytes;
+        damaged[title + 3] = 0xff;
+        assert_eq!(
+            in_memory(damaged)
+                .expect("header intact")
+                .get(offsets[0])
+                .map(|_| ()),
+            Err(HitFileError::Malformed {
+                offset: offsets[0],
+                what: "text is not UTF-8"
+            })
+        );
+    }
+
+    #[test]
+    fn format_1_files_are_still_read() {
+        // Format 1 had no number keys: a record without a parsable number is written alike.
+        let (mut bytes, offsets) = file_of(&[record("laws-7", None)]);
+        bytes[..MAGIC.len()].copy_from_slice(MAGIC_1);
+        let file = in_memory(bytes).expect("a format 1 side file");
+        let (hit, _) = file.get(offsets[0]).expect("a record");
+        assert_eq!(hit.id, "laws-7");
+        assert_eq!(hit.number_keys, None);
+    }
 }

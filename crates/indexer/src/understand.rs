@@ -120,10 +120,16 @@ impl NumberQuery {
             return false;
         };
         let keys = DocNumberKeys::of(&number);
-        self.full.contains(&keys.full)
+        self.matches_keys(&keys.full, &keys.num_type, &keys.num_issuer)
+    }
+
+    /// Whether a record's number, given by its keys ([`DocNumberKeys`], kept with the
+    /// record at index time), is one the query asked for: what [`Self::matches`] answers.
+    pub(crate) fn matches_keys(&self, full: &str, num_type: &str, num_issuer: &str) -> bool {
+        let has = |list: &[String], key: &str| list.iter().any(|k| k == key);
+        has(&self.full, full)
             || (self.full.is_empty()
-                && (self.num_type.contains(&keys.num_type)
-                    || self.num_issuer.contains(&keys.num_issuer)))
+                && (has(&self.num_type, num_type) || has(&self.num_issuer, num_issuer)))
     }
 
     fn push_unique(list: &mut Vec<String>, key: String) {

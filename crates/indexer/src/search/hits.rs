@@ -136,10 +136,13 @@ fn hit(
     numbers: &NumberQuery,
 ) -> Result<Hit> {
     let text: &str = &record.text;
-    let number_match = record
-        .doc_number
-        .as_deref()
-        .is_some_and(|n| numbers.matches(n));
+    let number_match = match &record.number_keys {
+        Some([full, num_type, num_issuer]) => numbers.matches_keys(full, num_type, num_issuer),
+        None => record
+            .doc_number
+            .as_deref()
+            .is_some_and(|n| numbers.matches(n)),
+    };
     let mut found = match located {
         Some((layout, positions)) => snippet_at(text, layout, positions, highlight),
         None => None,
@@ -664,6 +667,13 @@ mod tests {
         assert_eq!(new.layout.as_deref(), Some(older_layout.as_slice()));
         let old: ShownDoc = searcher.doc(DocAddress::new(0, 1)).unwrap();
         assert!(old.hit.is_none() && old.layout.is_none() && old.record.is_some());
+        // The doc store keeps no number keys (its hits parse the number).
+        let keys = ["140/nq-hdnd", "140/nq", "140/hdnd"].map(Cow::Borrowed);
+        assert_eq!(from_file.number_keys, Some(keys));
+        let from_file = StoredHit {
+            number_keys: None,
+            ..from_file
+        };
         assert_eq!(read_stored(&new).unwrap(), from_file);
         assert_eq!(read_stored(&old).unwrap(), from_file);
         assert_eq!(from_file.text, snippet_text(&record.lead, &record.body));
@@ -709,6 +719,8 @@ mod tests {
         let from_file = all_hits(&index, &queries);
         assert!(from_file.len() > 5, "{}", from_file.len());
         assert!(from_file.iter().any(|h| h.source.is_some()));
+        // The number matched from the keys in the side file, as parsing it matches.
+        assert!(from_file.iter().any(|h| h.number_match && h.id == "news-0"));
         assert_eq!(
             from_file
                 .iter()
