@@ -111,7 +111,7 @@ pub(crate) fn count_up_to(
     query: &dyn Query,
     cap: usize,
 ) -> tantivy::Result<(usize, bool)> {
-    let weight = terms.weight(query, false)?;
+    let weight = terms.tantivy_weight(query, false)?;
     let mut total = 0;
     for reader in terms.searcher().segment_readers() {
         let alive = reader.alive_bitset();
@@ -149,7 +149,9 @@ pub(crate) fn top_within(
 ) -> tantivy::Result<Gathered> {
     let searcher = terms.searcher();
     let flat = terms.tantivy_weight(flat, true)?;
-    let query = terms.weight(query, true)?;
+    // Moved forward to documents far apart, its unions refill a window of each term's
+    // postings at each move: Tantivy's own term scorers do that fastest.
+    let query = terms.tantivy_weight(query, true)?;
     let mut fruits = Vec::with_capacity(searcher.segment_readers().len());
     for (ord, reader) in searcher.segment_readers().iter().enumerate() {
         let mut segment = gather.for_segment(ord as SegmentOrdinal, reader)?;

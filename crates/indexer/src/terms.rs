@@ -6,11 +6,11 @@
 //!
 //! The scores are Tantivy's to the bit: the same BM25 weight (`Bm25Weight::for_one_term`
 //! over the searcher's statistics), boosted as `BoostQuery` boosts, and the same unions
-//! summing them. [`Terms::weight`] serves the passes that seek to a few documents (rescoring
-//! candidates, checking what a flat union keeps) or read one term at a time (a long query's
-//! pairs); passes over many documents keep Tantivy's own term scorers, whose unions run
-//! faster and prune with block-WAND ([`Terms::tantivy_weight`]), with their statistics from
-//! the lookups here.
+//! summing them. [`Terms::weight`] serves the passes that seek each term to a few documents
+//! (rescoring a long query's candidates) or read one term at a time (a long query's pairs);
+//! passes that run unions over many documents (counting, ranking, checking what a flat union
+//! keeps) keep Tantivy's own term scorers, whose unions run faster and prune with block-WAND
+//! ([`Terms::tantivy_weight`]), with their statistics from the lookups here.
 
 use std::cell::RefCell;
 use std::sync::{Arc, OnceLock};
