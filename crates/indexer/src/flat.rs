@@ -77,14 +77,15 @@ impl Query for WeightedTerm {
     }
 }
 
+/// A weighted term met in a tree (borrowed: only the terms kept are copied) and its weight
+/// there.
+type Met<'a> = (&'a WeightedTerm, f32);
+
 /// Collects the weighted terms of a pure `Should` tree; false when the tree holds anything
 /// else (a required clause, a phrase, a constant score).
-fn collect(query: &dyn Query, scale: f32, out: &mut Vec<WeightedTerm>) -> bool {
+fn collect<'a>(query: &'a dyn Query, scale: f32, out: &mut Vec<Met<'a>>) -> bool {
     if let Some(term) = query.downcast_ref::<WeightedTerm>() {
-        out.push(WeightedTerm {
-            weight: term.weight * scale,
-            ..term.clone()
-        });
+        out.push((term, term.weight * scale));
         return true;
     }
     if let Some(boolean) = query.downcast_ref::<BooleanQuery>() {
@@ -103,7 +104,7 @@ fn collect(query: &dyn Query, scale: f32, out: &mut Vec<WeightedTerm>) -> bool {
 /// required). Exclusions change the documents, not the scores: they are left to the matching
 /// set. False for anything else (phrases, constant scores, `OR` alternatives that require
 /// words, whose partial matches would score in the union but not in the tree).
-fn collect_required(query: &dyn Query, out: &mut Vec<WeightedTerm>) -> bool {
+fn collect_required<'a>(query: &'a dyn Query, out: &mut Vec<Met<'a>>) -> bool {
     if query.downcast_ref::<WeightedTerm>().is_some() {
         return collect(query, 1.0, out);
     }
@@ -160,7 +161,7 @@ pub(crate) fn flatten_required(query: &dyn Query) -> Option<Box<dyn Query>> {
 
 /// One union of `terms`, a term met twice carrying the sum of its weights (added in the
 /// order met) at its first place.
-fn merged(mut terms: Vec<WeightedTerm>) -> Option<Box<dyn Query>> {
+fn merged(mut terms: Vec<Met<'_>>) -> Option<Box<dyn Query>> {
     // Each term's first place, found by one pass over the terms (no copies of them).
     let first: Vec<usize> = {
         let mut seen: FxHashMap<(bool, &[u8]), usize> = FxHashMap::default();
@@ -168,7 +169,7 @@ fn merged(mut terms: Vec<WeightedTerm>) -> Option<Box<dyn Query>> {
         terms
             .iter()
             .enumerate()
-            .map(|(at, t)| {
+            .map(|(at, (t, _))| {
                 let key = (
                     t.option == IndexRecordOption::Basic,
                     t.term.serialized_term(),
@@ -179,15 +180,21 @@ fn merged(mut terms: Vec<WeightedTerm>) -> Option<Box<dyn Query>> {
     };
     for at in 0..terms.len() {
         if first[at] != at {
-            let weight = terms[at].weight;
-            terms[first[at]].weight += weight;
+            let weight = terms[at].1;
+            terms[first[at]].1 += weight;
         }
     }
     let merged: Vec<(Occur, Box<dyn Query>)> = terms
         .into_iter()
         .enumerate()
         .filter(|(at, _)| first[*at] == *at)
-        .map(|(_, t)| (Occur::Should, Box::new(t) as Box<dyn Query>))
+        .map(|(_, (t, weight))| {
+            let term = WeightedTerm {
+                weight,
+                ..t.clone()
+            };
+            (Occur::Should, Box::new(term) as Box<dyn Query>)
+        })
         .collect();
     (merged.len() >= 2).then(|| Box::new(BooleanQuery::new(merged)) as Box<dyn Query>)
 }

@@ -114,11 +114,21 @@ fn for_each_term(
 /// [`analyze`] does) and, when nothing is decoded, what the restorer reads; its reading is
 /// the restorer's tokens without cutting their joined text again (a token of
 /// [`vietnamese::tokenize`] is one token again).
+#[cfg(test)]
 pub(crate) fn read(restorer: Option<&Restorer>, text: &str) -> Option<Vec<String>> {
     let tokens: Vec<String> = vietnamese::tokenize(text)
         .into_iter()
         .map(|t| t.text)
         .collect();
+    read_tokens(restorer, text, &tokens)
+}
+
+/// [`read`] of a text already cut: `tokens` are the texts of `vietnamese::tokenize(text)`.
+pub(crate) fn read_tokens(
+    restorer: Option<&Restorer>,
+    text: &str,
+    tokens: &[String],
+) -> Option<Vec<String>> {
     let kept = |s: &&String| s.len() < MAX_TOKEN_BYTES;
     let typed: Vec<&String> = tokens.iter().filter(kept).collect();
     if typed.is_empty() {
@@ -148,7 +158,7 @@ pub(crate) fn read(restorer: Option<&Restorer>, text: &str) -> Option<Vec<String
                 return None;
             }
             restorer?
-                .restore_tokens(&tokens)?
+                .restore_tokens(tokens)?
                 .into_iter()
                 .filter(|s| kept(&s))
                 .collect()

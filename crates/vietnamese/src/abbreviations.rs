@@ -179,7 +179,21 @@ pub fn is_abbreviation(word: &str) -> bool {
 /// `kt xh`, `KT-XH`) to its phrases, and every known phrase (matched on folded syllables,
 /// so `nong thon moi` works) to its acronym.
 pub fn expand(query: &str) -> Vec<Expansion> {
-    let toks = folded_tokens(query);
+    expand_folded(folded_tokens(query))
+}
+
+/// [`expand`] of a query already cut into its exact-form tokens (the texts of
+/// [`crate::tokenize`]): the same expansions without cutting it again.
+pub fn expand_exact<S: AsRef<str>>(tokens: &[S]) -> Vec<Expansion> {
+    expand_folded(
+        tokens
+            .iter()
+            .map(|t| crate::normalize::strip_marks(t.as_ref()).into_owned())
+            .collect(),
+    )
+}
+
+fn expand_folded(toks: Vec<String>) -> Vec<Expansion> {
     let table = table();
     let mut out: Vec<Expansion> = Vec::new();
     let mut push = |e: Expansion| {
@@ -247,6 +261,22 @@ mod tests {
 
     fn replacements(q: &str) -> Vec<String> {
         expand(q).into_iter().map(|e| e.replacement).collect()
+    }
+
+    #[test]
+    fn expanding_tokens_equals_expanding_the_text() {
+        for q in [
+            "UBND huyện Than Uyên",
+            "kt xh",
+            "KT-XH năm 2024",
+            "xây dựng nông thôn mới",
+            "nong thon moi",
+            "Hội đồng nhân dân tỉnh Lai Châu",
+            "",
+        ] {
+            let tokens: Vec<String> = crate::tokenize(q).into_iter().map(|t| t.text).collect();
+            assert_eq!(expand_exact(&tokens), expand(q), "{q}");
+        }
     }
 
     #[test]

@@ -253,9 +253,23 @@ fn trim_number(digits: &str) -> String {
     }
 }
 
+/// A number, with its filler and type words, has at most this many pieces.
+const MAX_PIECES: usize = 10;
+
 fn parse_pieces(text: &str) -> Option<Parsed> {
+    // Each whitespace-separated word holding an ASCII letter or digit gives at least one
+    // piece: a text with more such words than a number has pieces (a sentence, a title) is
+    // told without folding and cutting it.
+    if text
+        .split_whitespace()
+        .filter(|w| w.bytes().any(|b| b.is_ascii_alphanumeric()))
+        .nth(MAX_PIECES)
+        .is_some()
+    {
+        return None;
+    }
     let mut pieces = lex(text);
-    if pieces.is_empty() || pieces.len() > 10 {
+    if pieces.is_empty() || pieces.len() > MAX_PIECES {
         return None;
     }
     // Drop leading fillers and type names (`so`, `nghi quyet so`, `quyet dinh`).
@@ -384,7 +398,11 @@ impl DocNumber {
     /// `4021vpcp cn`, `30 2020 nd cp`. `None` if the text is not a complete number (see
     /// [`DocNumber::parse_query`] for partial ones such as `nghị quyết 140`).
     pub fn parse(text: &str) -> Option<Self> {
-        let parsed = parse_pieces(text)?;
+        Self::from_parsed(&parse_pieces(text)?)
+    }
+
+    /// The complete number of a parsed text, if it is one.
+    fn from_parsed(parsed: &Parsed) -> Option<Self> {
         let (doc_type, issuer) = parsed.parts();
         let mut groups: Vec<String> = doc_type.iter().cloned().collect();
         groups.extend(issuer.iter().cloned());
@@ -399,7 +417,7 @@ impl DocNumber {
         let is_party = parsed.is_party();
         let first = groups.remove(0);
         Some(Self {
-            number: parsed.number,
+            number: parsed.number.clone(),
             year: if is_party { None } else { parsed.year },
             doc_type: first,
             issuer: groups.join("-"),
@@ -411,8 +429,8 @@ impl DocNumber {
     /// plus `nghị quyết 140`, `quyết định 1285`, `NQ140`, `1285 ubnd`, `140/2024`. `None` if
     /// there is no number or nothing but a number.
     pub fn parse_query(text: &str) -> Option<DocNumberQuery> {
-        let full = Self::parse(text);
         let parsed = parse_pieces(text)?;
+        let full = Self::from_parsed(&parsed);
         let (doc_type, issuer) = parsed.parts();
         if doc_type.is_none() && issuer.is_empty() && parsed.year.is_none() {
             return None;
@@ -770,6 +788,32 @@ mod tests {
         );
         assert!(DocNumber::parse_query("140").is_none());
         assert!(DocNumber::parse_query("năm 2024 có 140 người").is_none());
+    }
+
+    #[test]
+    fn long_texts_are_rejected_before_cutting_as_when_cut() {
+        // Ten words (with fillers, type names and pieces) can still be a number; eleven
+        // words holding letters or digits cannot, whatever their separators.
+        let ten = "số ký hiệu nghị quyết 140 / NQ - HĐND tỉnh Lai";
+        assert_eq!(lex(ten).len(), 10);
+        assert!(parse_pieces(ten).is_some());
+        assert!(DocNumber::parse_query(ten).is_some());
+        for eleven in [
+            "Nghị quyết 140/NQ-HĐND về hỗ trợ phát triển nông thôn mới năm 2024 tại huyện",
+            "số ký hiệu nghị quyết 140 / NQ - HĐND tỉnh Lai Châu",
+        ] {
+            assert!(lex(eleven).len() > MAX_PIECES, "{eleven}");
+            assert!(parse_pieces(eleven).is_none(), "{eleven}");
+            assert!(DocNumber::parse(eleven).is_none(), "{eleven}");
+            assert!(DocNumber::parse_query(eleven).is_none(), "{eleven}");
+        }
+        // Words without an ASCII letter or digit (dashes, full-width digits) are not counted
+        // by the quick check; cutting decides.
+        let dashes = "140 - - - - - - - - - - - - NQ";
+        assert_eq!(
+            DocNumber::parse_query(dashes).map(|q| q.number),
+            Some("140".to_owned())
+        );
     }
 
     #[test]

@@ -9,11 +9,11 @@ use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
-use vietnamese::abbreviations::{Direction, expand};
+use vietnamese::abbreviations::{Direction, expand_exact};
 use vietnamese::stopwords::is_function_word_exact;
 
 use super::SearchIndex;
-use crate::analyzer::{Form, Syllable, analyze, bigram};
+use crate::analyzer::{Form, MAX_TOKEN_BYTES, Syllable, analyze, bigram};
 use crate::api::SearchRequest;
 use crate::error::Result;
 use crate::flat::{WeightedTerm, flatten};
@@ -101,12 +101,21 @@ impl SearchIndex {
         let mut highlight = HashSet::new();
         let f = &self.fields;
 
-        let syllable_count: usize = parsed
-            .items()
-            .map(|item| match item {
-                Item::Word(w) | Item::Phrase(w) => analyze(w, Form::Exact).len(),
-            })
-            .sum();
+        // Each bare word is cut once: its tokens count its syllables, and a run of words is
+        // the concatenation of theirs (a token never spans white space).
+        let mut word_tokens: Vec<Vec<String>> = Vec::new();
+        let mut syllable_count = 0;
+        for item in parsed.items() {
+            match item {
+                Item::Word(w) => {
+                    let tokens = exact_tokens(w);
+                    syllable_count += tokens.iter().filter(|t| kept(t)).count();
+                    word_tokens.push(tokens);
+                }
+                Item::Phrase(w) => syllable_count += analyze(w, Form::Exact).len(),
+            }
+        }
+        let mut word_tokens = word_tokens.into_iter();
         let long = syllable_count >= LONG_QUERY;
         let word_occur = if all_words && syllable_count <= ALL_WORDS_MAX {
             Occur::Must
@@ -131,15 +140,23 @@ impl SearchIndex {
             let mut match_clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
             let mut group_pairs: Vec<(Occur, Box<dyn Query>)> = Vec::new();
             let mut group_phrases: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-            // Consecutive bare words form one run (for bigrams, Telex and restoration).
+            // Consecutive bare words form one run (for bigrams, Telex and restoration), with
+            // the exact-form tokens of its words.
             let mut run: Vec<&str> = Vec::new();
-            let mut runs: Vec<String> = Vec::new();
+            let mut run_tokens: Vec<String> = Vec::new();
+            let mut runs: Vec<(String, Vec<String>)> = Vec::new();
             for item in group {
                 match item {
-                    Item::Word(word) => run.push(word),
+                    Item::Word(word) => {
+                        run.push(word);
+                        run_tokens.extend(word_tokens.next().unwrap_or_default());
+                    }
                     Item::Phrase(phrase) => {
                         if !run.is_empty() {
-                            runs.push(std::mem::take(&mut run).join(" "));
+                            runs.push((
+                                std::mem::take(&mut run).join(" "),
+                                std::mem::take(&mut run_tokens),
+                            ));
                         }
                         let syllables = analyze(phrase, Form::Exact);
                         for s in &syllables {
@@ -157,16 +174,18 @@ impl SearchIndex {
                 }
             }
             if !run.is_empty() {
-                runs.push(run.join(" "));
+                runs.push((run.join(" "), run_tokens));
             }
-            for text in &runs {
-                let syllables = analyze(text, Form::Exact);
-                // Each syllable (and its reading) is folded once for every clause using it.
-                let folds: Vec<String> = syllables
+            for (text, tokens) in &runs {
+                // The syllables: what `analyze(text, Form::Exact)` keeps.
+                let syllables: Vec<&str> = tokens
                     .iter()
-                    .map(|s| Form::Folded.apply(&s.text))
+                    .filter(|t| kept(t))
+                    .map(String::as_str)
                     .collect();
-                let read = reading::read(Some(&self.restorer), text);
+                // Each syllable (and its reading) is folded once for every clause using it.
+                let folds: Vec<String> = syllables.iter().map(|s| Form::Folded.apply(s)).collect();
+                let read = reading::read_tokens(Some(&self.restorer), text, tokens);
                 let read_folds: Option<Vec<String>> = read
                     .as_ref()
                     .map(|r| r.iter().map(|s| Form::Folded.apply(s)).collect());
@@ -177,8 +196,8 @@ impl SearchIndex {
                     }
                     None => shown.push(text.clone()),
                 }
-                let expansions = expand(text);
-                for (i, s) in syllables.iter().enumerate() {
+                let expansions = expand_exact(tokens);
+                for (i, &s) in syllables.iter().enumerate() {
                     let folded = &folds[i];
                     let alternative = read
                         .as_ref()
@@ -188,7 +207,7 @@ impl SearchIndex {
                     if let Some((_, alt_folded)) = alternative {
                         highlight.insert(alt_folded.to_owned());
                     }
-                    let weight = if long && is_function_word_exact(&s.text) {
+                    let weight = if long && is_function_word_exact(s) {
                         vietnamese::stopwords::FUNCTION_WORD_WEIGHT
                     } else {
                         1.0
@@ -217,19 +236,19 @@ impl SearchIndex {
                         word_occur,
                         if word_occur == Occur::Should
                             && weight < 1.0
-                            && alternative.is_none_or(|(a, _)| a == s.text)
+                            && alternative.is_none_or(|(a, _)| a == s)
                             && own.is_empty()
                         {
                             // A function word of a long query: its tiers (one huge posting
                             // list each) collapse into the folded one, carrying their weight.
-                            self.folded_only_query(&s.text, folded, weight)
+                            self.folded_only_query(s, folded, weight)
                         } else {
-                            self.syllable_query(&s.text, folded, weight, alternative, own)
+                            self.syllable_query(s, folded, weight, alternative, own)
                         },
                     ));
                     match_clauses.push((
                         word_occur,
-                        self.syllable_match(&s.text, folded, alternative, own_match),
+                        self.syllable_match(s, folded, alternative, own_match),
                     ));
                     relaxable |= word_occur == Occur::Must;
                 }
@@ -252,14 +271,14 @@ impl SearchIndex {
                     (true, None) => W_LONG_BIGRAM * W_ACCENTED_PAIRS,
                 };
                 for (i, pair) in syllables.windows(2).enumerate() {
-                    let typed = (pair[0].text.as_str(), pair[1].text.as_str());
+                    let typed = (pair[0], pair[1]);
                     let typed_folded = (folds[i].as_str(), folds[i + 1].as_str());
                     let query = self.bigram_query(typed, typed_folded, pair_weight);
                     pair_clauses.push((Occur::Should, query.box_clone()));
                     clauses.push((Occur::Should, query));
                     group_pairs.push((Occur::Should, self.bigram_match(typed_folded)));
                     if let (Some(read), Some(read_folds)) = (&read, &read_folds)
-                        && (read[i] != pair[0].text || read[i + 1] != pair[1].text)
+                        && (read[i] != pair[0] || read[i + 1] != pair[1])
                     {
                         // The reading's folded pair is usually the typed one, already
                         // scored: then only its exact pair is added.
@@ -735,6 +754,19 @@ impl SearchIndex {
             many => Some(self.folded_phrase(many)),
         }
     }
+}
+
+/// The exact-form texts of the tokens of `text` (over-long ones included).
+fn exact_tokens(text: &str) -> Vec<String> {
+    vietnamese::tokenize(text)
+        .into_iter()
+        .map(|t| t.text)
+        .collect()
+}
+
+/// Whether [`analyze`] keeps a token (it drops over-long ones).
+fn kept(token: &str) -> bool {
+    token.len() < MAX_TOKEN_BYTES
 }
 
 fn term_query(field: Field, text: &str, boost: f32) -> Box<dyn Query> {
