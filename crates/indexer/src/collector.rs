@@ -14,7 +14,7 @@ use tantivy::query::{BooleanQuery, Query, Weight};
 use tantivy::{DocAddress, DocId, DocSet, Score, SegmentOrdinal, SegmentReader, TERMINATED};
 
 use crate::api::{FacetCount, Facets, Sort};
-use crate::flat::is_flat;
+use crate::flat::{WeightedTerm, is_flat};
 use crate::schema::names;
 use crate::terms::Terms;
 
@@ -197,7 +197,12 @@ pub(crate) fn top_by_sum(
     let weights = union
         .clauses()
         .iter()
-        .map(|(_, term)| terms.weight(term.as_ref(), true))
+        .map(|(_, term)| {
+            let term = term.downcast_ref::<WeightedTerm>().ok_or_else(|| {
+                tantivy::TantivyError::InvalidArgument("a flat union of terms".to_owned())
+            })?;
+            terms.term_weight(term, true)
+        })
         .collect::<tantivy::Result<Vec<_>>>()?;
     let counter = Gather {
         k: 0,
@@ -213,7 +218,7 @@ pub(crate) fn top_by_sum(
         let mut sums = vec![0.0f32; reader.max_doc() as usize];
         let mut matched: Vec<DocId> = Vec::new();
         for weight in &weights {
-            weight.for_each(reader, &mut |doc, score| {
+            weight.for_each_scored(reader, |doc, score| {
                 let sum = &mut sums[doc as usize];
                 if *sum == 0.0 {
                     matched.push(doc);

@@ -232,7 +232,11 @@ impl<'s> Terms<'s> {
 
     /// The weight of one weighted term: what `BoostQuery(TermQuery)` (or the bare
     /// `TermQuery` for a weight of one) builds, from the shared lookups.
-    fn term_weight(&self, term: &WeightedTerm, scoring: bool) -> tantivy::Result<TermWeight> {
+    pub(crate) fn term_weight(
+        &self,
+        term: &WeightedTerm,
+        scoring: bool,
+    ) -> tantivy::Result<TermWeight> {
         let schema = self.searcher.schema();
         let entry = schema.get_field_entry(term.term().field());
         if !entry.is_indexed() {
@@ -308,7 +312,7 @@ impl Bm25StatisticsProvider for Terms<'_> {
 
 /// A weighted term's weight over shared lookups: Tantivy's `TermWeight` (boosted as
 /// `BoostWeight` boosts) without its lookups.
-struct TermWeight {
+pub(crate) struct TermWeight {
     /// For a segment the lookups did not see.
     term: Term,
     stats: Arc<TermStats>,
@@ -366,6 +370,48 @@ impl TermWeight {
             norms,
             bm25,
         })
+    }
+}
+
+impl TermWeight {
+    /// Calls `f` with every document of the term in `reader`'s segment (deleted ones too) and
+    /// its score, reading the postings a block at a time: the documents and scores of
+    /// [`Weight::for_each`], without a cursor moved document by document.
+    pub(crate) fn for_each_scored(
+        &self,
+        reader: &SegmentReader,
+        mut f: impl FnMut(DocId, Score),
+    ) -> tantivy::Result<()> {
+        let segment = self
+            .field
+            .segments
+            .iter()
+            .position(|id| *id == reader.segment_id());
+        let (Some(segment), Some(bm25)) = (segment, &self.bm25) else {
+            // Not scoring, or a segment the lookups did not see: document by document.
+            return self.for_each(reader, &mut f);
+        };
+        let Some(info) = &self.stats.infos[segment] else {
+            return Ok(());
+        };
+        let norms = self.field.norms[segment]
+            .clone()
+            .unwrap_or_else(|| FieldNormReader::constant(reader.max_doc(), 1));
+        // Frequencies are read as the field has them (a field without: all one, as the
+        // cursor reads them).
+        let mut block =
+            self.field.inverted[segment].read_block_postings_from_terminfo(info, self.option)?;
+        loop {
+            let docs = block.docs();
+            if docs.is_empty() {
+                return Ok(());
+            }
+            for (i, &doc) in docs.iter().enumerate() {
+                // As `TermScorer::score`: the document's norm and term frequency.
+                f(doc, bm25.score(norms.fieldnorm_id(doc), block.freq(i)));
+            }
+            block.advance();
+        }
     }
 }
 
@@ -452,7 +498,8 @@ mod tests {
     use crate::schema::Fields;
     use crawler::{Kind, Record};
 
-    /// A small Vietnamese index in two segments.
+    /// A small Vietnamese index in two segments, its common words in more than one block of
+    /// postings (128 documents).
     fn index() -> (Index, Fields) {
         let sentences = [
             "Ủy ban nhân dân huyện Than Uyên chỉ đạo các xã xây dựng nông thôn mới",
@@ -465,7 +512,7 @@ mod tests {
             .writer_with_num_threads::<TantivyDocument>(1, 15_000_000)
             .expect("writer");
         writer.set_merge_policy(Box::new(NoMergePolicy));
-        for i in 0..60 {
+        for i in 0..400 {
             let mut r = Record::new(
                 format!("tin-{i}"),
                 Kind::News,
@@ -477,7 +524,7 @@ mod tests {
             writer
                 .add_document(fields.document(&r, 0).expect("document"))
                 .expect("add");
-            if i == 39 {
+            if i == 259 {
                 writer.commit().expect("commit");
             }
         }
@@ -544,7 +591,7 @@ mod tests {
             );
         }
         let present = Term::from_field_text(fields.text_folded, "huyen");
-        assert!(terms.term(&present).expect("lookup").doc_freq() > 0);
+        assert!(terms.term(&present).expect("lookup").doc_freq() > 128);
     }
 
     #[test]
@@ -566,11 +613,25 @@ mod tests {
                     Box::new(BoostQuery::new(query, weight))
                 };
                 let theirs = query.weight(tantivy).expect("weight");
+                let expected = all(theirs.as_ref(), &searcher);
                 assert_eq!(
                     all(ours.as_ref(), &searcher),
-                    all(theirs.as_ref(), &searcher),
+                    expected,
                     "{term:?} x{weight}"
                 );
+                // Read a block at a time, the same.
+                let blocks = terms
+                    .term_weight(&WeightedTerm::scored(term.clone(), weight), true)
+                    .expect("weight");
+                let mut read = Vec::new();
+                for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+                    blocks
+                        .for_each_scored(reader, |doc, score| {
+                            read.push((ord, doc, score.to_bits()))
+                        })
+                        .expect("blocks");
+                }
+                assert_eq!(read, expected, "{term:?} x{weight}");
             }
             // Without scoring, the same documents.
             let docs = |weight: &dyn Weight| -> Vec<DocId> {
