@@ -287,23 +287,27 @@ impl std::fmt::Debug for HitFile {
 
 impl HitFile {
     /// The side file of the generation in `dir`: `None` when it has none (built before side
-    /// files) or the file is not one (then hits are read from the doc store, with a warning).
-    pub(crate) fn open(dir: &Path) -> Result<Option<Self>> {
+    /// files), or it cannot be mapped or is not one (then hits are read from the doc store,
+    /// which holds every record too, with a warning).
+    pub(crate) fn open(dir: &Path) -> Option<Self> {
         let path = dir.join(HITS_FILE);
         if !path.is_file() {
-            return Ok(None);
+            return None;
         }
-        let mapped = MmapDirectory::open(dir)
-            .map_err(|e| Error::io(dir, std::io::Error::other(e)))?
-            .open_read(Path::new(HITS_FILE))
-            .map_err(|e| Error::io(&path, std::io::Error::other(e)))?
-            .read_bytes()
-            .map_err(|e| Error::io(&path, e))?;
-        match Self::from_bytes(mapped) {
-            Ok(file) => Ok(Some(file)),
-            Err(e) => {
-                tracing::warn!(path = %path.display(), error = %e, "shown-hit file unusable; reading hits from the doc store");
-                Ok(None)
+        let opened = MmapDirectory::open(dir)
+            .map_err(|e| e.to_string())
+            .and_then(|mapped| {
+                mapped
+                    .open_read(Path::new(HITS_FILE))
+                    .map_err(|e| e.to_string())
+            })
+            .and_then(|slice| slice.read_bytes().map_err(|e| e.to_string()))
+            .and_then(|bytes| Self::from_bytes(bytes).map_err(|e| e.to_string()));
+        match opened {
+            Ok(file) => Some(file),
+            Err(error) => {
+                tracing::warn!(path = %path.display(), %error, "shown-hit file unusable; reading hits from the doc store");
+                None
             }
         }
     }

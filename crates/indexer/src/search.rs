@@ -72,7 +72,7 @@ impl SearchIndex {
         let generation = dir
             .file_name()
             .map(|name| name.to_string_lossy().into_owned());
-        Self::with_restorer(index, generation, HitFile::open(dir)?, restorer)
+        Self::with_restorer(index, generation, HitFile::open(dir), restorer)
     }
 
     /// Builds an in-memory index of `records` (for tests and small tools).
