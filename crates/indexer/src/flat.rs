@@ -140,7 +140,8 @@ pub(crate) fn is_flat(query: &dyn Query) -> bool {
 /// The flat union equivalent to `query`, when `query` is a pure `Should` tree of weighted
 /// terms (at least two distinct ones).
 pub(crate) fn flatten(query: &dyn Query) -> Option<Box<dyn Query>> {
-    let mut terms = Vec::new();
+    // Room for a long query's terms without growing the list step by step.
+    let mut terms = Vec::with_capacity(256);
     if !collect(query, 1.0, &mut terms) {
         return None;
     }
@@ -152,7 +153,8 @@ pub(crate) fn flatten(query: &dyn Query) -> Option<Box<dyn Query>> {
 /// also finds documents `query` does not, so it is meant to run within `query`'s matching set.
 /// `None` when `query` is no such tree, or holds fewer than two distinct terms.
 pub(crate) fn flatten_required(query: &dyn Query) -> Option<Box<dyn Query>> {
-    let mut terms = Vec::new();
+    // Room for a long query's terms without growing the list step by step.
+    let mut terms = Vec::with_capacity(256);
     if !collect_required(query, &mut terms) {
         return None;
     }

@@ -35,43 +35,52 @@ impl ParsedQuery {
 pub(crate) fn parse(query: &str) -> ParsedQuery {
     let mut parsed = ParsedQuery::default();
     let mut group: Vec<Item> = Vec::new();
-    let mut chars = query.chars().peekable();
+    // Words and phrases are cut from the query as slices, each copied once.
+    let mut chars = query.char_indices().peekable();
     loop {
-        while chars.peek().is_some_and(|c| c.is_whitespace()) {
+        while chars.peek().is_some_and(|(_, c)| c.is_whitespace()) {
             chars.next();
         }
-        let Some(&first) = chars.peek() else { break };
+        let Some(&(_, first)) = chars.peek() else {
+            break;
+        };
         let mut negated = false;
         if first == '-' {
             chars.next();
             match chars.peek() {
-                Some(c) if !c.is_whitespace() => negated = true,
+                Some((_, c)) if !c.is_whitespace() => negated = true,
                 _ => continue,
             }
         }
-        let item = if chars.peek() == Some(&'"') || chars.peek() == Some(&'“') {
+        let item = if let Some(&(at, quote @ ('"' | '“'))) = chars.peek() {
             chars.next();
-            let text: String = chars
-                .by_ref()
-                .take_while(|&c| c != '"' && c != '”')
-                .collect();
-            Item::Phrase(text)
-        } else {
-            let mut word = String::new();
-            while let Some(&c) = chars.peek() {
-                if c.is_whitespace() || c == '"' {
+            let start = at + quote.len_utf8();
+            let mut end = query.len();
+            for (i, c) in chars.by_ref() {
+                if c == '"' || c == '”' {
+                    end = i;
                     break;
                 }
-                word.push(c);
+            }
+            Item::Phrase(query[start..end].to_owned())
+        } else {
+            let start = chars.peek().map_or(query.len(), |&(i, _)| i);
+            let mut end = query.len();
+            while let Some(&(i, c)) = chars.peek() {
+                if c.is_whitespace() || c == '"' {
+                    end = i;
+                    break;
+                }
                 chars.next();
             }
+            let word = &query[start..end];
             if !negated && word == "OR" {
                 if !group.is_empty() {
                     parsed.groups.push(std::mem::take(&mut group));
                 }
                 continue;
             }
-            Item::Word(word)
+            Item::Word(word.to_owned())
         };
         let empty = match &item {
             Item::Word(w) | Item::Phrase(w) => w.trim().is_empty(),
@@ -217,6 +226,85 @@ mod tests {
             parsed.excluded,
             vec![Item::Word("huyện".into()), Item::Phrase("xã hội".into())]
         );
+    }
+
+    /// The parser as it was before it cut slices: the reference.
+    fn reference_parse(query: &str) -> ParsedQuery {
+        let mut parsed = ParsedQuery::default();
+        let mut group: Vec<Item> = Vec::new();
+        let mut chars = query.chars().peekable();
+        loop {
+            while chars.peek().is_some_and(|c| c.is_whitespace()) {
+                chars.next();
+            }
+            let Some(&first) = chars.peek() else { break };
+            let mut negated = false;
+            if first == '-' {
+                chars.next();
+                match chars.peek() {
+                    Some(c) if !c.is_whitespace() => negated = true,
+                    _ => continue,
+                }
+            }
+            let item = if chars.peek() == Some(&'"') || chars.peek() == Some(&'“') {
+                chars.next();
+                let text: String = chars
+                    .by_ref()
+                    .take_while(|&c| c != '"' && c != '”')
+                    .collect();
+                Item::Phrase(text)
+            } else {
+                let mut word = String::new();
+                while let Some(&c) = chars.peek() {
+                    if c.is_whitespace() || c == '"' {
+                        break;
+                    }
+                    word.push(c);
+                    chars.next();
+                }
+                if !negated && word == "OR" {
+                    if !group.is_empty() {
+                        parsed.groups.push(std::mem::take(&mut group));
+                    }
+                    continue;
+                }
+                Item::Word(word)
+            };
+            let empty = match &item {
+                Item::Word(w) | Item::Phrase(w) => w.trim().is_empty(),
+            };
+            if empty {
+                continue;
+            }
+            if negated {
+                parsed.excluded.push(item);
+            } else {
+                group.push(item);
+            }
+        }
+        if !group.is_empty() {
+            parsed.groups.push(group);
+        }
+        parsed
+    }
+
+    #[test]
+    fn parsing_equals_the_reference() {
+        for query in [
+            r#"nông thôn "xây dựng mới" -huyện OR "kinh tế" -"xã hội""#,
+            "“Nghị quyết 140/NQ-HĐND” về phí -“lệ phí” OR thủ tục",
+            r#"a - "b c"#,
+            r#""unbalanced “mixed” quotes"#,
+            "   ",
+            "OR OR",
+            "-",
+            "- -x --y x-y \"\"",
+            "Ủy ban\u{00A0}nhân dân\t\ttỉnh\nLai Châu OR",
+            "word\"glued\"phrase -\"",
+            "",
+        ] {
+            assert_eq!(parse(query), reference_parse(query), "{query}");
+        }
     }
 
     #[test]

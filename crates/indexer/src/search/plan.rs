@@ -133,7 +133,7 @@ impl SearchIndex {
         // alternative, any of its pairs and all of its phrases.
         let mut candidate_alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for group in &parsed.groups {
-            let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::with_capacity(4 * syllable_count);
             // The same group for counting: folded forms only. Optional clauses are left out
             // when a clause is required (they change scores, not the matching set), and
             // bigrams always (a bigram match implies both syllables match).
@@ -414,7 +414,7 @@ impl SearchIndex {
     ) -> Box<dyn Query> {
         let f = &self.fields;
         let toneless = folded == exact;
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::with_capacity(8 + expansions.len());
         // The syllable's weight goes into each term (the same score as boosting the union), so
         // a long query stays a flat union of terms (see `flat`).
         let mut add = |field: Field, text: &str, boost: f32| {
