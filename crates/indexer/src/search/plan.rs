@@ -122,6 +122,13 @@ impl SearchIndex {
         } else {
             Occur::Should
         };
+        // Whether the query can have candidates (see `Candidates`): only then are its pairs
+        // gathered for them.
+        let may_have_candidates = word_occur == Occur::Should
+            && syllable_count > ALL_WORDS_MAX
+            && numbers.full.is_empty()
+            && numbers.num_type.is_empty()
+            && numbers.num_issuer.is_empty();
         let mut relaxable = false;
         let mut interpreted = false;
         let mut shown: Vec<String> = Vec::new();
@@ -167,7 +174,9 @@ impl SearchIndex {
                             clauses.push((Occur::Must, query));
                         }
                         if let Some(query) = self.phrase_match(&syllables) {
-                            group_phrases.push((Occur::Must, query.box_clone()));
+                            if may_have_candidates {
+                                group_phrases.push((Occur::Must, query.box_clone()));
+                            }
                             match_clauses.push((Occur::Must, query));
                         }
                     }
@@ -274,9 +283,11 @@ impl SearchIndex {
                     let typed = (pair[0], pair[1]);
                     let typed_folded = (folds[i].as_str(), folds[i + 1].as_str());
                     let query = self.bigram_query(typed, typed_folded, pair_weight);
-                    pair_clauses.push((Occur::Should, query.box_clone()));
+                    if may_have_candidates {
+                        pair_clauses.push((Occur::Should, query.box_clone()));
+                        group_pairs.push((Occur::Should, self.bigram_match(typed_folded)));
+                    }
                     clauses.push((Occur::Should, query));
-                    group_pairs.push((Occur::Should, self.bigram_match(typed_folded)));
                     if let (Some(read), Some(read_folds)) = (&read, &read_folds)
                         && (read[i] != pair[0] || read[i + 1] != pair[1])
                     {
@@ -289,9 +300,11 @@ impl SearchIndex {
                             read_folded,
                             pair_weight,
                         );
-                        pair_clauses.push((Occur::Should, query.box_clone()));
+                        if may_have_candidates {
+                            pair_clauses.push((Occur::Should, query.box_clone()));
+                            group_pairs.push((Occur::Should, self.bigram_match(read_folded)));
+                        }
                         clauses.push((Occur::Should, query));
-                        group_pairs.push((Occur::Should, self.bigram_match(read_folded)));
                     }
                 }
             }
@@ -357,7 +370,9 @@ impl SearchIndex {
             let syllables = analyze(text, Form::Exact);
             if let Some(query) = self.exclusion_query(&syllables) {
                 match_top.push((Occur::MustNot, query.box_clone()));
-                candidate_top.push((Occur::MustNot, query.box_clone()));
+                if may_have_candidates {
+                    candidate_top.push((Occur::MustNot, query.box_clone()));
+                }
                 top.push((Occur::MustNot, query));
             }
         }
@@ -371,21 +386,15 @@ impl SearchIndex {
             }
             Box::new(BooleanQuery::new(top))
         };
-        let candidates = (word_occur == Occur::Should
-            && syllable_count > ALL_WORDS_MAX
-            && numbers.full.is_empty()
-            && numbers.num_type.is_empty()
-            && numbers.num_issuer.is_empty()
-            && pair_clauses.len() >= 3)
-            .then(|| Candidates {
-                scored: finish(vec![(
-                    Occur::Must,
-                    Box::new(BooleanQuery::new(pair_clauses)),
-                )]),
-                matching: finish(candidate_top),
-                found_by_full: parsed.excluded.is_empty()
-                    && !parsed.items().any(|item| matches!(item, Item::Phrase(_))),
-            });
+        let candidates = (may_have_candidates && pair_clauses.len() >= 3).then(|| Candidates {
+            scored: finish(vec![(
+                Occur::Must,
+                Box::new(BooleanQuery::new(pair_clauses)),
+            )]),
+            matching: finish(candidate_top),
+            found_by_full: parsed.excluded.is_empty()
+                && !parsed.items().any(|item| matches!(item, Item::Phrase(_))),
+        });
         Ok(Plan {
             candidates,
             query: finish(top),
