@@ -64,7 +64,7 @@ pub(crate) struct TermStats {
     /// Documents holding the term in all segments.
     doc_freq: u64,
     /// The term's BM25 weight, made on first scored use.
-    bm25: OnceLock<Bm25Weight>,
+    bm25: OnceLock<Arc<Bm25Weight>>,
 }
 
 #[cfg(test)]
@@ -249,15 +249,18 @@ impl<'s> Terms<'s> {
         let field = self.field(term.term().field())?;
         let bm25 = if scoring {
             let bm25 = stats.bm25.get_or_init(|| {
-                Bm25Weight::for_one_term_without_explain(
+                Arc::new(Bm25Weight::for_one_term_without_explain(
                     stats.doc_freq,
                     self.total_docs,
                     field.average_fieldnorm,
-                )
+                ))
             });
             // As `BoostWeight` passes its boost down: the enclosing boost (one) times the
-            // term's weight, into BM25's weight.
-            Some(Arc::new(bm25.boost_by(1.0 * term.boost().unwrap_or(1.0))))
+            // term's weight, into BM25's weight (unchanged by a weight of one: shared).
+            Some(match term.boost() {
+                Some(weight) => Arc::new(bm25.boost_by(1.0 * weight)),
+                None => Arc::clone(bm25),
+            })
         } else {
             None
         };
