@@ -7,6 +7,11 @@
 //! new index generation and swaps it in, and reports the requests that failed meanwhile.
 //! See `README.md`.
 
+/// mimalloc as the global allocator, as in `tracuu`: the service under test (`loadbench serve`)
+/// runs on the same allocator as `tracuu serve`.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod corpus;
 mod load;
 mod mix;
