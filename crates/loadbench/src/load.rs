@@ -33,6 +33,10 @@ pub(crate) struct RunStats {
     pub(crate) transport_errors: u64,
     /// A few examples of the failures, for the report.
     pub(crate) failure_samples: Vec<String>,
+    /// CPU time the server process used during the run (when it could be read).
+    pub(crate) server_cpu: Option<Duration>,
+    /// CPU time the load client (this process) used during the run.
+    pub(crate) client_cpu: Option<Duration>,
 }
 
 impl RunStats {
@@ -44,6 +48,16 @@ impl RunStats {
     /// Successful requests per second.
     pub(crate) fn throughput(&self) -> f64 {
         self.latencies.len() as f64 / self.elapsed.as_secs_f64().max(1e-9)
+    }
+
+    /// Milliseconds of `cpu` per successful request (NaN when unknown).
+    pub(crate) fn cpu_ms_per_request(&self, cpu: Option<Duration>) -> f64 {
+        match cpu {
+            Some(cpu) if !self.latencies.is_empty() => {
+                cpu.as_secs_f64() * 1000.0 / self.latencies.len() as f64
+            }
+            _ => f64::NAN,
+        }
     }
 
     /// Sorted latencies (µs) of `kind`, or of every request when `None`.

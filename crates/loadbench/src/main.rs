@@ -200,7 +200,7 @@ fn bench(args: BenchArgs) -> Result<()> {
     )?;
 
     let cache_before = cache_counts(service.addr);
-    let runs = measured_runs(service.addr, &args, workload)?;
+    let runs = measured_runs(&service, &args, workload)?;
     let cache = match (cache_before, cache_counts(service.addr)) {
         (Some((h0, m0)), Some((h1, m1))) => Some((h1 - h0, m1 - m0)),
         _ => None,
@@ -224,30 +224,51 @@ fn bench(args: BenchArgs) -> Result<()> {
 /// The measured runs: `--runs` runs of `--duration` seconds from `--connections`
 /// connections, each printed as it ends.
 fn measured_runs(
-    addr: SocketAddr,
+    service: &Service,
     args: &BenchArgs,
     workload: impl Fn() -> Arc<load::Workload>,
 ) -> Result<Vec<load::RunStats>> {
     let mut runs = Vec::new();
+    let server = service.pid().to_string();
     for n in 1..=args.runs {
-        let stats = load::run(
-            addr,
+        let cpu_before = (cpu_time(&server), cpu_time("self"));
+        let mut stats = load::run(
+            service.addr,
             workload(),
             args.connections,
             Until::Elapsed(Duration::from_secs(args.duration)),
         )?;
+        let spent =
+            |before: Option<Duration>, now: Option<Duration>| Some(now?.saturating_sub(before?));
+        stats.server_cpu = spent(cpu_before.0, cpu_time(&server));
+        stats.client_cpu = spent(cpu_before.1, cpu_time("self"));
         let all = stats.sorted(None);
         println!(
-            "run {n}: {:>8.0} req/s  p50 {:>6.2} ms  p90 {:>6.2} ms  p99 {:>6.2} ms  failed {}",
+            "run {n}: {:>8.0} req/s  p50 {:>6.2} ms  p90 {:>6.2} ms  p99 {:>6.2} ms  failed {}  \
+             CPU per request: server {:.3} ms, client {:.3} ms",
             stats.throughput(),
             quantile_ms(&all, 0.5),
             quantile_ms(&all, 0.9),
             quantile_ms(&all, 0.99),
-            stats.failed()
+            stats.failed(),
+            stats.cpu_ms_per_request(stats.server_cpu),
+            stats.cpu_ms_per_request(stats.client_cpu),
         );
         runs.push(stats);
     }
     Ok(runs)
+}
+
+/// CPU time (user + system, all threads) used so far by process `pid` (`self` for this one),
+/// from `/proc/PID/stat` (Linux; `None` elsewhere). Clock ticks are taken as 1/100 s, the
+/// value of `CLK_TCK` on every Linux target the service runs on.
+fn cpu_time(pid: &str) -> Option<Duration> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name (2nd field) may hold spaces: count fields after its closing ')'.
+    let mut fields = stat.get(stat.rfind(')')? + 1..)?.split_whitespace();
+    let utime: u64 = fields.nth(11)?.parse().ok()?;
+    let stime: u64 = fields.next()?.parse().ok()?;
+    Some(Duration::from_millis((utime + stime) * 10))
 }
 
 /// `--setting unseen`: builds the setting's index, asks every query once, one at a time over
@@ -303,7 +324,7 @@ fn bench_unseen(args: &BenchArgs, corpus_dir: &Path) -> Result<()> {
         args.connections,
         Until::Elapsed(Duration::from_secs(args.warmup)),
     )?;
-    let runs = measured_runs(service.addr, args, || workload.clone())?;
+    let runs = measured_runs(&service, args, || workload.clone())?;
     let per_run = |q: f64| {
         median(
             runs.iter()
@@ -318,11 +339,19 @@ fn bench_unseen(args: &BenchArgs, corpus_dir: &Path) -> Result<()> {
          {} × {} s runs (medians) ==",
         stats.documents, args.cache_mb, args.connections, args.runs, args.duration
     );
+    let cpu = |part: fn(&RunStats) -> Option<Duration>| {
+        median(runs.iter().map(|r| r.cpu_ms_per_request(part(r))).collect())
+    };
     println!(
         "throughput {:.0} req/s  p50 {:.2} ms  p99 {:.2} ms  failed {failed}",
         median(runs.iter().map(RunStats::throughput).collect()),
         per_run(0.5),
         per_run(0.99)
+    );
+    println!(
+        "CPU per request: server {:.3} ms, load client {:.3} ms",
+        cpu(|r| r.server_cpu),
+        cpu(|r| r.client_cpu)
     );
     print_memory(service.memory());
     for sample in runs.iter().flat_map(|r| &r.failure_samples) {
