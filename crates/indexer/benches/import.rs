@@ -40,6 +40,11 @@ mod stats;
 mod variants;
 use stats::{flag, median};
 
+/// The allocator of the `tracuu` binary (mimalloc), so that the bench measures what the
+/// service runs; plain Tantivy, in the same process, runs on it too.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let corpus = corpus::corpus_dir(&args);

@@ -49,6 +49,11 @@ use stats::{flag, median, percentile};
 /// What is measured: tracuu as the web page asks, as the API asks, and plain Tantivy.
 const MODES: [&str; 3] = ["tracuu page", "tracuu api", "tantivy"];
 
+/// The allocator of the `tracuu` binary (mimalloc), so that the bench measures what the
+/// service runs; plain Tantivy, in the same process, runs on it too.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let corpus = corpus::corpus_dir(&args);
