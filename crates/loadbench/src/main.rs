@@ -70,7 +70,7 @@ struct BenchArgs {
     #[arg(long, env = "TRACUU_CORPUS")]
     corpus: Option<PathBuf>,
     /// Index folder: reused when it already holds a live generation of at least `--docs`
-    /// documents, built there otherwise (default: a temporary folder).
+    /// documents built after this binary, built there otherwise (default: a temporary folder).
     #[arg(long)]
     index: Option<PathBuf>,
     /// Concurrent keep-alive connections.
@@ -372,6 +372,15 @@ fn prepare_index(dir: &Path, corpus: &Corpus, docs: usize) -> Result<()> {
     if let Some(live) = store.current()?
         && live.num_docs() >= docs as u64
     {
+        let generation = live.generation().unwrap_or_default();
+        if !built_after_this_binary(dir, generation) {
+            println!(
+                "index: {generation} in {} is older than this binary (perhaps another index \
+                 format): building it again",
+                dir.display()
+            );
+            return build_index(&store, dir, corpus, docs);
+        }
         println!(
             "index: reusing {} ({} documents) in {}",
             live.generation().unwrap_or("?"),
@@ -380,6 +389,28 @@ fn prepare_index(dir: &Path, corpus: &Corpus, docs: usize) -> Result<()> {
         );
         return Ok(());
     }
+    build_index(&store, dir, corpus, docs)
+}
+
+/// Whether generation `name` in `dir` was built after this binary was: one built by an older
+/// binary may have another format (say, without the shown-hit side file) and would measure
+/// that build's search, not this one's.
+fn built_after_this_binary(dir: &Path, name: &str) -> bool {
+    let modified = |path: &Path| std::fs::metadata(path).and_then(|m| m.modified()).ok();
+    let binary = std::env::current_exe().ok().and_then(|exe| modified(&exe));
+    match (modified(&dir.join(name)), binary) {
+        (Some(index), Some(binary)) => !name.is_empty() && index >= binary,
+        _ => false,
+    }
+}
+
+/// Builds a generation of `docs` documents in `dir` and reports how long it took.
+fn build_index(
+    store: &indexer::IndexStore,
+    dir: &Path,
+    corpus: &Corpus,
+    docs: usize,
+) -> Result<()> {
     let started = Instant::now();
     let stats = store.build_generation(corpus.repeated(docs))?;
     let seconds = started.elapsed().as_secs_f64();
@@ -796,4 +827,29 @@ fn report_swap(swap: &Swap, memory_after_swap: Option<(u64, u64)>) {
         println!("  failure: {sample}");
     }
     print_memory(memory_after_swap);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::built_after_this_binary;
+
+    #[test]
+    fn only_a_generation_built_after_the_binary_is_reused() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        // Made now, after this test binary was linked.
+        std::fs::create_dir(dir.path().join("gen-000001")).expect("generation");
+        assert!(built_after_this_binary(dir.path(), "gen-000001"));
+        // A generation from before the binary (its folder dated 1970).
+        let old = dir.path().join("gen-000002");
+        std::fs::create_dir(&old).expect("generation");
+        std::fs::File::open(&old)
+            .and_then(|f| f.set_modified(std::time::UNIX_EPOCH))
+            .expect("set time");
+        assert!(!built_after_this_binary(dir.path(), "gen-000002"));
+        assert!(
+            !built_after_this_binary(dir.path(), "gen-000003"),
+            "missing"
+        );
+        assert!(!built_after_this_binary(dir.path(), ""), "no name");
+    }
 }
