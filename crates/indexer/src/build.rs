@@ -20,7 +20,7 @@ use tantivy::{Index, IndexSettings, TantivyDocument, Term};
 use crate::analyzer::register_analyzers;
 use crate::error::{Error, Result};
 use crate::hitfile::{HitWriter, StoredHit};
-use crate::schema::Fields;
+use crate::schema::{DocNumberKeys, Fields};
 use crate::snippet::Layout;
 
 /// Memory budget of the index writer (what its two threads had before): the import bench's
@@ -66,9 +66,11 @@ pub(crate) fn write_records(
     let mut count = 0;
     for record in records {
         writer.delete_term(Term::from_field_text(fields.id, &record.id));
-        let hit = StoredHit::of(&record);
+        // The number is parsed once, for the hit and the document's keyword fields.
+        let number = DocNumberKeys::of_record(&record);
+        let hit = StoredHit::of(&record, number.as_ref());
         let offset = hits.append(&hit, &Layout::of(&hit.text).encode())?;
-        writer.add_document(fields.document(&record, offset)?)?;
+        writer.add_document(fields.document(&record, number.as_ref(), offset)?)?;
         count += 1;
         if count % 1000 == 0 {
             progress(count);

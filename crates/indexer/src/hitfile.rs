@@ -93,7 +93,7 @@ pub(crate) struct StoredAttachment<'a> {
 impl<'a> StoredHit<'a> {
     /// The hit fields of `record`, borrowed (the snippet text too, unless lead and body are
     /// joined).
-    pub(crate) fn of(record: &'a Record) -> Self {
+    pub(crate) fn of(record: &'a Record, number: Option<&'a DocNumberKeys>) -> Self {
         let borrowed = |value: &'a Option<String>| value.as_deref().map(Cow::Borrowed);
         Self {
             id: Cow::Borrowed(&record.id),
@@ -117,14 +117,9 @@ impl<'a> StoredHit<'a> {
                     text_source: borrowed(&file.text_source),
                 })
                 .collect(),
-            number_keys: record
-                .doc_number
-                .as_deref()
-                .and_then(vietnamese::DocNumber::parse)
-                .map(|number| {
-                    let keys = DocNumberKeys::of(&number);
-                    [keys.full, keys.num_type, keys.num_issuer].map(Cow::Owned)
-                }),
+            number_keys: number.map(|keys| {
+                [&keys.full, &keys.num_type, &keys.num_issuer].map(|k| Cow::Borrowed(k.as_str()))
+            }),
         }
     }
 }
@@ -538,7 +533,8 @@ mod tests {
         let offsets = records
             .iter()
             .map(|r| {
-                let hit = StoredHit::of(r);
+                let number = DocNumberKeys::of_record(r);
+                let hit = StoredHit::of(r, number.as_ref());
                 writer.append(&hit, &[2, 3, 4]).expect("append")
             })
             .collect();
@@ -557,7 +553,8 @@ mod tests {
         let file = in_memory(bytes).expect("a side file");
         for (record, offset) in records.iter().zip(offsets) {
             let (hit, layout) = file.get(offset).expect("a record");
-            assert_eq!(hit, StoredHit::of(record));
+            let number = DocNumberKeys::of_record(record);
+            assert_eq!(hit, StoredHit::of(record, number.as_ref()));
             assert_eq!(layout, [2, 3, 4]);
             assert_eq!(
                 hit.text,

@@ -195,7 +195,12 @@ impl Fields {
 
     /// Turns a record into a Tantivy document whose shown hit is at `hit_offset` in the
     /// generation's side file ([`crate::hitfile::HitWriter::append`]).
-    pub(crate) fn document(&self, record: &Record, hit_offset: u64) -> Result<TantivyDocument> {
+    pub(crate) fn document(
+        &self,
+        record: &Record,
+        number: Option<&DocNumberKeys>,
+        hit_offset: u64,
+    ) -> Result<TantivyDocument> {
         let mut doc = TantivyDocument::default();
         doc.add_text(self.id, &record.id);
         doc.add_u64(self.id_key, id_key(&record.id));
@@ -215,17 +220,12 @@ impl Fields {
         doc.add_text(self.bigram_exact, &all);
         doc.add_text(self.bigram_folded, &all);
 
-        if let Some(number) = record
-            .doc_number
-            .as_deref()
-            .and_then(vietnamese::DocNumber::parse)
-        {
-            let keys = DocNumberKeys::of(&number);
+        if let Some(keys) = number {
             doc.add_text(self.docno, &keys.full);
             doc.add_text(self.docno_num_type, &keys.num_type);
             doc.add_text(self.docno_num_issuer, &keys.num_issuer);
             doc.add_text(self.docno_num, &keys.num);
-            if let Some(year) = number.year {
+            if let Some(year) = keys.year {
                 doc.add_u64(self.docno_year, u64::from(year));
             }
         }
@@ -274,12 +274,13 @@ impl Fields {
         use crate::hitfile::StoredHit;
         use crate::snippet::Layout;
         let mut doc = TantivyDocument::default();
-        for (field, value) in self.document(record, 0)?.field_values() {
+        let number = DocNumberKeys::of_record(record);
+        for (field, value) in self.document(record, number.as_ref(), 0)?.field_values() {
             if field != self.hit_offset && field != self.record {
                 doc.add_field_value(field, value);
             }
         }
-        let hit = StoredHit::of(record);
+        let hit = StoredHit::of(record, number.as_ref());
         doc.add_bytes(self.snippet_layout, &Layout::format_1(&hit.text).encode());
         doc.add_text(self.hit, serde_json::to_string(&hit).expect("json"));
         doc.add_text(self.record, serde_json::to_string(record).expect("json"));
@@ -355,6 +356,8 @@ pub(crate) struct DocNumberKeys {
     pub(crate) num_type: String,
     pub(crate) num_issuer: String,
     pub(crate) num: String,
+    /// The number's year, when it has one.
+    pub(crate) year: Option<u16>,
 }
 
 impl DocNumberKeys {
@@ -365,7 +368,18 @@ impl DocNumberKeys {
             num_type: format!("{num}/{}", number.doc_type.to_lowercase()),
             num_issuer: format!("{num}/{}", number.issuer.to_lowercase()),
             num,
+            year: number.year,
         }
+    }
+
+    /// The keys of `record`'s document number, when it parses: computed once per record at
+    /// build time, for its keyword fields ([`Fields::document`]) and its shown hit.
+    pub(crate) fn of_record(record: &Record) -> Option<Self> {
+        record
+            .doc_number
+            .as_deref()
+            .and_then(vietnamese::DocNumber::parse)
+            .map(|number| Self::of(&number))
     }
 }
 

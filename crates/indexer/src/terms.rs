@@ -525,7 +525,7 @@ mod tests {
             r.body = format!("{} {}", sentences[i % 4], "nội dung ".repeat(i % 7));
             // No side file in this test: the shown hits are not read.
             writer
-                .add_document(fields.document(&r, 0).expect("document"))
+                .add_document(fields.document(&r, None, 0).expect("document"))
                 .expect("add");
             if i == 259 {
                 writer.commit().expect("commit");

@@ -639,7 +639,8 @@ mod tests {
     fn older_generations_give_the_hit_the_side_file_gives() {
         let record = full_record();
         let mut file = crate::hitfile::HitWriter::new(Vec::new(), "hits.bin".into()).unwrap();
-        let hit = StoredHit::of(&record);
+        let number = crate::schema::DocNumberKeys::of_record(&record);
+        let hit = StoredHit::of(&record, number.as_ref());
         let layout = Layout::of(&hit.text).encode();
         let offset = file.append(&hit, &layout).unwrap();
         let file = crate::hitfile::in_memory(file.finish().unwrap()).unwrap();
