@@ -276,6 +276,20 @@ pub(crate) struct Gather {
     pub(crate) prune: bool,
 }
 
+impl Gather {
+    /// The top `k` by relevance from the start, without facets, pruned (block-WAND where the
+    /// query allows it).
+    pub(crate) fn pruned_top(k: usize) -> Self {
+        Self {
+            k,
+            sort: Sort::Relevance,
+            after: None,
+            facets: false,
+            prune: true,
+        }
+    }
+}
+
 /// Per-segment facet counters (by term ordinal, resolved to strings at harvest).
 struct FacetCounter {
     column: StrColumn,

@@ -311,7 +311,6 @@ mod tests {
 
     #[test]
     fn queries_requiring_their_words_prune_with_the_same_hits_and_scores() {
-        use crate::api::Sort;
         use crate::collector::{Gather, top_within};
         use crate::flat::flatten_required;
         let index = index();
@@ -340,13 +339,7 @@ mod tests {
             let flat = flatten_required(plan.query.as_ref())
                 .unwrap_or_else(|| panic!("{text}: {:?}", plan.query));
             for k in [1, 3, 11, 100] {
-                let gather = Gather {
-                    k,
-                    sort: Sort::Relevance,
-                    after: None,
-                    facets: false,
-                    prune: true,
-                };
+                let gather = Gather::pruned_top(k);
                 let expected = searcher.search(query.as_ref(), &gather).expect("search");
                 let got = top_within(
                     &Terms::new(&searcher),
@@ -373,7 +366,6 @@ mod tests {
 
     #[test]
     fn summing_a_long_querys_pairs_keeps_and_counts_as_pruning_does() {
-        use crate::api::Sort;
         use crate::collector::{Gather, count_up_to, top_by_sum};
         let index = index();
         let searcher = index.reader.searcher();
@@ -390,13 +382,7 @@ mod tests {
         )
         .expect("count");
         for k in [1, 5, 20, 64] {
-            let gather = Gather {
-                k,
-                sort: Sort::Relevance,
-                after: None,
-                facets: false,
-                prune: true,
-            };
+            let gather = Gather::pruned_top(k);
             let expected = searcher
                 .search(candidates.scored.as_ref(), &gather)
                 .expect("search")

@@ -75,13 +75,7 @@ impl SearchIndex {
         let found = match pooled {
             Some(found) => found,
             None => {
-                let gather = Gather {
-                    k: pool,
-                    sort: Sort::Relevance,
-                    after: None,
-                    facets: false,
-                    prune: true,
-                };
+                let gather = Gather::pruned_top(pool);
                 let query = self.with_filters(candidates.scored.box_clone(), request)?;
                 if self.filters(request)?.is_empty() {
                     terms.search(query.as_ref(), &gather)?.top
@@ -125,11 +119,8 @@ impl SearchIndex {
         let mut slack = 16;
         loop {
             let gather = Gather {
-                k: k + slack,
-                sort: Sort::Relevance,
                 after: before,
-                facets: false,
-                prune: true,
+                ..Gather::pruned_top(k + slack)
             };
             let found = terms.search(scan, &gather)?.top;
             let mut rescored = self.rescore(terms, restricted, &found, after)?;
