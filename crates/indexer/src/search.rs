@@ -250,7 +250,7 @@ impl SearchIndex {
         };
         let page: Vec<_> = page.iter().map(|c| (c.address, c.score)).collect();
         let hits = hits(
-            &searcher,
+            &terms,
             &self.fields,
             self.hit_file.as_ref(),
             &page,

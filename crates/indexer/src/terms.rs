@@ -67,7 +67,6 @@ pub(crate) struct TermStats {
     bm25: OnceLock<Arc<Bm25Weight>>,
 }
 
-#[cfg(test)]
 impl TermStats {
     /// The term's entry in segment `segment`.
     pub(crate) fn info(&self, segment: tantivy::SegmentOrdinal) -> Option<&TermInfo> {
@@ -75,6 +74,7 @@ impl TermStats {
     }
 
     /// Documents holding the term in all segments (what `Searcher::doc_freq` counts).
+    #[cfg(test)]
     pub(crate) fn doc_freq(&self) -> u64 {
         self.doc_freq
     }

@@ -27,6 +27,7 @@ use crate::error::{Error, Result};
 use crate::hitfile::{FileHit, HitFile, StoredAttachment, StoredHit};
 use crate::schema::Fields;
 use crate::snippet::{Layout, Matcher, snippet, snippet_at, snippet_text};
+use crate::terms::Terms;
 use crate::understand::NumberQuery;
 
 /// Reads what [`ShownDoc`] read: the `hit` field, or (generations indexed before it) the
@@ -183,13 +184,14 @@ fn hit(
 /// folded terms of `highlight`. Each is read from the generation's side `file` when it has one
 /// (older generations, or a record the file cannot give, are read from the doc store).
 pub(super) fn hits(
-    searcher: &Searcher,
+    terms: &Terms<'_>,
     fields: &Fields,
     file: Option<&SideFile>,
     page: &[(DocAddress, f32)],
     highlight: &HashSet<String>,
     numbers: &NumberQuery,
 ) -> Result<Vec<Hit>> {
+    let searcher = terms.searcher();
     let mut matcher = Matcher::new(highlight);
     let in_file = match file {
         Some(file) => from_side_file(searcher, file, page)?,
@@ -217,7 +219,7 @@ pub(super) fn hits(
     let mut order: Vec<usize> = (0..page.len()).filter(|&i| stored[i].1.is_some()).collect();
     order.sort_by_key(|&i| page[i].0);
     let mut positions = vec![Vec::new(); page.len()];
-    let mut reader = TermPositions::new(searcher, fields.text_folded, &matcher);
+    let mut reader = TermPositions::new(terms, fields.text_folded, &matcher);
     for i in order {
         let tokens = stored[i].1.as_ref().map_or(0, Layout::tokens);
         positions[i] = reader.of(page[i].0, tokens)?;
@@ -307,29 +309,55 @@ fn from_side_file<'f>(
 }
 
 /// Reads where the highlighted terms occur in a field of the shown documents, from the
-/// postings of the terms.
-struct TermPositions<'s> {
-    searcher: &'s Searcher,
+/// postings of the terms, each opened from the search's own lookup of the term (the
+/// dictionary is not read again).
+struct TermPositions<'t, 's> {
+    terms: &'t Terms<'s>,
     field: Field,
-    /// The terms, in the matcher's order.
-    terms: Vec<Term>,
+    /// The highlighted terms, in the matcher's order.
+    wanted: Vec<Term>,
     /// The segment whose postings are open, with the last document read in it.
     open: Option<(u32, DocId, Vec<Option<SegmentPostings>>)>,
     buffer: Vec<u32>,
+    /// `position << 32 | term` of the document being read, sorted as one integer.
+    packed: Vec<u64>,
 }
 
-impl<'s> TermPositions<'s> {
-    fn new(searcher: &'s Searcher, field: Field, matcher: &Matcher<'_>) -> Self {
+impl<'t, 's> TermPositions<'t, 's> {
+    fn new(terms: &'t Terms<'s>, field: Field, matcher: &Matcher<'_>) -> Self {
         Self {
-            searcher,
+            terms,
             field,
-            terms: matcher
+            wanted: matcher
                 .terms()
                 .map(|term| Term::from_field_text(field, term))
                 .collect(),
             open: None,
             buffer: Vec::new(),
+            packed: Vec::new(),
         }
+    }
+
+    /// The postings (with positions) of every wanted term in segment `segment`.
+    fn open(&self, segment: u32) -> Result<Vec<Option<SegmentPostings>>> {
+        let inverted = self
+            .terms
+            .searcher()
+            .segment_reader(segment)
+            .inverted_index(self.field)?;
+        let mut postings = Vec::with_capacity(self.wanted.len());
+        for term in &self.wanted {
+            let stats = self.terms.term(term)?;
+            postings.push(match stats.info(segment) {
+                Some(info) => Some(
+                    inverted
+                        .read_postings_from_terminfo(info, IndexRecordOption::WithFreqsAndPositions)
+                        .map_err(TantivyError::from)?,
+                ),
+                None => None,
+            });
+        }
+        Ok(postings)
     }
 
     /// `(position, term)` of every occurrence of a term in the document before position
@@ -339,23 +367,15 @@ impl<'s> TermPositions<'s> {
         let reusable = matches!(&self.open, Some((segment, last, _))
             if *segment == address.segment_ord && *last <= address.doc_id);
         if !reusable {
-            let inverted = self
-                .searcher
-                .segment_reader(address.segment_ord)
-                .inverted_index(self.field)?;
-            let postings = self
-                .terms
-                .iter()
-                .map(|term| inverted.read_postings(term, IndexRecordOption::WithFreqsAndPositions))
-                .collect::<std::io::Result<Vec<_>>>()
-                .map_err(TantivyError::from)?;
+            let postings = self.open(address.segment_ord)?;
             self.open = Some((address.segment_ord, address.doc_id, postings));
         }
         let Some((_, last, postings)) = self.open.as_mut() else {
             return Ok(Vec::new());
         };
         *last = address.doc_id;
-        let mut found = Vec::new();
+        let before = u64::try_from(before).unwrap_or(u64::MAX);
+        self.packed.clear();
         for (term, postings) in postings.iter_mut().enumerate() {
             let Some(postings) = postings else {
                 continue;
@@ -365,16 +385,23 @@ impl<'s> TermPositions<'s> {
             }
             if postings.doc() == address.doc_id {
                 postings.positions(&mut self.buffer);
-                found.extend(
+                // A position holds one token, so no two entries share a position: sorting
+                // the packed integers sorts by position.
+                self.packed.extend(
                     self.buffer
                         .iter()
-                        .map(|&p| (p as usize, term))
-                        .take_while(|(p, _)| *p < before),
+                        .map(|&p| u64::from(p))
+                        .take_while(|&p| p < before)
+                        .map(|p| p << 32 | term as u64),
                 );
             }
         }
-        found.sort_unstable();
-        Ok(found)
+        self.packed.sort_unstable();
+        Ok(self
+            .packed
+            .iter()
+            .map(|&p| ((p >> 32) as usize, (p & u64::from(u32::MAX)) as usize))
+            .collect())
     }
 }
 
@@ -550,7 +577,8 @@ mod tests {
                 }
                 for terms in sets {
                     let mut matcher = Matcher::new(&terms);
-                    let positions = TermPositions::new(&searcher, fields.text_folded, &matcher)
+                    let lookups = Terms::new(&searcher);
+                    let positions = TermPositions::new(&lookups, fields.text_folded, &matcher)
                         .of(address, layout.tokens())
                         .expect("positions");
                     let scanned = snippet(&text, &mut Matcher::new(&terms));
