@@ -20,7 +20,9 @@
 //! The writer only writes Rust strings, so the file holds valid UTF-8; the reader still
 //! checks each string it hands out (with `simdutf8`, a few GB/s), and every length against
 //! the bytes there are: a damaged or truncated file gives a [`HitFileError`] (the search
-//! then reads that hit from the doc store), never a panic or invalid text.
+//! then reads that hit from the doc store), never a panic or invalid text. The snippet text
+//! (up to 6 kB) is handed out as bytes ([`ShownHit`]): the snippet checks only the part it
+//! shows, and falls back the same way when that part is damaged.
 
 use std::borrow::Cow;
 use std::io::Write;
@@ -125,7 +127,20 @@ impl<'a> StoredHit<'a> {
 }
 
 /// A record read from the side file, and its encoded snippet layout.
+#[cfg(test)]
 pub(crate) type FileHit<'f> = (StoredHit<'f>, &'f [u8]);
+
+/// A record read from the side file for showing it: its snippet text is left as bytes, not
+/// yet checked to be UTF-8 (`hit.text` is empty), so that only the part a snippet shows is
+/// checked ([`crate::snippet::snippet_at`]); every other string is checked.
+#[derive(Debug)]
+pub(crate) struct ShownHit<'f> {
+    pub(crate) hit: StoredHit<'f>,
+    /// The snippet text's bytes.
+    pub(crate) text: &'f [u8],
+    /// The encoded snippet layout.
+    pub(crate) layout: &'f [u8],
+}
 
 /// Why a side file's record could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -325,7 +340,25 @@ impl HitFile {
 
     /// The record at `offset` (a document's `hit_offset`) and its encoded snippet layout,
     /// borrowed from the file.
+    #[cfg(test)]
     pub(crate) fn get(&self, offset: u64) -> Result<FileHit<'_>, HitFileError> {
+        let ShownHit {
+            mut hit,
+            text,
+            layout,
+        } = self.get_shown(offset)?;
+        hit.text = Cow::Borrowed(simdutf8::basic::from_utf8(text).map_err(|_| {
+            HitFileError::Malformed {
+                offset,
+                what: "text is not UTF-8",
+            }
+        })?);
+        Ok((hit, layout))
+    }
+
+    /// The record at `offset` (a document's `hit_offset`), its snippet text left unchecked
+    /// (see [`ShownHit`]), borrowed from the file.
+    pub(crate) fn get_shown(&self, offset: u64) -> Result<ShownHit<'_>, HitFileError> {
         let truncated = HitFileError::Truncated { offset };
         let malformed = |what| HitFileError::Malformed { offset, what };
         let start = usize::try_from(offset).map_err(|_| truncated.clone())?;
@@ -375,7 +408,7 @@ impl HitFile {
         } else {
             None
         };
-        let text = r.str()?;
+        let text = r.bytes()?;
         let layout = r.bytes()?;
         let count = r.varint()?;
         // Each attachment takes at least 4 bytes: a count beyond that is damage.
@@ -402,13 +435,13 @@ impl HitFile {
         if !r.rest.is_empty() {
             return Err(malformed("bytes after the record"));
         }
-        Ok((
-            StoredHit {
+        Ok(ShownHit {
+            hit: StoredHit {
                 id,
                 kind,
                 title,
                 url,
-                text,
+                text: Cow::Borrowed(""),
                 date,
                 doc_number,
                 issuer,
@@ -417,8 +450,9 @@ impl HitFile {
                 attachments,
                 number_keys,
             },
+            text,
             layout,
-        ))
+        })
     }
 }
 

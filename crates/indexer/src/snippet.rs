@@ -210,37 +210,35 @@ impl Layout {
         })
     }
 
-    /// The token spans of `text` from position `from` on (with their positions).
-    fn spans_from<'t>(
-        &self,
-        text: &'t str,
-        from: usize,
-    ) -> impl Iterator<Item = (usize, (usize, usize))> + 't {
+    /// The part of `text` holding the tokens from position `from` to position `to` and what
+    /// follows `to` up to the next token: from the checkpoint at or before `from` to the first
+    /// checkpoint after `to` (or the end), checked to be UTF-8 there only. With the position
+    /// of its first token; `None` when it is not UTF-8 (a damaged text or layout).
+    fn part<'t>(&self, text: &'t [u8], from: usize, to: usize) -> Option<(&'t str, usize)> {
         let every = self.every;
         let k = from / every;
-        let offset = match k {
+        let start = match k {
             0 => 0,
-            k => self.checkpoints.get(k - 1).copied().unwrap_or(text.len()),
+            k => *self.checkpoints.get(k - 1)?,
         };
-        // A damaged layout's checkpoint (not a character boundary) gives no tokens, not a panic.
-        vietnamese::token_spans(text.get(offset..).unwrap_or_default())
-            .map(move |(start, end)| (start + offset, end + offset))
-            .enumerate()
-            .map(move |(i, span)| (k * every + i, span))
-            .skip(from - k * every)
+        // Checkpoint `c` (counted from 1) is where token `every * c` begins.
+        let end = self
+            .checkpoints
+            .get(to / every)
+            .copied()
+            .unwrap_or(text.len());
+        let part = simdutf8::basic::from_utf8(text.get(start..end)?).ok()?;
+        Some((part, k * every))
     }
 
-    /// The span of the last token (position `last`) of `text`.
-    fn last_span(&self, text: &str, last: usize) -> Option<(usize, usize)> {
-        match self.last_start {
-            Some(start) => {
-                let rest = text.get(start..)?;
-                vietnamese::token_spans(rest)
-                    .next()
-                    .map(|(s, e)| (s + start, e + start))
-            }
-            None => self.spans_from(text, last).next().map(|(_, span)| span),
-        }
+    /// The last token (position `last`) of `text`.
+    fn last_token<'t>(&self, text: &'t [u8], last: usize) -> Option<&'t str> {
+        let (part, first) = match self.last_start {
+            Some(start) => (simdutf8::basic::from_utf8(text.get(start..)?).ok()?, last),
+            None => self.part(text, last, last)?,
+        };
+        let (start, end) = vietnamese::token_spans(part).nth(last - first)?;
+        Some(&part[start..end])
     }
 }
 
@@ -293,13 +291,14 @@ pub(crate) fn snippet(text: &str, matcher: &mut Matcher<'_>) -> String {
 
 /// The snippet [`snippet`] makes of `text`, from its stored `layout` and the positions (with
 /// the index in `matcher`'s terms) of the syllables that match, ascending, as the index's
-/// postings give them: only the window shown is tokenised. `None` when `layout` does not
-/// describe `text`.
+/// postings give them: only the window shown is tokenised, and only it (with the last
+/// token) is checked to be UTF-8, so `text` may come unchecked from the side file. `None`
+/// when `layout` does not describe `text`, or the bytes read are not UTF-8.
 ///
 /// The text is a prefix of the indexed text, so its last token may be cut short: that one is
 /// matched by `matcher`, the others by their positions.
 pub(crate) fn snippet_at(
-    text: &str,
+    text: &[u8],
     layout: &Layout,
     positions: &[(usize, usize)],
     matcher: &mut Matcher<'_>,
@@ -317,10 +316,10 @@ pub(crate) fn snippet_at(
         .filter(|(position, _)| *position < last && layout.long.binary_search(position).is_err())
         .map(|&(position, term)| (kept(position), term))
         .collect();
-    let last_span = layout.last_span(text, last)?;
-    if last_span.1 - last_span.0 < MAX_TOKEN_BYTES {
+    let last_token = layout.last_token(text, last)?;
+    if last_token.len() < MAX_TOKEN_BYTES {
         let mut key = String::new();
-        if let Some(term) = matcher.find(&text[last_span.0..last_span.1], &mut key) {
+        if let Some(term) = matcher.find(last_token, &mut key) {
             matches.push((kept(last), term));
         }
     }
@@ -330,26 +329,32 @@ pub(crate) fn snippet_at(
     if start >= end {
         return Some(String::new());
     }
-    // The position of the window's first syllable: `start` plus the over-long tokens before.
-    let mut first = start;
-    for &p in &layout.long {
-        if p <= first {
-            first += 1;
-        } else {
-            break;
+    // The positions of the window's first and last syllables: their indexes plus the
+    // over-long tokens before them.
+    let position = |index: usize| {
+        let mut at = index;
+        for &p in &layout.long {
+            if p <= at {
+                at += 1;
+            } else {
+                break;
+            }
         }
-    }
+        at
+    };
+    let first = position(start);
+    let (part, part_first) = layout.part(text, first, position(end - 1))?;
     let mut marked = matches.iter().map(|m| m.0).peekable();
-    let window = layout
-        .spans_from(text, first)
-        .filter(|(_, (s, e))| e - s < MAX_TOKEN_BYTES)
+    let window = vietnamese::token_spans(part)
+        .skip(first - part_first)
+        .filter(|(s, e)| e - s < MAX_TOKEN_BYTES)
         .take(end - start)
         .zip(start..)
-        .map(|((_, (s, e)), at)| {
+        .map(|((s, e), at)| {
             while marked.next_if(|&m| m < at).is_some() {}
             (s, e, marked.next_if_eq(&at).is_some())
         });
-    Some(render(text, window, start > 0, end < syllables))
+    Some(render(part, window, start > 0, end < syllables))
 }
 
 /// Writes the window of syllables (byte ranges in `text`, marked or not), the text between

@@ -24,7 +24,7 @@ use tantivy::{DocAddress, DocId, DocSet, Searcher, SegmentReader, TantivyError, 
 
 use crate::api::{Hit, HitSource};
 use crate::error::{Error, Result};
-use crate::hitfile::{FileHit, HitFile, StoredAttachment, StoredHit};
+use crate::hitfile::{HitFile, ShownHit, StoredAttachment, StoredHit};
 use crate::schema::Fields;
 use crate::snippet::{Layout, Matcher, snippet, snippet_at, snippet_text};
 use crate::terms::Terms;
@@ -127,16 +127,30 @@ fn attachment_snippet(
     best.map(|(_, found, where_)| (found, where_))
 }
 
-/// One shown hit from its stored fields; `located` is the snippet text's stored layout with
-/// the matched terms' positions, when the index has them.
+/// The snippet of a record's own `text` (unchecked bytes from the side file, or the stored
+/// text); `located` is the text's stored layout with the matched terms' positions, when the
+/// index has them. `None` when the text is not UTF-8 where it is read (a damaged side file).
+fn own_snippet(
+    text: &[u8],
+    located: Option<(&Layout, &[(usize, usize)])>,
+    highlight: &mut Matcher<'_>,
+) -> Option<String> {
+    if let Some((layout, positions)) = located
+        && let Some(found) = snippet_at(text, layout, positions, highlight)
+    {
+        return Some(found);
+    }
+    Some(snippet(simdutf8::basic::from_utf8(text).ok()?, highlight))
+}
+
+/// One shown hit from its stored fields and the snippet of its own text.
 fn hit(
     record: StoredHit<'_>,
-    located: Option<(&Layout, &[(usize, usize)])>,
+    mut found: String,
     score: f32,
     highlight: &mut Matcher<'_>,
     numbers: &NumberQuery,
-) -> Result<Hit> {
-    let text: &str = &record.text;
+) -> Hit {
     let number_match = match &record.number_keys {
         Some([full, num_type, num_issuer]) => numbers.matches_keys(full, num_type, num_issuer),
         None => record
@@ -144,11 +158,6 @@ fn hit(
             .as_deref()
             .is_some_and(|n| numbers.matches(n)),
     };
-    let mut found = match located {
-        Some((layout, positions)) => snippet_at(text, layout, positions, highlight),
-        None => None,
-    }
-    .unwrap_or_else(|| snippet(text, highlight));
     let mut source = None;
     // An attached file's page that matches more of the query than the record's own text
     // gives the snippet (for a resolution whose page holds only its summary).
@@ -163,7 +172,7 @@ fn hit(
         found = in_file;
         source = Some(where_);
     }
-    Ok(Hit {
+    Hit {
         snippet: found,
         id: record.id.into_owned(),
         kind: record.kind,
@@ -177,7 +186,7 @@ fn hit(
         number_match,
         source,
         site: record.site.into_owned(),
-    })
+    }
 }
 
 /// The hits of a page (`(address, score)` in the order shown), with snippets highlighting the
@@ -205,29 +214,51 @@ pub(super) fn hits(
             None => searcher.doc::<ShownDoc>(*address),
         })
         .collect::<tantivy::Result<Vec<_>>>()?;
+    // Each hit's record, its unchecked text when it comes from the side file, and its layout.
     let mut stored = Vec::with_capacity(page.len());
     for (found, doc) in in_file.into_iter().zip(&docs) {
         stored.push(match found {
-            Some((hit, layout)) => (hit, Layout::decode(layout)),
+            Some(ShownHit { hit, text, layout }) => (hit, Some(text), Layout::decode(layout)),
             None => (
                 read_stored(doc)?,
+                None,
                 doc.layout.as_deref().and_then(Layout::decode),
             ),
         });
     }
     // Positions are read in document order, so each term's postings only move forward.
-    let mut order: Vec<usize> = (0..page.len()).filter(|&i| stored[i].1.is_some()).collect();
+    let mut order: Vec<usize> = (0..page.len()).filter(|&i| stored[i].2.is_some()).collect();
     order.sort_by_key(|&i| page[i].0);
     let mut positions = vec![Vec::new(); page.len()];
     let mut reader = TermPositions::new(terms, fields.text_folded, &matcher);
     for i in order {
-        let tokens = stored[i].1.as_ref().map_or(0, Layout::tokens);
+        let tokens = stored[i].2.as_ref().map_or(0, Layout::tokens);
         positions[i] = reader.of(page[i].0, tokens)?;
     }
     let mut out = Vec::with_capacity(page.len());
-    for (((_, score), (record, layout)), positions) in page.iter().zip(stored).zip(&positions) {
+    for (((address, score), (mut record, raw, layout)), positions) in
+        page.iter().zip(stored).zip(&positions)
+    {
         let located = layout.as_ref().map(|layout| (layout, positions.as_slice()));
-        out.push(hit(record, located, *score, &mut matcher, numbers)?);
+        let own = std::mem::take(&mut record.text);
+        let text = raw.unwrap_or(own.as_bytes());
+        let doc;
+        let (record, found) = match own_snippet(text, located, &mut matcher) {
+            Some(found) => (record, found),
+            None => {
+                // Only a side file's text can be other than UTF-8.
+                tracing::warn!(
+                    ?address,
+                    "shown hit's text damaged in the side file; reading it from the doc store"
+                );
+                doc = searcher.doc::<ShownDoc>(*address)?;
+                let record = read_stored(&doc)?;
+                let found = snippet(&record.text, &mut matcher);
+                (record, found)
+            }
+        };
+        let shown = hit(record, found, *score, &mut matcher, numbers);
+        out.push(shown);
     }
     Ok(out)
 }
@@ -281,7 +312,7 @@ fn from_side_file<'f>(
     searcher: &Searcher,
     side: &'f SideFile,
     page: &[(DocAddress, f32)],
-) -> Result<Vec<Option<FileHit<'f>>>> {
+) -> Result<Vec<Option<ShownHit<'f>>>> {
     let mut columns: Vec<(u32, Option<Column<u64>>)> = Vec::new();
     let mut out = Vec::with_capacity(page.len());
     for (address, _) in page {
@@ -297,7 +328,7 @@ fn from_side_file<'f>(
             out.push(None);
             continue;
         };
-        out.push(match side.file.get(offset) {
+        out.push(match side.file.get_shown(offset) {
             Ok(found) => Some(found),
             Err(e) => {
                 tracing::warn!(error = %e, "shown hit unreadable in the side file; reading it from the doc store");
@@ -542,11 +573,15 @@ mod tests {
                 let text = snippet_text(&record.lead, &record.body);
                 let page = [(address, 0.0)];
                 let file = index.hit_file.as_ref().expect("a side file");
-                let [Some((stored, layout))] = &from_side_file(&searcher, file, &page).unwrap()[..]
+                let [
+                    Some(ShownHit {
+                        text: raw, layout, ..
+                    }),
+                ] = &from_side_file(&searcher, file, &page).unwrap()[..]
                 else {
                     panic!("{} is not in the side file", record.id);
                 };
-                assert_eq!(stored.text, text);
+                assert_eq!(*raw, text.as_bytes());
                 let layout = Layout::decode(layout).expect("a stored layout");
                 assert_eq!(layout, Layout::of(&text));
                 // As older generations stored it, too.
@@ -583,7 +618,7 @@ mod tests {
                         .expect("positions");
                     let scanned = snippet(&text, &mut Matcher::new(&terms));
                     for layout in [&layout, &older] {
-                        let cut = snippet_at(&text, layout, &positions, &mut matcher);
+                        let cut = snippet_at(text.as_bytes(), layout, &positions, &mut matcher);
                         assert_eq!(
                             cut.as_deref(),
                             Some(scanned.as_str()),
@@ -784,6 +819,76 @@ mod tests {
                 ..index.clone()
             };
             assert_eq!(to_json(&all_hits(&damaged, &queries)), to_json(&from_file));
+        }
+    }
+
+    #[test]
+    fn a_side_files_text_is_checked_only_where_the_snippet_reads_it() {
+        let mut record = Record::new("news-1", Kind::News, "https://x.vn/n/1");
+        record.title = "Tin huyện Than Uyên".to_owned();
+        record.body = format!(
+            "{}thủy lợi xã Mường Kim {}",
+            "mở đầu câu chuyện ".repeat(60),
+            "kết thúc ".repeat(40)
+        );
+        let index = SearchIndex::from_records(vec![record.clone()]).expect("index");
+        let request = SearchRequest {
+            query: "thủy lợi".to_owned(),
+            limit: 5,
+            ..SearchRequest::default()
+        };
+        let expected = index.search(&request).expect("search").hits;
+        assert!(expected[0].snippet.contains("<mark>thủy</mark>"));
+        let text = snippet_text(&record.lead, &record.body);
+        let bytes = index.hit_file.as_ref().unwrap().file.bytes().to_vec();
+        let start = bytes
+            .windows(text.len())
+            .position(|w| w == text.as_bytes())
+            .expect("the text in the side file");
+        let shown = text.find("thủy lợi").expect("the matched words");
+        // A byte that is never UTF-8 in the text's first word (far before the window), then
+        // in the shown words.
+        for (at, read) in [(start + 1, false), (start + shown + 1, true)] {
+            let mut damaged = bytes.clone();
+            damaged[at] = 0xff;
+            let file = crate::hitfile::in_memory(damaged).unwrap();
+            let searcher = index.reader.searcher();
+            let side = SideFile::new(file, &searcher).unwrap();
+            let damaged_index = SearchIndex {
+                hit_file: Some(side.clone()),
+                ..index.clone()
+            };
+            // The same hit either way: from the file, or from the doc store.
+            let got = damaged_index.search(&request).expect("search").hits;
+            assert_eq!(
+                serde_json::to_string(&got).unwrap(),
+                serde_json::to_string(&expected).unwrap()
+            );
+            // The file's text is not UTF-8 as a whole; its snippet is cut from it unless the
+            // damage is in the part shown.
+            let page = [(DocAddress::new(0, 0), 0.0)];
+            let [
+                Some(ShownHit {
+                    text: raw, layout, ..
+                }),
+            ] = &from_side_file(&searcher, &side, &page).unwrap()[..]
+            else {
+                panic!("not in the side file");
+            };
+            assert!(simdutf8::basic::from_utf8(raw).is_err());
+            let plan = index.plan(&request, true).expect("plan");
+            let mut matcher = Matcher::new(&plan.highlight);
+            let layout = Layout::decode(layout).expect("a layout");
+            let terms = Terms::new(&searcher);
+            let positions = TermPositions::new(&terms, index.fields.text_folded, &matcher)
+                .of(page[0].0, layout.tokens())
+                .expect("positions");
+            let cut = own_snippet(raw, Some((&layout, &positions)), &mut matcher);
+            if read {
+                assert_eq!(cut, None);
+            } else {
+                assert_eq!(cut.as_deref(), Some(expected[0].snippet.as_str()));
+            }
         }
     }
 
