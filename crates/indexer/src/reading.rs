@@ -120,14 +120,22 @@ pub(crate) fn read(restorer: Option<&Restorer>, text: &str) -> Option<Vec<String
         .into_iter()
         .map(|t| t.text)
         .collect();
-    read_tokens(restorer, text, &tokens)
+    let folds: Vec<String> = tokens
+        .iter()
+        .filter(|t| t.len() < MAX_TOKEN_BYTES)
+        .map(|t| Form::Folded.apply(t))
+        .collect();
+    read_tokens(restorer, text, &tokens, &folds)
 }
 
-/// [`read`] of a text already cut: `tokens` are the texts of `vietnamese::tokenize(text)`.
+/// [`read`] of a text already cut: `tokens` are the texts of `vietnamese::tokenize(text)`,
+/// and `folds` the folded forms of those [`analyze`] keeps (the query's plan folds them for
+/// its own use: they tell which typed syllables are toneless without folding them again).
 pub(crate) fn read_tokens(
     restorer: Option<&Restorer>,
     text: &str,
     tokens: &[String],
+    folds: &[String],
 ) -> Option<Vec<String>> {
     let kept = |s: &&String| s.len() < MAX_TOKEN_BYTES;
     let typed: Vec<&String> = tokens.iter().filter(kept).collect();
@@ -154,7 +162,12 @@ pub(crate) fn read_tokens(
                 .collect()
         }
         None => {
-            if !typed.iter().any(|s| toneless(s)) {
+            // A syllable without marks is one equal to its folded form.
+            let typed_toneless = typed
+                .iter()
+                .zip(folds)
+                .any(|(s, folded)| *s == folded && s.chars().any(char::is_alphabetic));
+            if !typed_toneless {
                 return None;
             }
             restorer?

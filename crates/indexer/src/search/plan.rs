@@ -194,7 +194,7 @@ impl SearchIndex {
                     .collect();
                 // Each syllable (and its reading) is folded once for every clause using it.
                 let folds: Vec<String> = syllables.iter().map(|s| Form::Folded.apply(s)).collect();
-                let read = reading::read_tokens(Some(&self.restorer), text, tokens);
+                let read = reading::read_tokens(Some(&self.restorer), text, tokens, &folds);
                 let read_folds: Option<Vec<String>> = read
                     .as_ref()
                     .map(|r| r.iter().map(|s| Form::Folded.apply(s)).collect());
