@@ -16,6 +16,7 @@ use tantivy::{DocAddress, DocId, DocSet, Score, SegmentOrdinal, SegmentReader, T
 use crate::api::{FacetCount, Facets, Sort};
 use crate::flat::{WeightedTerm, is_flat};
 use crate::schema::names;
+use crate::seeking::seeking_phrases;
 use crate::terms::Terms;
 
 /// A position in the result order.
@@ -111,7 +112,8 @@ pub(crate) fn count_up_to(
     query: &dyn Query,
     cap: usize,
 ) -> tantivy::Result<(usize, bool)> {
-    let weight = terms.tantivy_weight(query, false)?;
+    let phrases = seeking_phrases(query);
+    let weight = terms.tantivy_weight(phrases.as_deref().unwrap_or(query), false)?;
     let mut total = 0;
     for reader in terms.searcher().segment_readers() {
         let alive = reader.alive_bitset();
@@ -136,7 +138,7 @@ pub(crate) fn count_up_to(
 const FLAT_MARGIN: f32 = 1e-4;
 
 /// The best `gather.k` documents of `query` (its filters included), found by `flat`, the flat
-/// union of its terms (see [`crate::flat::flatten_required`]): block-WAND skips the documents
+/// union of its terms (see [`crate::flat::bounding_union`]): block-WAND skips the documents
 /// whose union score cannot reach the kept ones, and `query` itself, moved forward to each
 /// document left, tells whether it matches and gives its exact score. So the hits and their
 /// order are `query`'s own, at a fraction of scoring every match. `total` counts only the
@@ -150,8 +152,10 @@ pub(crate) fn top_within(
     let searcher = terms.searcher();
     let flat = terms.tantivy_weight(flat, true)?;
     // Moved forward to documents far apart, its unions refill a window of each term's
-    // postings at each move: Tantivy's own term scorers do that fastest.
-    let query = terms.tantivy_weight(query, true)?;
+    // postings at each move: Tantivy's own term scorers do that fastest. Phrases are checked
+    // at the documents kept only.
+    let phrases = seeking_phrases(query);
+    let query = terms.tantivy_weight(phrases.as_deref().unwrap_or(query), true)?;
     let mut fruits = Vec::with_capacity(searcher.segment_readers().len());
     for (ord, reader) in searcher.segment_readers().iter().enumerate() {
         let mut segment = gather.for_segment(ord as SegmentOrdinal, reader)?;

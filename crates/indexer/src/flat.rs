@@ -6,14 +6,20 @@
 //! met twice carries the sum of its weights) scores every document the same and matches the
 //! same documents. Tantivy only uses block-WAND when the top query is such a flat union.
 //!
-//! A query that requires its words (`Must` clauses over such trees) scores each document it
-//! finds with the same sum, so its flat union ranks them the same: [`flatten_required`] gives
-//! that union, which finds more documents (those missing a word) and is run within the
-//! query's matching set.
+//! Any other query built of weighted terms, weighted phrases and zero-scoring guards (one
+//! that requires its words, has phrases, `OR` alternatives, exclusions or filters) has a
+//! bounding union ([`bounding_union`]): the union of all its terms, which finds every document
+//! the query finds and scores each at least as high (the same score when the query requires
+//! plain terms). Block-WAND over it skips the documents
+//! that cannot enter the top hits, and the query itself checks and scores the rest (a phrase's
+//! positions are then read for those only).
 
 use rustc_hash::FxHashMap;
 use tantivy::Term;
-use tantivy::query::{BooleanQuery, BoostQuery, EnableScoring, Occur, Query, TermQuery, Weight};
+use tantivy::query::{
+    BooleanQuery, BoostQuery, ConstScoreQuery, EnableScoring, Occur, PhraseQuery, Query, TermQuery,
+    Weight,
+};
 use tantivy::schema::IndexRecordOption;
 
 /// A term query with a weight, which [`flatten`] can see through (Tantivy's `BoostQuery`
@@ -77,6 +83,84 @@ impl Query for WeightedTerm {
     }
 }
 
+/// A phrase query with a weight (Tantivy's `BoostQuery` over its `PhraseQuery`, whose weight
+/// and scores it has), which [`bounding_union`] can see through: its score never exceeds the
+/// sum of its terms' BM25 scores with the same weight (the phrase's idf is the sum of its
+/// terms' idfs, and each term occurs at least as often as the phrase, with the same norm).
+#[derive(Debug, Clone)]
+pub(crate) struct WeightedPhrase {
+    /// The phrase's terms in order, each scored with the phrase's weight.
+    terms: Vec<WeightedTerm>,
+    weight: f32,
+}
+
+impl WeightedPhrase {
+    /// The phrase of `terms` (one field, at least two terms), its score multiplied by
+    /// `weight`.
+    pub(crate) fn new(terms: Vec<Term>, weight: f32) -> Self {
+        Self {
+            terms: terms
+                .into_iter()
+                .map(|term| WeightedTerm::scored(term, weight))
+                .collect(),
+            weight,
+        }
+    }
+
+    /// The phrase's terms, in order.
+    pub(crate) fn terms(&self) -> impl Iterator<Item = &Term> {
+        self.terms.iter().map(WeightedTerm::term)
+    }
+}
+
+impl Query for WeightedPhrase {
+    fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        let phrase = PhraseQuery::new(self.terms().cloned().collect());
+        BoostQuery::new(Box::new(phrase), self.weight).weight(enable_scoring)
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        for term in &self.terms {
+            visitor(&term.term, true);
+        }
+    }
+}
+
+/// A required clause that only filters: Tantivy's `ConstScoreQuery` of zero over `query` (the
+/// same documents and scores), which [`bounding_union`] and the match bounds of
+/// [`crate::terms::Terms::bound`] can see through.
+#[derive(Debug)]
+pub(crate) struct Guard {
+    query: Box<dyn Query>,
+}
+
+impl Guard {
+    pub(crate) fn new(query: Box<dyn Query>) -> Self {
+        Self { query }
+    }
+
+    /// The query whose documents pass.
+    pub(crate) fn query(&self) -> &dyn Query {
+        self.query.as_ref()
+    }
+}
+
+impl Clone for Guard {
+    fn clone(&self) -> Self {
+        Self::new(self.query.box_clone())
+    }
+}
+
+impl Query for Guard {
+    fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        ConstScoreQuery::new(self.query.box_clone(), 0.0).weight(enable_scoring)
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        self.query.query_terms(visitor);
+    }
+}
+
 /// A weighted term met in a tree (borrowed: only the terms kept are copied) and its weight
 /// there.
 type Met<'a> = (&'a WeightedTerm, f32);
@@ -96,36 +180,6 @@ fn collect<'a>(query: &'a dyn Query, scale: f32, out: &mut Vec<Met<'a>>) -> bool
                 .all(|(occur, sub)| *occur == Occur::Should && collect(sub.as_ref(), scale, out));
     }
     false
-}
-
-/// Collects the weighted terms of a tree that may also require clauses: every document the
-/// tree finds matches each `Must` clause, and scores the sum of all its matching terms when
-/// each `Should` clause beside a required one is a pure `Should` tree (a lone clause is
-/// required). Exclusions change the documents, not the scores: they are left to the matching
-/// set. False for anything else (phrases, constant scores, `OR` alternatives that require
-/// words, whose partial matches would score in the union but not in the tree).
-fn collect_required<'a>(query: &'a dyn Query, out: &mut Vec<Met<'a>>) -> bool {
-    if query.downcast_ref::<WeightedTerm>().is_some() {
-        return collect(query, 1.0, out);
-    }
-    let Some(boolean) = query.downcast_ref::<BooleanQuery>() else {
-        return false;
-    };
-    if boolean.get_minimum_number_should_match() > 1 {
-        return false;
-    }
-    let positive: Vec<_> = boolean
-        .clauses()
-        .iter()
-        .filter(|(occur, _)| *occur != Occur::MustNot)
-        .collect();
-    if let [(_, only)] = positive.as_slice() {
-        return collect_required(only.as_ref(), out);
-    }
-    positive.iter().all(|(occur, sub)| match occur {
-        Occur::Must => collect_required(sub.as_ref(), out),
-        _ => collect(sub.as_ref(), 1.0, out),
-    })
 }
 
 /// True when `query` is already a flat union of weighted terms (what [`flatten`] makes).
@@ -148,14 +202,77 @@ pub(crate) fn flatten(query: &dyn Query) -> Option<Box<dyn Query>> {
     merged(terms)
 }
 
-/// The flat union of the terms of a `query` that requires some of them (see
-/// [`collect_required`]): every document `query` finds, it finds with the same score, but it
-/// also finds documents `query` does not, so it is meant to run within `query`'s matching set.
-/// `None` when `query` is no such tree, or holds fewer than two distinct terms.
-pub(crate) fn flatten_required(query: &dyn Query) -> Option<Box<dyn Query>> {
+/// How a query's terms bound it (see [`bounding_union`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Bounded {
+    /// Its terms find every document it finds and score each at least as high.
+    Covered,
+    /// A guard: it scores nothing, and finds documents only beside a covered clause.
+    Zero,
+    /// Something else (a boosted or constant-score query, every document).
+    Not,
+}
+
+/// Collects the terms bounding `query` (see [`bounding_union`]).
+fn collect_bounding<'a>(query: &'a dyn Query, out: &mut Vec<Met<'a>>) -> Bounded {
+    if let Some(term) = query.downcast_ref::<WeightedTerm>() {
+        out.push((term, term.weight));
+        return Bounded::Covered;
+    }
+    if let Some(phrase) = query.downcast_ref::<WeightedPhrase>() {
+        out.extend(phrase.terms.iter().map(|t| (t, phrase.weight)));
+        return Bounded::Covered;
+    }
+    if query.downcast_ref::<Guard>().is_some() {
+        return Bounded::Zero;
+    }
+    let Some(boolean) = query.downcast_ref::<BooleanQuery>() else {
+        return Bounded::Not;
+    };
+    // Every document the query finds matches each required clause (when there is one), else
+    // one of the alternatives; its score sums the clauses it matches. Exclusions only remove
+    // documents.
+    let (mut required, mut covered, mut alternatives) = (false, false, false);
+    for (occur, sub) in boolean.clauses() {
+        let bounded = match occur {
+            Occur::MustNot => continue,
+            Occur::Must => {
+                required = true;
+                collect_bounding(sub.as_ref(), out)
+            }
+            Occur::Should => {
+                alternatives = true;
+                match collect_bounding(sub.as_ref(), out) {
+                    // A guard as an alternative finds documents no term does.
+                    Bounded::Zero => Bounded::Not,
+                    bounded => bounded,
+                }
+            }
+        };
+        match bounded {
+            Bounded::Not => return Bounded::Not,
+            Bounded::Covered => covered |= *occur == Occur::Must,
+            Bounded::Zero => {}
+        }
+    }
+    if covered || !required && alternatives {
+        Bounded::Covered
+    } else {
+        Bounded::Not
+    }
+}
+
+/// The union of the terms of `query` (weighted terms, weighted phrases, guards, in boolean
+/// queries of any shape), each with the sum of its weights: it finds every document `query`
+/// finds, and scores each at least as high (BM25 scores are positive; a union sums all the
+/// terms a document holds, the query only those of the clauses it matches, and a phrase
+/// scores at most its terms). So the top hits of `query` are among the documents whose
+/// union score reaches the kept ones' (see [`crate::collector::top_within`]). `None` when
+/// `query` holds anything else, or fewer than two distinct terms.
+pub(crate) fn bounding_union(query: &dyn Query) -> Option<Box<dyn Query>> {
     // Room for a long query's terms without growing the list step by step.
     let mut terms = Vec::with_capacity(256);
-    if !collect_required(query, &mut terms) {
+    if collect_bounding(query, &mut terms) != Bounded::Covered {
         return None;
     }
     merged(terms)

@@ -2,12 +2,46 @@
 //! documents by seeking each clause to them (rescoring a long query's candidates), where
 //! Tantivy's union scorer would refill a window of 4,096 documents at every seek.
 
-use tantivy::query::{BooleanQuery, EnableScoring, Explanation, Occur, Query, Scorer, Weight};
+use tantivy::query::{
+    BooleanQuery, EnableScoring, Explanation, Occur, PhraseQuery, Query, Scorer, Weight,
+};
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, Term};
+
+use crate::flat::WeightedPhrase;
 
 /// `query` with its unions (the `Should` clauses of each boolean query) turned into
 /// [`SeekingUnion`]s: the same documents and scores, cheap to seek.
 pub(crate) fn seeking(query: &dyn Query) -> Box<dyn Query> {
+    rewrite(query, false)
+}
+
+/// `query` with its unions of phrases (the `Should` clauses of a boolean query, when one of
+/// them is a phrase) turned into [`SeekingUnion`]s, `None` when it has none: seeking one to a
+/// document reads the phrases' positions at that document alone, where Tantivy's union
+/// scorer checks each phrase over a window of 4,096 documents at every seek (so a phrase
+/// guarded by its rare pairs was checked far beyond them). Other unions are left as they are.
+pub(crate) fn seeking_phrases(query: &dyn Query) -> Option<Box<dyn Query>> {
+    has_phrase_union(query).then(|| rewrite(query, true))
+}
+
+/// Whether a union of `query` (at any depth) has a phrase among its alternatives.
+fn has_phrase_union(query: &dyn Query) -> bool {
+    query.downcast_ref::<BooleanQuery>().is_some_and(|boolean| {
+        boolean.get_minimum_number_should_match() <= 1
+            && boolean.clauses().iter().any(|(occur, clause)| {
+                *occur == Occur::Should && is_phrase(clause.as_ref())
+                    || has_phrase_union(clause.as_ref())
+            })
+    })
+}
+
+fn is_phrase(query: &dyn Query) -> bool {
+    query.downcast_ref::<WeightedPhrase>().is_some()
+        || query.downcast_ref::<PhraseQuery>().is_some()
+}
+
+/// [`seeking`], or [`seeking_phrases`] with `phrases_only`.
+fn rewrite(query: &dyn Query, phrases_only: bool) -> Box<dyn Query> {
     let Some(boolean) = query.downcast_ref::<BooleanQuery>() else {
         return query.box_clone();
     };
@@ -15,12 +49,27 @@ pub(crate) fn seeking(query: &dyn Query) -> Box<dyn Query> {
     if minimum > 1 {
         return query.box_clone();
     }
+    let seeks = !phrases_only
+        || boolean
+            .clauses()
+            .iter()
+            .any(|(occur, clause)| *occur == Occur::Should && is_phrase(clause.as_ref()));
+    if !seeks {
+        let clauses = boolean
+            .clauses()
+            .iter()
+            .map(|(occur, clause)| (*occur, rewrite(clause.as_ref(), phrases_only)))
+            .collect();
+        return Box::new(BooleanQuery::with_minimum_required_clauses(
+            clauses, minimum,
+        ));
+    }
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let mut should: Vec<Box<dyn Query>> = Vec::new();
     for (occur, clause) in boolean.clauses() {
         match occur {
-            Occur::Should => should.push(seeking(clause.as_ref())),
-            _ => clauses.push((*occur, seeking(clause.as_ref()))),
+            Occur::Should => should.push(rewrite(clause.as_ref(), phrases_only)),
+            _ => clauses.push((*occur, rewrite(clause.as_ref(), phrases_only))),
         }
     }
     let union: Option<Box<dyn Query>> = match should.len() {

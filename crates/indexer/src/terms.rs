@@ -31,8 +31,8 @@ use tantivy::{
     Term,
 };
 
-use crate::flat::WeightedTerm;
-use crate::seeking::SeekingUnion;
+use crate::flat::{Guard, WeightedPhrase, WeightedTerm};
+use crate::seeking::{SeekingUnion, seeking_phrases};
 
 /// One search's term lookups and weights (see the module doc). Lives for one search, on one
 /// thread; the weights it builds share its lookups and may outlive it.
@@ -184,11 +184,21 @@ impl<'s> Terms<'s> {
     }
 
     /// An upper bound of the documents `query` matches, from its terms' document counts: a
-    /// term's count, the smallest of the required clauses', the sum of alternatives'; all the
-    /// documents for any other query.
+    /// term's count, a phrase's rarest term's, a guard's query's, the smallest of the required
+    /// clauses', the sum of alternatives'; all the documents for any other query.
     pub(crate) fn bound(&self, query: &dyn Query) -> tantivy::Result<u64> {
         if let Some(term) = query.downcast_ref::<WeightedTerm>() {
             return Ok(self.term(term.term())?.doc_freq);
+        }
+        if let Some(phrase) = query.downcast_ref::<WeightedPhrase>() {
+            let mut bound = self.total_docs;
+            for term in phrase.terms() {
+                bound = bound.min(self.term(term)?.doc_freq);
+            }
+            return Ok(bound);
+        }
+        if let Some(guard) = query.downcast_ref::<Guard>() {
+            return self.bound(guard.query());
         }
         let Some(boolean) = query.downcast_ref::<BooleanQuery>() else {
             return Ok(self.total_docs);
@@ -280,12 +290,14 @@ impl<'s> Terms<'s> {
 
     /// Runs `collector` over `query` in every segment, as `Searcher::search` does (scoring when
     /// the collector needs scores), with Tantivy's weights over the lookups' statistics (see
-    /// [`Self::tantivy_weight`]).
+    /// [`Self::tantivy_weight`]); its unions of phrases seek (see [`seeking_phrases`]).
     pub(crate) fn search<C: Collector>(
         &self,
         query: &dyn Query,
         collector: &C,
     ) -> tantivy::Result<C::Fruit> {
+        let phrases = seeking_phrases(query);
+        let query = phrases.as_deref().unwrap_or(query);
         let weight = self.tantivy_weight(query, collector.requires_scoring())?;
         let fruits = self
             .searcher

@@ -5,12 +5,13 @@ use std::ops::Bound;
 
 use crawler::Kind;
 use tantivy::Term;
-use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery};
+use tantivy::query::{BooleanQuery, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
 
 use super::SearchIndex;
 use crate::api::{SearchRequest, Status};
 use crate::error::{Error, Result};
+use crate::flat::Guard;
 use crate::schema::{days, keyword};
 
 impl SearchIndex {
@@ -25,12 +26,11 @@ impl SearchIndex {
             return Ok(query);
         }
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, query)];
-        clauses.extend(filters.into_iter().map(|q| {
-            (
-                Occur::Must,
-                Box::new(ConstScoreQuery::new(q, 0.0)) as Box<dyn Query>,
-            )
-        }));
+        clauses.extend(
+            filters
+                .into_iter()
+                .map(|q| (Occur::Must, Box::new(Guard::new(q)) as Box<dyn Query>)),
+        );
         Ok(Box::new(BooleanQuery::new(clauses)))
     }
 

@@ -2,7 +2,7 @@
 //! relevance (pruned, or a long query's candidates rescored by the full query) or by date,
 //! and cursors for deep pages.
 
-use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, Scorer};
+use tantivy::query::{BooleanQuery, Occur, Query, Scorer};
 use tantivy::{DocAddress, DocId, DocSet};
 
 use super::SearchIndex;
@@ -10,7 +10,7 @@ use super::plan::{Candidates, Plan};
 use crate::api::{EXACT_TOTAL_UP_TO, SearchRequest, Sort};
 use crate::collector::{Candidate, Gather, Gathered, SortKey, count_up_to, top_by_sum, top_within};
 use crate::error::{Error, Result};
-use crate::flat::{flatten_required, is_flat};
+use crate::flat::{Guard, bounding_union, is_flat};
 use crate::schema::names;
 use crate::seeking::seeking;
 use crate::terms::Terms;
@@ -304,7 +304,7 @@ impl SearchIndex {
             let within = |full: Box<dyn Query>, matching: Box<dyn Query>| -> Box<dyn Query> {
                 Box::new(BooleanQuery::new(vec![
                     (Occur::Must, full),
-                    (Occur::Must, Box::new(ConstScoreQuery::new(matching, 0.0))),
+                    (Occur::Must, Box::new(Guard::new(matching))),
                 ]))
             };
             // Without phrases or exclusions the best candidates (records sharing a pair) are
@@ -339,14 +339,16 @@ impl SearchIndex {
             facets: false,
             prune: true,
         };
-        // A query that requires its words (or a filtered one) cannot prune as it stands: over
-        // many records, its flat union can, and the query checks and scores what the union
-        // keeps. Over a few, scoring them all is cheaper.
+        // A query that requires its words, has phrases or `OR` alternatives (or a filtered
+        // one) cannot prune as it stands: over many records, the union of its terms can (it
+        // scores each record at least as high as the query), and the query checks and scores
+        // what the union keeps (a phrase's positions are read for those only). Over a few,
+        // scoring them all is cheaper.
         let many = gathered.capped || gathered.total > EXACT_TOTAL_UP_TO;
         let flat = if !many || is_flat(plan.query.as_ref()) && self.filters(request)?.is_empty() {
             None
         } else {
-            flatten_required(plan.query.as_ref())
+            bounding_union(plan.query.as_ref())
         };
         let query = self.with_filters(plan.query.box_clone(), request)?;
         gathered.top = match flat {
@@ -354,5 +356,171 @@ impl SearchIndex {
             None => terms.search(query.as_ref(), &top)?.top,
         };
         Ok(gathered)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+    use crawler::{Kind, Record};
+
+    use tantivy::schema::Value;
+
+    use super::*;
+    use crate::IndexStore;
+    use crate::api::SearchResults;
+
+    /// An index on disk of 3,000 records, so that common words and phrases match far more
+    /// than [`EXACT_TOTAL_UP_TO`] of them (the pruned paths), with document numbers repeated
+    /// a few times.
+    fn index() -> (tempfile::TempDir, SearchIndex) {
+        let titles = [
+            "Quyết định của Ủy ban nhân dân huyện về thủ tục hành chính",
+            "Hội đồng nhân dân huyện giám sát chương trình giảm nghèo",
+            "Kế hoạch bảo vệ môi trường và phòng cháy chữa cháy rừng",
+            "Thông báo của ủy ban về quyền sử dụng đất",
+            "Tin tức thanh niên xã tham gia xây dựng nông thôn mới",
+        ];
+        let bodies = [
+            "Ủy ban nhân dân huyện Than Uyên chỉ đạo các xã thực hiện thủ tục hành chính",
+            "các xã tổ chức tuyên truyền bảo vệ môi trường, phòng cháy và chữa cháy",
+            "Hội đồng nhân dân quyết định ngân sách; thuế và phí được công khai",
+            "người sử dụng đất có quyền chuyển nhượng quyền sử dụng đất theo giấy phép",
+            "giấy phép xây dựng do ủy ban nhân dân cấp cho hộ gia đình",
+        ];
+        let records = (0..3_000).map(|i| {
+            let legal = i % 3 != 0;
+            let kind = if legal { Kind::Legal } else { Kind::News };
+            let mut r = Record::new(format!("r-{i:05}"), kind, format!("https://x.test/{i}"));
+            r.title = format!("{} {}", titles[i % 5], i % 97);
+            r.body = format!(
+                "{} {} {} {}",
+                bodies[i % 5],
+                bodies[(i / 5) % 5],
+                bodies[(i / 25) % 5],
+                "nội dung ".repeat(i % 9)
+            );
+            r.date = NaiveDate::from_ymd_opt(2010 + (i % 15) as i32, 1 + (i % 12) as u32, 1);
+            if legal {
+                r.doc_number = Some(format!("{}/{}/QĐ-UBND", i % 40, 2015 + i % 5));
+                r.doc_type = Some("Quyết định".to_owned());
+            }
+            r
+        });
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = IndexStore::open(dir.path()).expect("store");
+        store.build_generation(records).expect("build");
+        let index = store.current().expect("open").expect("a generation");
+        (dir, index)
+    }
+
+    /// What `request` finds without any pruning: every match of the plan counted and scored
+    /// by Tantivy's own weights, ranked by the collector (the plan relaxed as `search` would).
+    /// Not for long queries, whose top hits come from their best candidates by pairs.
+    fn unpruned(index: &SearchIndex, request: &SearchRequest) -> (usize, Vec<(String, f32)>) {
+        let searcher = index.reader.searcher();
+        let mut plan = index.plan(request, true).expect("plan");
+        let count = |plan: &Plan| {
+            let matching = index
+                .with_filters(plan.matching.box_clone(), request)
+                .expect("filters");
+            let all = Gather {
+                k: 0,
+                ..Gather::pruned_top(0)
+            };
+            searcher
+                .search(matching.as_ref(), &all)
+                .expect("count")
+                .total
+        };
+        let mut total = count(&plan);
+        if total == 0 && plan.relaxable {
+            plan = index.plan(request, false).expect("plan");
+            total = count(&plan);
+        }
+        let ranked = Gather {
+            k: request.limit,
+            sort: request.sort,
+            after: None,
+            facets: false,
+            prune: false,
+        };
+        let query = index
+            .with_filters(plan.query.box_clone(), request)
+            .expect("filters");
+        let top = searcher.search(query.as_ref(), &ranked).expect("rank").top;
+        let hits = top
+            .iter()
+            .map(|c| {
+                let doc: tantivy::TantivyDocument = searcher.doc(c.address).expect("doc");
+                let id = doc
+                    .get_first(index.fields.id)
+                    .and_then(|v| v.as_str())
+                    .expect("id")
+                    .to_owned();
+                (id, c.score)
+            })
+            .collect();
+        (total, hits)
+    }
+
+    #[test]
+    fn pruned_searches_over_many_records_find_what_scoring_every_match_finds() {
+        let (_dir, index) = index();
+        let legal = SearchRequest {
+            kind: Some(Kind::Legal),
+            ..SearchRequest::default()
+        };
+        let newest = SearchRequest {
+            kind: Some(Kind::Legal),
+            sort: Sort::Newest,
+            ..SearchRequest::default()
+        };
+        let mut pruned = 0;
+        for (text, base) in [
+            ("\"ủy ban nhân dân\"", &SearchRequest::default()),
+            ("\"thủ tục hành chính\"", &SearchRequest::default()),
+            ("\"quyen su dung dat\"", &SearchRequest::default()),
+            ("\"giấy phép\" -xây", &SearchRequest::default()),
+            ("thuế OR phí", &SearchRequest::default()),
+            ("\"phòng cháy\" OR \"chữa cháy\"", &SearchRequest::default()),
+            ("\"hội đồng nhân dân\" ngân sách", &legal),
+            ("ủy ban nhân dân", &legal),
+            ("giay phep xay dung", &SearchRequest::default()),
+            ("nhân dân", &newest),
+            ("12/2016/QĐ-UBND", &SearchRequest::default()),
+            ("quyết định 7/2019/QĐ-UBND", &SearchRequest::default()),
+            ("số 21/2017/QĐ-UBND", &legal),
+        ] {
+            for limit in [1, 10, 20] {
+                let request = SearchRequest {
+                    query: text.into(),
+                    limit,
+                    ..base.clone()
+                };
+                let (total, expected) = unpruned(&index, &request);
+                let SearchResults {
+                    total: got_total,
+                    total_exact,
+                    hits,
+                    ..
+                } = index.search(&request).expect("search");
+                // Date orders count every match in their one pass.
+                let capped = request.sort == Sort::Relevance && total > EXACT_TOTAL_UP_TO;
+                let shown = if capped { EXACT_TOTAL_UP_TO } else { total };
+                assert_eq!((got_total, total_exact), (shown, !capped), "{text}");
+                pruned += usize::from(capped);
+                assert!(!hits.is_empty(), "{text}");
+                let got: Vec<&str> = hits.iter().map(|h| h.id.as_str()).collect();
+                let want: Vec<&str> = expected.iter().map(|(id, _)| id.as_str()).collect();
+                assert_eq!(got, want, "{text} limit {limit}");
+                for (hit, (_, score)) in hits.iter().zip(&expected) {
+                    // Phrases and unions seeking sum their clauses in another order.
+                    assert!((hit.score - score).abs() <= 1e-6 * score.abs(), "{text}");
+                }
+            }
+        }
+        // Most of them match more records than the exact count goes to.
+        assert!(pruned >= 3 * 8, "{pruned}");
     }
 }

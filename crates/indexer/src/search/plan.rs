@@ -16,7 +16,7 @@ use super::SearchIndex;
 use crate::analyzer::{Form, MAX_TOKEN_BYTES, Syllable, analyze, bigram};
 use crate::api::SearchRequest;
 use crate::error::Result;
-use crate::flat::{WeightedTerm, flatten};
+use crate::flat::{Guard, WeightedPhrase, WeightedTerm, flatten};
 use crate::reading;
 use crate::understand::{self, Item, NumberQuery};
 
@@ -694,7 +694,7 @@ impl SearchIndex {
                 .iter()
                 .map(|w| Term::from_field_text(field, w))
                 .collect();
-            Box::new(BoostQuery::new(Box::new(PhraseQuery::new(terms)), boost))
+            Box::new(WeightedPhrase::new(terms, boost))
         };
         let mut clauses = vec![
             (
@@ -727,10 +727,8 @@ impl SearchIndex {
             .iter()
             .map(|p| {
                 let term = Term::from_field_text(self.fields.bigram_folded, p);
-                let guard: Box<dyn Query> = Box::new(ConstScoreQuery::new(
-                    Box::new(WeightedTerm::matching(term)),
-                    0.0,
-                ));
+                let guard: Box<dyn Query> =
+                    Box::new(Guard::new(Box::new(WeightedTerm::matching(term))));
                 (Occur::Must, guard)
             })
             .collect();
