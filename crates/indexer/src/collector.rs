@@ -11,7 +11,8 @@ use std::collections::{BinaryHeap, HashMap};
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::query::{BooleanQuery, Query, Weight};
-use tantivy::{DocAddress, DocId, DocSet, Score, SegmentOrdinal, SegmentReader, TERMINATED};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocAddress, DocId, DocSet, Score, SegmentOrdinal, SegmentReader, TERMINATED, Term};
 
 use crate::api::{FacetCount, Facets, Sort};
 use crate::flat::{WeightedTerm, is_flat};
@@ -137,15 +138,17 @@ pub(crate) fn count_up_to(
 /// units in the last place.
 const FLAT_MARGIN: f32 = 1e-4;
 
-/// The best `gather.k` documents of `query` (its filters included), found by `flat`, the flat
-/// union of its terms (see [`crate::flat::bounding_union`]): block-WAND skips the documents
-/// whose union score cannot reach the kept ones, and `query` itself, moved forward to each
-/// document left, tells whether it matches and gives its exact score. So the hits and their
-/// order are `query`'s own, at a fraction of scoring every match. `total` counts only the
-/// documents seen.
+/// The best `gather.k` documents of `query` (its filters included), found by `flat`, the
+/// union of its terms, and among the documents of `listed` (see
+/// [`crate::flat::bounding_union`]): the listed documents are checked and scored first, then
+/// block-WAND skips the documents whose union score cannot reach the kept ones, and `query`
+/// itself, moved forward to each document left, tells whether it matches and gives its exact
+/// score. So the hits and their order are `query`'s own, at a fraction of scoring every
+/// match. `total` counts only the documents seen.
 pub(crate) fn top_within(
     terms: &Terms<'_>,
     flat: &dyn Query,
+    listed: &[Term],
     query: &dyn Query,
     gather: &Gather,
 ) -> tantivy::Result<Gathered> {
@@ -157,23 +160,53 @@ pub(crate) fn top_within(
     let phrases = seeking_phrases(query);
     let query = terms.tantivy_weight(phrases.as_deref().unwrap_or(query), true)?;
     let mut fruits = Vec::with_capacity(searcher.segment_readers().len());
+    let mut listed_docs: Vec<DocId> = Vec::new();
     for (ord, reader) in searcher.segment_readers().iter().enumerate() {
         let mut segment = gather.for_segment(ord as SegmentOrdinal, reader)?;
         let alive = reader.alive_bitset();
+        let is_alive = |doc| alive.is_none_or(|a| a.is_alive(doc));
+        // The listed documents (a document number's few records) first: their constant
+        // scores raise the bar at once.
+        listed_docs.clear();
+        for term in listed {
+            let index = reader.inverted_index(term.field())?;
+            if let Some(mut postings) = index.read_postings(term, IndexRecordOption::Basic)? {
+                let mut doc = postings.doc();
+                while doc != TERMINATED {
+                    listed_docs.push(doc);
+                    doc = postings.advance();
+                }
+            }
+        }
+        listed_docs.sort_unstable();
+        listed_docs.dedup();
+        if !listed_docs.is_empty() {
+            let mut exact = query.scorer(reader, 1.0)?;
+            for &doc in &listed_docs {
+                let mut at = exact.doc();
+                if at < doc {
+                    at = exact.seek(doc);
+                }
+                if at == doc && is_alive(doc) {
+                    segment.collect(doc, exact.score());
+                }
+            }
+        }
+        let bar = |segment: &GatherSegment| match segment.threshold() {
+            Score::MIN => Score::MIN,
+            worst => worst - worst.abs() * FLAT_MARGIN,
+        };
         let mut exact = query.scorer(reader, 1.0)?;
-        flat.for_each_pruning(Score::MIN, reader, &mut |doc, _| {
+        flat.for_each_pruning(bar(&segment), reader, &mut |doc, _| {
             // Documents come in order: the query only moves forward.
             let mut at = exact.doc();
             if at < doc {
                 at = exact.seek(doc);
             }
-            if at == doc && alive.is_none_or(|a| a.is_alive(doc)) {
+            if at == doc && is_alive(doc) && listed_docs.binary_search(&doc).is_err() {
                 segment.collect(doc, exact.score());
             }
-            match segment.threshold() {
-                Score::MIN => Score::MIN,
-                worst => worst - worst.abs() * FLAT_MARGIN,
-            }
+            bar(&segment)
         })?;
         fruits.push(segment.harvest());
     }

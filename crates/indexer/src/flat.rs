@@ -6,13 +6,14 @@
 //! met twice carries the sum of its weights) scores every document the same and matches the
 //! same documents. Tantivy only uses block-WAND when the top query is such a flat union.
 //!
-//! Any other query built of weighted terms, weighted phrases and zero-scoring guards (one
-//! that requires its words, has phrases, `OR` alternatives, exclusions or filters) has a
-//! bounding union ([`bounding_union`]): the union of all its terms, which finds every document
-//! the query finds and scores each at least as high (the same score when the query requires
-//! plain terms). Block-WAND over it skips the documents
-//! that cannot enter the top hits, and the query itself checks and scores the rest (a phrase's
-//! positions are then read for those only).
+//! Any other query built of weighted terms, weighted phrases, zero-scoring guards,
+//! constant-score terms and boosted queries (one that requires its words, has phrases, `OR` alternatives,
+//! exclusions, filters or document numbers) has a bounding union ([`bounding_union`]): the
+//! union of all its terms, which finds every document the query finds (with the documents of
+//! its constant-score terms, listed apart) and scores each at least as high (the same score
+//! when the query requires plain terms). Block-WAND over it skips the documents that cannot
+//! enter the top hits, and the query itself checks and scores the rest (a phrase's positions
+//! are then read for those only).
 
 use rustc_hash::FxHashMap;
 use tantivy::Term;
@@ -202,26 +203,107 @@ pub(crate) fn flatten(query: &dyn Query) -> Option<Box<dyn Query>> {
     merged(terms)
 }
 
+/// A term scoring a constant (a document number's key): Tantivy's `ConstScoreQuery` over the
+/// unscored `TermQuery` (the same documents and scores), which [`bounding_union`] and the
+/// match bounds of [`crate::terms::Terms::bound`] can see through.
+#[derive(Debug, Clone)]
+pub(crate) struct ConstTerm {
+    term: Term,
+    score: f32,
+}
+
+impl ConstTerm {
+    pub(crate) fn new(term: Term, score: f32) -> Self {
+        Self { term, score }
+    }
+
+    pub(crate) fn term(&self) -> &Term {
+        &self.term
+    }
+}
+
+impl Query for ConstTerm {
+    fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        let term = TermQuery::new(self.term.clone(), IndexRecordOption::Basic);
+        ConstScoreQuery::new(Box::new(term), self.score).weight(enable_scoring)
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        visitor(&self.term, false);
+    }
+}
+
+/// A query with a weight: Tantivy's `BoostQuery` (the same weight and scores), which
+/// [`bounding_union`] can see through.
+#[derive(Debug)]
+pub(crate) struct Boosted {
+    query: Box<dyn Query>,
+    boost: f32,
+}
+
+impl Boosted {
+    pub(crate) fn new(query: Box<dyn Query>, boost: f32) -> Self {
+        Self { query, boost }
+    }
+
+    /// The query boosted.
+    pub(crate) fn query(&self) -> &dyn Query {
+        self.query.as_ref()
+    }
+}
+
+impl Clone for Boosted {
+    fn clone(&self) -> Self {
+        Self::new(self.query.box_clone(), self.boost)
+    }
+}
+
+impl Query for Boosted {
+    fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        BoostQuery::new(self.query.box_clone(), self.boost).weight(enable_scoring)
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        self.query.query_terms(visitor);
+    }
+}
+
 /// How a query's terms bound it (see [`bounding_union`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Bounded {
-    /// Its terms find every document it finds and score each at least as high.
+    /// Its terms find every document it finds (with the listed ones) and score each
+    /// document not listed at least as high.
     Covered,
+    /// A constant-score term: its documents are listed, and it scores nothing elsewhere.
+    Listed,
     /// A guard: it scores nothing, and finds documents only beside a covered clause.
     Zero,
-    /// Something else (a boosted or constant-score query, every document).
+    /// Something else (a query of every document).
     Not,
 }
 
-/// Collects the terms bounding `query` (see [`bounding_union`]).
-fn collect_bounding<'a>(query: &'a dyn Query, out: &mut Vec<Met<'a>>) -> Bounded {
+/// Collects the terms bounding `query` (its score multiplied by `scale`) into `out`, and its
+/// constant-score terms into `listed` (see [`bounding_union`]).
+fn collect_bounding<'a>(
+    query: &'a dyn Query,
+    scale: f32,
+    out: &mut Vec<Met<'a>>,
+    listed: &mut Vec<&'a Term>,
+) -> Bounded {
     if let Some(term) = query.downcast_ref::<WeightedTerm>() {
-        out.push((term, term.weight));
+        out.push((term, term.weight * scale));
         return Bounded::Covered;
     }
     if let Some(phrase) = query.downcast_ref::<WeightedPhrase>() {
-        out.extend(phrase.terms.iter().map(|t| (t, phrase.weight)));
+        out.extend(phrase.terms.iter().map(|t| (t, phrase.weight * scale)));
         return Bounded::Covered;
+    }
+    if let Some(boosted) = query.downcast_ref::<Boosted>() {
+        return collect_bounding(boosted.query.as_ref(), scale * boosted.boost, out, listed);
+    }
+    if let Some(constant) = query.downcast_ref::<ConstTerm>() {
+        listed.push(&constant.term);
+        return Bounded::Listed;
     }
     if query.downcast_ref::<Guard>().is_some() {
         return Bounded::Zero;
@@ -238,11 +320,11 @@ fn collect_bounding<'a>(query: &'a dyn Query, out: &mut Vec<Met<'a>>) -> Bounded
             Occur::MustNot => continue,
             Occur::Must => {
                 required = true;
-                collect_bounding(sub.as_ref(), out)
+                collect_bounding(sub.as_ref(), scale, out, listed)
             }
             Occur::Should => {
                 alternatives = true;
-                match collect_bounding(sub.as_ref(), out) {
+                match collect_bounding(sub.as_ref(), scale, out, listed) {
                     // A guard as an alternative finds documents no term does.
                     Bounded::Zero => Bounded::Not,
                     bounded => bounded,
@@ -251,7 +333,7 @@ fn collect_bounding<'a>(query: &'a dyn Query, out: &mut Vec<Met<'a>>) -> Bounded
         };
         match bounded {
             Bounded::Not => return Bounded::Not,
-            Bounded::Covered => covered |= *occur == Occur::Must,
+            Bounded::Covered | Bounded::Listed => covered |= *occur == Occur::Must,
             Bounded::Zero => {}
         }
     }
@@ -262,20 +344,35 @@ fn collect_bounding<'a>(query: &'a dyn Query, out: &mut Vec<Met<'a>>) -> Bounded
     }
 }
 
-/// The union of the terms of `query` (weighted terms, weighted phrases, guards, in boolean
-/// queries of any shape), each with the sum of its weights: it finds every document `query`
-/// finds, and scores each at least as high (BM25 scores are positive; a union sums all the
-/// terms a document holds, the query only those of the clauses it matches, and a phrase
-/// scores at most its terms). So the top hits of `query` are among the documents whose
-/// union score reaches the kept ones' (see [`crate::collector::top_within`]). `None` when
-/// `query` holds anything else, or fewer than two distinct terms.
-pub(crate) fn bounding_union(query: &dyn Query) -> Option<Box<dyn Query>> {
+/// What bounds a query's scores (see [`bounding_union`]).
+pub(crate) struct Bounding {
+    /// The union of the query's terms.
+    pub(crate) union: Box<dyn Query>,
+    /// Terms whose documents the query may find and score beyond the union (constant-score
+    /// terms: a document number's keys): they are to be checked one by one.
+    pub(crate) listed: Vec<Term>,
+}
+
+/// The union of the terms of `query` (weighted terms, weighted phrases, guards, constant-score
+/// terms, in boolean queries of any shape), each with the sum of its weights: with the
+/// documents of its constant-score terms (`listed`), it finds every document `query` finds,
+/// and it scores every other document at least as high (BM25 scores are positive; a union
+/// sums all the terms a document holds, the query only those of the clauses it matches, and
+/// a phrase scores at most its terms). So the top hits of `query` are among the listed
+/// documents and those whose union score reaches the kept ones' (see
+/// [`crate::collector::top_within`]). `None` when `query` holds anything else, or fewer than
+/// two distinct terms.
+pub(crate) fn bounding_union(query: &dyn Query) -> Option<Bounding> {
     // Room for a long query's terms without growing the list step by step.
     let mut terms = Vec::with_capacity(256);
-    if collect_bounding(query, &mut terms) != Bounded::Covered {
+    let mut listed = Vec::new();
+    if collect_bounding(query, 1.0, &mut terms, &mut listed) != Bounded::Covered {
         return None;
     }
-    merged(terms)
+    Some(Bounding {
+        union: merged(terms)?,
+        listed: listed.into_iter().cloned().collect(),
+    })
 }
 
 /// One union of `terms`, a term met twice carrying the sum of its weights (added in the

@@ -353,7 +353,8 @@ mod tests {
                 let expected = searcher.search(query.as_ref(), &gather).expect("search");
                 let got = top_within(
                     &Terms::new(&searcher),
-                    flat.as_ref(),
+                    flat.union.as_ref(),
+                    &flat.listed,
                     query.as_ref(),
                     &gather,
                 )
@@ -370,12 +371,20 @@ mod tests {
                 }
             }
         }
-        // A document number scores a constant no term bounds.
+        // A document number scores a constant no term bounds: its keys are listed apart.
         let request = SearchRequest {
             query: "quyết định 12/2024/QĐ-UBND".into(),
             ..SearchRequest::default()
         };
         let plan = index.plan(&request, true).expect("plan");
+        let bounding =
+            bounding_union(plan.query.as_ref()).unwrap_or_else(|| panic!("{:?}", plan.query));
+        let keys =
+            plan.numbers.full.len() + plan.numbers.num_type.len() + plan.numbers.num_issuer.len();
+        assert_eq!(bounding.listed.len(), keys);
+        assert!(!bounding.listed.is_empty());
+        // An empty query finds every record: no union of terms does.
+        let plan = index.plan(&SearchRequest::default(), true).expect("plan");
         assert!(bounding_union(plan.query.as_ref()).is_none());
     }
 

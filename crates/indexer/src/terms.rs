@@ -31,7 +31,7 @@ use tantivy::{
     Term,
 };
 
-use crate::flat::{Guard, WeightedPhrase, WeightedTerm};
+use crate::flat::{Boosted, ConstTerm, Guard, WeightedPhrase, WeightedTerm};
 use crate::seeking::{SeekingUnion, seeking_phrases};
 
 /// One search's term lookups and weights (see the module doc). Lives for one search, on one
@@ -184,7 +184,7 @@ impl<'s> Terms<'s> {
     }
 
     /// An upper bound of the documents `query` matches, from its terms' document counts: a
-    /// term's count, a phrase's rarest term's, a guard's query's, the smallest of the required
+    /// term's count (constant-score or not), a phrase's rarest term's, a guard's or boosted query's, the smallest of the required
     /// clauses', the sum of alternatives'; all the documents for any other query.
     pub(crate) fn bound(&self, query: &dyn Query) -> tantivy::Result<u64> {
         if let Some(term) = query.downcast_ref::<WeightedTerm>() {
@@ -197,8 +197,14 @@ impl<'s> Terms<'s> {
             }
             return Ok(bound);
         }
+        if let Some(constant) = query.downcast_ref::<ConstTerm>() {
+            return Ok(self.term(constant.term())?.doc_freq);
+        }
         if let Some(guard) = query.downcast_ref::<Guard>() {
             return self.bound(guard.query());
+        }
+        if let Some(boosted) = query.downcast_ref::<Boosted>() {
+            return self.bound(boosted.query());
         }
         let Some(boolean) = query.downcast_ref::<BooleanQuery>() else {
             return Ok(self.total_docs);

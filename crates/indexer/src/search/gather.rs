@@ -82,7 +82,8 @@ impl SearchIndex {
                 } else {
                     // Filtered, the pairs' union cannot prune: run it unfiltered, kept to
                     // the filtered records.
-                    top_within(terms, candidates.scored.as_ref(), query.as_ref(), &gather)?.top
+                    let union = candidates.scored.as_ref();
+                    top_within(terms, union, &[], query.as_ref(), &gather)?.top
                 }
             }
         };
@@ -352,7 +353,16 @@ impl SearchIndex {
         };
         let query = self.with_filters(plan.query.box_clone(), request)?;
         gathered.top = match flat {
-            Some(flat) => top_within(terms, flat.as_ref(), query.as_ref(), &top)?.top,
+            Some(flat) => {
+                top_within(
+                    terms,
+                    flat.union.as_ref(),
+                    &flat.listed,
+                    query.as_ref(),
+                    &top,
+                )?
+                .top
+            }
             None => terms.search(query.as_ref(), &top)?.top,
         };
         Ok(gathered)

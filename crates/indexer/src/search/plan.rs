@@ -5,10 +5,8 @@
 use std::collections::HashSet;
 
 use tantivy::Term;
-use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery,
-};
-use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::query::{AllQuery, BooleanQuery, Occur, PhraseQuery, Query};
+use tantivy::schema::Field;
 use vietnamese::abbreviations::{Direction, expand_exact};
 use vietnamese::stopwords::is_function_word_exact;
 
@@ -16,7 +14,7 @@ use super::SearchIndex;
 use crate::analyzer::{Form, MAX_TOKEN_BYTES, Syllable, analyze, bigram};
 use crate::api::SearchRequest;
 use crate::error::Result;
-use crate::flat::{Guard, WeightedPhrase, WeightedTerm, flatten};
+use crate::flat::{Boosted, ConstTerm, Guard, WeightedPhrase, WeightedTerm, flatten};
 use crate::reading;
 use crate::understand::{self, Item, NumberQuery};
 
@@ -458,7 +456,7 @@ impl SearchIndex {
         add(f.text_folded, folded, W_FOLDED);
         clauses.extend(expansions.into_iter().map(|q| {
             let q: Box<dyn Query> = if (weight - 1.0).abs() > f32::EPSILON {
-                Box::new(BoostQuery::new(q, weight))
+                Box::new(Boosted::new(q, weight))
             } else {
                 q
             };
@@ -564,7 +562,7 @@ impl SearchIndex {
         let weight = weight * W_ABBREVIATION;
         if syllables.len() < 2 {
             let query = self.phrase_query(&syllables)?;
-            return Some(Box::new(BoostQuery::new(query, weight)));
+            return Some(Box::new(Boosted::new(query, weight)));
         }
         // Adjacent pairs instead of positions: each pair's folded bigram is required, its
         // exact bigram adds to the score. Much cheaper than a phrase on common expansions
@@ -784,11 +782,5 @@ fn term_query(field: Field, text: &str, boost: f32) -> Box<dyn Query> {
 }
 
 fn number_clause(field: Field, key: &str, score: f32) -> Box<dyn Query> {
-    Box::new(ConstScoreQuery::new(
-        Box::new(TermQuery::new(
-            Term::from_field_text(field, key),
-            IndexRecordOption::Basic,
-        )),
-        score,
-    ))
+    Box::new(ConstTerm::new(Term::from_field_text(field, key), score))
 }
