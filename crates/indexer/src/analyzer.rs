@@ -125,16 +125,6 @@ struct Analysed {
     forms: Rc<Forms>,
 }
 
-impl Analysed {
-    fn text(&self, form: Form) -> &str {
-        match form {
-            Form::Exact => &self.forms.exact,
-            Form::Variant => &self.forms.variant,
-            Form::Folded => &self.forms.folded,
-        }
-    }
-}
-
 /// A text cut into syllables with every form of each: what [`analyze`] gives for each
 /// [`Form`], computed in one pass.
 #[derive(Debug, Default)]
@@ -162,23 +152,55 @@ thread_local! {
     static MEMO: RefCell<Memo> = RefCell::new(Memo::default());
 }
 
+/// What a token stream walks: one remembered analysis, or two of them read as
+/// `first\nsecond` (the bigram fields index `title\ntext`; a line break always ends a token, so
+/// that equals analysing the joined text whole), without copying either.
+#[derive(Debug)]
+struct Walk {
+    first: Rc<Analysis>,
+    second: Option<Rc<Analysis>>,
+}
+
+impl Walk {
+    /// The `i`th kept syllable: its offsets and position in the walked text, and its forms.
+    fn syllable(&self, i: usize) -> Option<(usize, usize, usize, &Forms)> {
+        let first = &self.first;
+        if let Some(s) = first.syllables.get(i) {
+            return Some((s.start, s.end, s.position, &s.forms));
+        }
+        let second = self.second.as_ref()?;
+        let s = second.syllables.get(i - first.syllables.len())?;
+        let shift = first.text.len() + 1;
+        Some((
+            s.start + shift,
+            s.end + shift,
+            s.position + first.tokens,
+            &s.forms,
+        ))
+    }
+}
+
 /// The analysis of `text`: remembered when this thread analysed the same text last or second
-/// to last, composed when `text` is two such texts joined by a line break (the bigram fields
-/// index `title\ntext`; a line break always ends a token, so that equals analysing it whole),
-/// else made now.
-fn analysis_of(text: &str) -> Rc<Analysis> {
+/// to last, read as two such texts when `text` is them joined by a line break, else made now.
+fn analysis_of(text: &str) -> Walk {
     MEMO.with(|memo| {
         let mut memo = memo.borrow_mut();
         if let Some(hit) = memo.recent.iter().flatten().find(|a| a.text == text) {
-            return Rc::clone(hit);
+            return Walk {
+                first: Rc::clone(hit),
+                second: None,
+            };
         }
-        let analysis = Rc::new(match memo.joined(text) {
-            Some(joined) => joined,
-            None => memo.analyse(text),
-        });
+        if let Some(joined) = memo.joined(text) {
+            return joined;
+        }
+        let analysis = Rc::new(memo.analyse(text));
         memo.recent.swap(0, 1);
         memo.recent[0] = Some(Rc::clone(&analysis));
-        analysis
+        Walk {
+            first: analysis,
+            second: None,
+        }
     })
 }
 
@@ -198,7 +220,8 @@ impl Memo {
     }
 
     fn analyse(&mut self, text: &str) -> Analysis {
-        let mut syllables = Vec::with_capacity(text.len() / 6 + 1);
+        // About one token per 5 bytes of Vietnamese text: room enough not to grow.
+        let mut syllables = Vec::with_capacity(text.len() / 4 + 1);
         let mut tokens = 0;
         for (position, (start, end)) in vietnamese::token_spans(text).enumerate() {
             tokens = position + 1;
@@ -220,7 +243,7 @@ impl Memo {
     }
 
     /// `text` as `first\nsecond` of two remembered analyses, if it is that.
-    fn joined(&self, text: &str) -> Option<Analysis> {
+    fn joined(&self, text: &str) -> Option<Walk> {
         let recent = || self.recent.iter().flatten();
         for first in recent() {
             let Some(rest) = text
@@ -229,64 +252,61 @@ impl Memo {
             else {
                 continue;
             };
-            let Some(second) = recent().find(|second| second.text == rest) else {
-                continue;
-            };
-            let shift = first.text.len() + 1;
-            let mut syllables = Vec::with_capacity(first.syllables.len() + second.syllables.len());
-            syllables.extend(first.syllables.iter().cloned());
-            syllables.extend(second.syllables.iter().map(|s| Analysed {
-                start: s.start + shift,
-                end: s.end + shift,
-                position: s.position + first.tokens,
-                forms: Rc::clone(&s.forms),
-            }));
-            return Some(Analysis {
-                text: text.to_owned(),
-                tokens: first.tokens + second.tokens,
-                syllables,
-            });
+            if let Some(second) = recent().find(|second| second.text == rest) {
+                return Some(Walk {
+                    first: Rc::clone(first),
+                    second: Some(Rc::clone(second)),
+                });
+            }
         }
         None
     }
 }
 
-/// The token stream of a [`VietnameseTokenizer`]: walks the shared [`Analysis`], writing each
+/// The token stream of a [`VietnameseTokenizer`]: walks the shared analyses, writing each
 /// term into one reused token.
 #[derive(Debug)]
 pub struct VietnameseTokenStream {
-    analysis: Rc<Analysis>,
+    walk: Walk,
     form: Form,
     bigrams: bool,
     next: usize,
     current: Token,
 }
 
+/// The text of `forms` in `form`.
+fn form_text(forms: &Forms, form: Form) -> &str {
+    match form {
+        Form::Exact => &forms.exact,
+        Form::Variant => &forms.variant,
+        Form::Folded => &forms.folded,
+    }
+}
+
 impl TokenStream for VietnameseTokenStream {
     fn advance(&mut self) -> bool {
-        let syllables = &self.analysis.syllables;
         let i = self.next;
+        let Some((start, end, position, forms)) = self.walk.syllable(i) else {
+            return false;
+        };
+        let (end, position, second) = if self.bigrams {
+            let Some((_, second_end, _, second)) = self.walk.syllable(i + 1) else {
+                return false;
+            };
+            (second_end, i, Some(second))
+        } else {
+            (end, position, None)
+        };
         let token = &mut self.current;
         token.text.clear();
-        if self.bigrams {
-            let (Some(first), Some(second)) = (syllables.get(i), syllables.get(i + 1)) else {
-                return false;
-            };
-            token.text.push_str(first.text(self.form));
+        token.text.push_str(form_text(forms, self.form));
+        if let Some(second) = second {
             token.text.push('_');
-            token.text.push_str(second.text(self.form));
-            token.offset_from = first.start;
-            token.offset_to = second.end;
-            token.position = i;
-        } else {
-            let Some(syllable) = syllables.get(i) else {
-                return false;
-            };
-            token.text.push_str(syllable.text(self.form));
-            token.offset_from = syllable.start;
-            token.offset_to = syllable.end;
-            token.position = syllable.position;
+            token.text.push_str(form_text(second, self.form));
         }
+        token.offset_from = start;
+        token.offset_to = end;
+        token.position = position;
         token.position_length = 1;
         self.next = i + 1;
         true
@@ -306,7 +326,7 @@ impl Tokenizer for VietnameseTokenizer {
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
         VietnameseTokenStream {
-            analysis: analysis_of(text),
+            walk: analysis_of(text),
             form: self.form,
             bigrams: self.bigrams,
             next: 0,

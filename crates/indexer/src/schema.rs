@@ -201,7 +201,16 @@ impl Fields {
         number: Option<&DocNumberKeys>,
         hit_offset: u64,
     ) -> Result<TantivyDocument> {
-        let mut doc = TantivyDocument::default();
+        let text = searchable_text(record);
+        let json = serde_json::to_string(record).map_err(|source| Error::EncodeRecord {
+            id: record.id.clone(),
+            source,
+        })?;
+        // The document copies the title and the text into one buffer, five times each (three
+        // forms, two bigram forms), then the record: sized once rather than grown by doubling.
+        let mut doc = TantivyDocument::with_capacity(
+            5 * (record.title.len() + text.len()) + json.len() + 1024,
+        );
         doc.add_text(self.id, &record.id);
         doc.add_u64(self.id_key, id_key(&record.id));
         doc.add_text(self.kind, record.kind.as_str());
@@ -212,7 +221,6 @@ impl Fields {
         for field in [self.title_exact, self.title_variant, self.title_folded] {
             doc.add_text(field, &record.title);
         }
-        let text = searchable_text(record);
         for field in [self.text_exact, self.text_variant, self.text_folded] {
             doc.add_text(field, &text);
         }
@@ -259,10 +267,6 @@ impl Fields {
         doc.add_i64(self.expiry_days, record.expiry_date.map_or(i64::MAX, days));
 
         doc.add_u64(self.hit_offset, hit_offset);
-        let json = serde_json::to_string(record).map_err(|source| Error::EncodeRecord {
-            id: record.id.clone(),
-            source,
-        })?;
         doc.add_text(self.record, json);
         Ok(doc)
     }
