@@ -111,6 +111,12 @@ pub(crate) struct Slot<'a> {
 }
 
 impl Slot<'_> {
+    /// Whether [`Slot::fill`] would keep the page (not when the cache is disabled): a caller
+    /// copies its page for the cache only then.
+    pub(crate) fn keeps(&self) -> bool {
+        self.guard.is_some()
+    }
+
     /// Stores the computed page for the next requests (errors are never stored: dropping the
     /// slot without filling it lets the next request try again).
     pub(crate) fn fill(self, page: Arc<SearchResponse>) {
