@@ -251,7 +251,10 @@ pub(crate) fn top_by_sum(
     let mut counted = Vec::new();
     let mut top: Vec<Candidate> = Vec::new();
     for (ord, reader) in searcher.segment_readers().iter().enumerate() {
-        SUMS.with_borrow_mut(|sums| -> tantivy::Result<()> {
+        // Taken out while in use: a search that panics (caught by the service, which goes on
+        // serving on this thread) drops it instead of leaving stale sums for the next one.
+        let mut sums = SUMS.take();
+        let result: tantivy::Result<()> = {
             let max_doc = reader.max_doc() as usize;
             if sums.len() < max_doc {
                 sums.resize(max_doc, 0.0);
@@ -276,7 +279,7 @@ pub(crate) fn top_by_sum(
                     &counter,
                     (ord as SegmentOrdinal, reader),
                     alive.as_deref().unwrap_or(&matched),
-                    sums,
+                    &sums,
                     k,
                     (&mut counted, &mut top),
                 )
@@ -286,7 +289,9 @@ pub(crate) fn top_by_sum(
                 sums[doc as usize] = 0.0;
             }
             kept
-        })?;
+        };
+        SUMS.set(sums);
+        result?;
     }
     top.sort();
     top.truncate(k);
@@ -297,8 +302,8 @@ pub(crate) fn top_by_sum(
 
 thread_local! {
     /// One sum per document of the largest segment searched on this thread, all zero between
-    /// searches: [`top_by_sum`]'s sums (allocating and zeroing one per search cost a page
-    /// fault per 4 kB, 400 kB at 100,000 records).
+    /// searches (and absent while one uses it): [`top_by_sum`]'s sums (allocating and zeroing
+    /// one per search cost a page fault per 4 kB, 400 kB at 100,000 records).
     static SUMS: std::cell::RefCell<Vec<f32>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
