@@ -17,7 +17,6 @@ use tantivy::{DocAddress, DocId, DocSet, Score, SegmentOrdinal, SegmentReader, T
 use crate::api::{FacetCount, Facets, Sort};
 use crate::flat::{WeightedTerm, is_flat};
 use crate::schema::names;
-use crate::seeking::seeking_phrases;
 use crate::terms::Terms;
 
 /// A position in the result order.
@@ -113,8 +112,7 @@ pub(crate) fn count_up_to(
     query: &dyn Query,
     cap: usize,
 ) -> tantivy::Result<(usize, bool)> {
-    let phrases = seeking_phrases(query);
-    let weight = terms.tantivy_weight(phrases.as_deref().unwrap_or(query), false)?;
+    let weight = terms.scan_weight(query, false)?;
     let mut total = 0;
     for reader in terms.searcher().segment_readers() {
         let alive = reader.alive_bitset();
@@ -157,8 +155,7 @@ pub(crate) fn top_within(
     // Moved forward to documents far apart, its unions refill a window of each term's
     // postings at each move: Tantivy's own term scorers do that fastest. Phrases are checked
     // at the documents kept only.
-    let phrases = seeking_phrases(query);
-    let query = terms.tantivy_weight(phrases.as_deref().unwrap_or(query), true)?;
+    let query = terms.scan_weight(query, true)?;
     let mut fruits = Vec::with_capacity(searcher.segment_readers().len());
     let mut listed_docs: Vec<DocId> = Vec::new();
     for (ord, reader) in searcher.segment_readers().iter().enumerate() {

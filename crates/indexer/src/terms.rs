@@ -238,6 +238,18 @@ impl<'s> Terms<'s> {
         query.weight(self.scoring(scoring))
     }
 
+    /// [`Self::tantivy_weight`] of `query` with its unions of phrases seeking (see
+    /// [`seeking_phrases`]): for the passes that run a query over many documents (counting,
+    /// ranking, checking what a flat union keeps).
+    pub(crate) fn scan_weight(
+        &self,
+        query: &dyn Query,
+        scoring: bool,
+    ) -> tantivy::Result<Box<dyn Weight>> {
+        let phrases = seeking_phrases(query);
+        self.tantivy_weight(phrases.as_deref().unwrap_or(query), scoring)
+    }
+
     fn scoring(&self, scoring: bool) -> EnableScoring<'_> {
         if scoring {
             EnableScoring::enabled_from_statistics_provider(self, self.searcher)
@@ -296,15 +308,13 @@ impl<'s> Terms<'s> {
 
     /// Runs `collector` over `query` in every segment, as `Searcher::search` does (scoring when
     /// the collector needs scores), with Tantivy's weights over the lookups' statistics (see
-    /// [`Self::tantivy_weight`]); its unions of phrases seek (see [`seeking_phrases`]).
+    /// [`Self::scan_weight`]).
     pub(crate) fn search<C: Collector>(
         &self,
         query: &dyn Query,
         collector: &C,
     ) -> tantivy::Result<C::Fruit> {
-        let phrases = seeking_phrases(query);
-        let query = phrases.as_deref().unwrap_or(query);
-        let weight = self.tantivy_weight(query, collector.requires_scoring())?;
+        let weight = self.scan_weight(query, collector.requires_scoring())?;
         let fruits = self
             .searcher
             .segment_readers()

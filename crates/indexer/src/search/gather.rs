@@ -434,9 +434,13 @@ mod tests {
             let matching = index
                 .with_filters(plan.matching.box_clone(), request)
                 .expect("filters");
+            // Counting only (no hit kept, so nothing to prune).
             let all = Gather {
                 k: 0,
-                ..Gather::pruned_top(0)
+                sort: Sort::Relevance,
+                after: None,
+                facets: false,
+                prune: false,
             };
             searcher
                 .search(matching.as_ref(), &all)
