@@ -29,7 +29,132 @@ pub fn tokenize(text: &str) -> Vec<Token> {
 
 /// The byte ranges [`tokenize`] cuts `text` into, before normalising: for callers that only
 /// need to look at some tokens (snippets).
+///
+/// Reads bytes: an ASCII byte is answered from a table, and only the bytes of other
+/// characters are decoded (Vietnamese text is mostly ASCII letters and spaces), with the same
+/// spans as [`token_spans_by_char`], the character-by-character definition.
 pub fn token_spans(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    TokenSpans { text, at: 0 }
+}
+
+/// The iterator of [`token_spans`]: `at` is where the next token is looked for.
+struct TokenSpans<'a> {
+    text: &'a str,
+    at: usize,
+}
+
+/// What an ASCII byte is to a token: letters and digits belong to it, the rest separate.
+const ASCII_WORD: [bool; 128] = {
+    let mut table = [false; 128];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    table
+};
+
+/// What a character is to a token.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Word,
+    /// A joiner: inside a token only when a word character follows.
+    Invisible,
+    Separator,
+}
+
+impl TokenSpans<'_> {
+    /// The class and byte length of the (non-ASCII) character starting at byte `at`.
+    #[inline]
+    fn class_at(&self, at: usize) -> (Class, usize) {
+        let bytes = self.text.as_bytes();
+        let lead = bytes[at];
+        // Vietnamese letters without decoding: U+00C0..U+024F (two bytes, lead 0xC3..0xC9) but
+        // for × (C3 97) and ÷ (C3 B7), and U+1E00..U+1EFF (E1 B8..BB xx).
+        match lead {
+            0xC3 => {
+                let second = bytes.get(at + 1).copied();
+                if second != Some(0x97) && second != Some(0xB7) {
+                    return (Class::Word, 2);
+                }
+                return (Class::Separator, 2);
+            }
+            0xC4..=0xC9 => return (Class::Word, 2),
+            0xE1 if matches!(bytes.get(at + 1), Some(0xB8..=0xBB)) => return (Class::Word, 3),
+            _ => {}
+        }
+        // `at` is a character boundary of a `str`, so a character starts there.
+        let c = self.text[at..]
+            .chars()
+            .next()
+            .unwrap_or(char::REPLACEMENT_CHARACTER);
+        let class = if is_word_char(c) {
+            Class::Word
+        } else if is_invisible(c) {
+            Class::Invisible
+        } else {
+            Class::Separator
+        };
+        (class, c.len_utf8())
+    }
+}
+
+impl Iterator for TokenSpans<'_> {
+    type Item = (usize, usize);
+
+    #[inline]
+    fn next(&mut self) -> Option<(usize, usize)> {
+        let bytes = self.text.as_bytes();
+        let len = bytes.len();
+        // Up to the first word character (joiners before a token separate too).
+        let start = loop {
+            if self.at >= len {
+                return None;
+            }
+            let b = bytes[self.at];
+            if b < 0x80 {
+                if ASCII_WORD[usize::from(b)] {
+                    break self.at;
+                }
+                self.at += 1;
+                continue;
+            }
+            let (class, width) = self.class_at(self.at);
+            if class == Class::Word {
+                break self.at;
+            }
+            self.at += width;
+        };
+        // End of the last word character seen (joiners are not ends).
+        let mut last_end = start;
+        while self.at < len {
+            let b = bytes[self.at];
+            if b < 0x80 {
+                if !ASCII_WORD[usize::from(b)] {
+                    // The separator is consumed with the token, as the character scan did.
+                    self.at += 1;
+                    return Some((start, last_end));
+                }
+                self.at += 1;
+                last_end = self.at;
+                continue;
+            }
+            let (class, width) = self.class_at(self.at);
+            self.at += width;
+            match class {
+                Class::Word => last_end = self.at,
+                Class::Invisible => {}
+                Class::Separator => return Some((start, last_end)),
+            }
+        }
+        Some((start, last_end))
+    }
+}
+
+/// [`token_spans`] character by character: the definition the byte-level scan must agree with
+/// (kept for tests).
+#[cfg(test)]
+fn token_spans_by_char(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
     let mut chars = text.char_indices();
     let mut finished = false;
     std::iter::from_fn(move || {
@@ -117,6 +242,92 @@ mod tests {
         // Entries of the popular stop-word list that are content words here (doc §4.2).
         let s = "số nhà nước mới không năm tháng ngày và của các những là";
         assert_eq!(texts(s).len(), s.split(' ').count());
+    }
+
+    /// Mixed text the byte-level scan must cut as the character scan does: ASCII and
+    /// accented syllables, NFD marks, legacy (TCVN3/VNI) bytes read as Latin-1, joiners at
+    /// every place, no-break and full-width characters, symbols, other scripts.
+    const MIXED: &[&str] = &[
+        "",
+        "   ",
+        "Số: 140/NQ-HĐND ngày 25/5/2018 của Hội đồng nhân dân tỉnh Lai Châu",
+        "Ủy ban nhân dân huyện Than Uyên chỉ đạo xây dựng nông thôn mới",
+        "Nghi\u{0323} quye\u{0302}\u{0301}t HÐND ti\u{0309}nh",
+        "\u{00AD}Hòa\u{00A0}bình — Uỷ ban (thuỷ\u{200B}) x\u{00AD}ã\u{200D}\u{200C}",
+        "a\u{200B}\u{200B}b \u{FEFF}c\u{2060} d\u{00AD}",
+        "Quy\u{00AA}t \u{00A7}Þnh sè 12/Q§-UBND",
+        "Nghò quyÕt vÒ viÖc thµnh lËp",
+        "ＮＱ－１４０ × 3 ÷ 4 № ½ ² ℃ 日本語 Ελληνικά москва",
+        "e\u{0301}\u{0301} \u{0301}x 1\u{0323}2 \u{1DC4}\u{20D0}",
+        "tab\tnew\nline\r\n—–…“quoted” ‘single’ «guillemets»",
+        "kết thúc",
+        "kết thúc.",
+        "x",
+        "\u{200B}",
+    ];
+
+    #[test]
+    fn byte_scan_cuts_as_the_character_scan() {
+        for text in MIXED {
+            let fast: Vec<_> = token_spans(text).collect();
+            let slow: Vec<_> = token_spans_by_char(text).collect();
+            assert_eq!(fast, slow, "{text:?}");
+            // Cut from every character boundary too (snippets start mid-text).
+            for (at, _) in text.char_indices() {
+                let part = &text[at..];
+                let fast: Vec<_> = token_spans(part).collect();
+                let slow: Vec<_> = token_spans_by_char(part).collect();
+                assert_eq!(fast, slow, "{part:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn byte_scan_classes_every_character_as_the_character_scan() {
+        // Each character alone, inside a word, before and after one, and next to a joiner.
+        for c in ('\0'..='\u{2FFF}').chain('\u{FE00}'..='\u{FFFF}') {
+            for text in [
+                format!("{c}"),
+                format!("a{c}b"),
+                format!("{c}ă"),
+                format!("ệ{c}"),
+                format!("x\u{200B}{c}"),
+            ] {
+                let fast: Vec<_> = token_spans(&text).collect();
+                let slow: Vec<_> = token_spans_by_char(&text).collect();
+                assert_eq!(fast, slow, "{c:?} (U+{:04X}) in {text:?}", c as u32);
+            }
+        }
+    }
+
+    #[test]
+    fn byte_scan_on_real_vietnamese() {
+        let spans: Vec<&str> = {
+            let s = "Quyết định số 1285/QĐ-UBND, về việc\u{00A0}phê duyệt (đợt 2)";
+            token_spans(s).map(|(a, b)| &s[a..b]).collect()
+        };
+        assert_eq!(
+            spans,
+            [
+                "Quyết", "định", "số", "1285", "QĐ", "UBND", "về", "việc", "phê", "duyệt", "đợt",
+                "2"
+            ]
+        );
+        // A joiner inside a word stays in its span; one at its end does not.
+        let s = "x\u{00AD}ã\u{200B} thuỷ";
+        let spans: Vec<&str> = token_spans(s).map(|(a, b)| &s[a..b]).collect();
+        assert_eq!(spans, ["x\u{00AD}ã", "thuỷ"]);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn byte_scan_agrees_on_any_text(
+            text in "[a-zA-Z0-9 ,./\\-àáảãạăắằẳẵặâấầẩẫậđèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵĐÀÁỦÝ\u{0300}\u{0301}\u{0303}\u{0309}\u{0323}\u{00AD}\u{200B}\u{2060}\u{FEFF}\u{00A0}\u{00D0}\u{00D7}ＱＮ１§µ—日]{0,60}"
+        ) {
+            let fast: Vec<_> = token_spans(&text).collect();
+            let slow: Vec<_> = token_spans_by_char(&text).collect();
+            proptest::prop_assert_eq!(fast, slow);
+        }
     }
 
     #[test]
