@@ -85,7 +85,13 @@ pub fn doc_type_abbr(name: &str) -> Option<&'static str> {
 
 /// True if the folded lowercase `key` (`nq`, `qd`) is a known document-type abbreviation.
 pub(crate) fn is_type_key(key: &str) -> bool {
-    DOC_TYPES.iter().any(|(a, _)| key_of(a) == key)
+    type_keys().iter().any(|k| k == key)
+}
+
+/// The folded keys of [`DOC_TYPES`]' abbreviations (`qd`, `nq`, `ttlt`), computed once.
+fn type_keys() -> &'static [String] {
+    static KEYS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    KEYS.get_or_init(|| DOC_TYPES.iter().map(|(a, _)| key_of(a)).collect())
 }
 
 #[cfg(test)]
@@ -109,5 +115,13 @@ mod tests {
         assert_eq!(doc_type_abbr("bản thoả thuận"), Some("BTT"));
         assert_eq!(doc_type_abbr("tin tức"), None);
         assert!(is_type_key("qd") && is_type_key("nq") && !is_type_key("ubnd"));
+        // Every abbreviation's key, and only those (the table is computed once).
+        for (abbr, _) in DOC_TYPES {
+            assert!(is_type_key(&key_of(abbr)), "{abbr}");
+        }
+        for key in ["QĐ", "qđ", "", "nghi", "hdnd", "ttr ", "q"] {
+            assert!(!is_type_key(key), "{key}");
+        }
+        assert!(is_type_key("ttr") && is_type_key("vbhn") && is_type_key("qyd"));
     }
 }
