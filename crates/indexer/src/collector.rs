@@ -299,9 +299,10 @@ pub(crate) fn top_by_sum(
 
 thread_local! {
     /// One sum per document of the largest segment searched on this thread, all zero between
-    /// searches (and absent while one uses it): [`top_by_sum`]'s sums (allocating and zeroing
-    /// one per search cost a page fault per 4 kB, 400 kB at 100,000 records).
-    static SUMS: std::cell::RefCell<Vec<f32>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// searches (and absent while one uses it): the sums of [`top_by_sum`] and
+    /// [`crate::pairs`] (allocating and zeroing one per search cost a page fault per 4 kB,
+    /// 400 kB at 100,000 records).
+    pub(crate) static SUMS: std::cell::RefCell<Vec<f32>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// What [`top_by_sum`] keeps of one segment's sums: its `matched` documents (alive) counted

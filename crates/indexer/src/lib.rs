@@ -13,6 +13,7 @@ mod error;
 mod flat;
 mod hitfile;
 mod import;
+mod pairs;
 mod reading;
 mod schema;
 mod search;

@@ -405,6 +405,73 @@ impl TermWeight {
 }
 
 impl TermWeight {
+    /// The position of `reader`'s segment among the lookups' segments.
+    fn segment_of(&self, reader: &SegmentReader) -> Option<usize> {
+        self.field
+            .segments
+            .iter()
+            .position(|id| *id == reader.segment_id())
+    }
+
+    /// Documents holding the term in `reader`'s segment, deleted ones included (`None`: a
+    /// segment the lookups did not see).
+    pub(crate) fn segment_doc_freq(&self, reader: &SegmentReader) -> Option<u32> {
+        let segment = self.segment_of(reader)?;
+        Some(self.stats.infos[segment].as_ref().map_or(0, |i| i.doc_freq))
+    }
+
+    /// The largest score the term can give a document (BM25's weight: its frequency factor
+    /// stays below one), `None` when not scoring.
+    pub(crate) fn max_score(&self) -> Option<Score> {
+        self.bm25.as_ref().map(|bm25| bm25.max_score())
+    }
+
+    /// Calls `f(i, score)` for each `docs[i]` the term holds in `reader`'s segment, with the
+    /// score [`Self::for_each_scored`] gives it; `docs` ascending. Skips the blocks of
+    /// postings between them unread (a few scattered documents of a common term).
+    pub(crate) fn scores_at(
+        &self,
+        reader: &SegmentReader,
+        docs: &[DocId],
+        mut f: impl FnMut(usize, Score),
+    ) -> tantivy::Result<()> {
+        let (Some(segment), Some(bm25)) = (self.segment_of(reader), &self.bm25) else {
+            // Not scoring, or a segment the lookups did not see: with a cursor.
+            let mut scorer = self.term_scorer(reader, 1.0)?;
+            for (i, &doc) in docs.iter().enumerate() {
+                let mut at = scorer.doc();
+                if at < doc {
+                    at = scorer.seek(doc);
+                }
+                if at == doc {
+                    f(i, scorer.score());
+                }
+            }
+            return Ok(());
+        };
+        let Some(info) = &self.stats.infos[segment] else {
+            return Ok(());
+        };
+        let norms = self.field.norms[segment]
+            .clone()
+            .unwrap_or_else(|| FieldNormReader::constant(reader.max_doc(), 1));
+        let mut block =
+            self.field.inverted[segment].read_block_postings_from_terminfo(info, self.option)?;
+        for (i, &doc) in docs.iter().enumerate() {
+            if block.docs().last().is_none_or(|&last| last < doc) {
+                // To the block that may hold `doc`, the ones before left unread.
+                block.seek(doc);
+                if block.docs().is_empty() {
+                    return Ok(());
+                }
+            }
+            if let Ok(at) = block.docs().binary_search(&doc) {
+                f(i, bm25.score(norms.fieldnorm_id(doc), block.freq(at)));
+            }
+        }
+        Ok(())
+    }
+
     /// Calls `f` with every document of the term in `reader`'s segment (deleted ones too) and
     /// its score, reading the postings a block at a time: the documents and scores of
     /// [`Weight::for_each`], without a cursor moved document by document.

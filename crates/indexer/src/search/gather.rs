@@ -11,6 +11,7 @@ use crate::api::{EXACT_TOTAL_UP_TO, SearchRequest, Sort};
 use crate::collector::{Candidate, Gather, Gathered, SortKey, count_up_to, top_by_sum, top_within};
 use crate::error::{Error, Result};
 use crate::flat::{Guard, bounding_union, is_flat};
+use crate::pairs::top_by_sum_up_to;
 use crate::schema::names;
 use crate::seeking::seeking;
 use crate::terms::Terms;
@@ -242,7 +243,13 @@ impl SearchIndex {
                     && (1..=MAX_RESCORED_WINDOW).contains(&k)
                     && self.filters(request)?.is_empty() =>
             {
-                top_by_sum(terms, c.scored.as_ref(), pool(k), request.facets)?
+                if request.facets || request.exact_total {
+                    top_by_sum(terms, c.scored.as_ref(), pool(k), request.facets)?
+                } else {
+                    // Counted up to the cap only: the common pairs are read at the records
+                    // that can still enter the pool.
+                    top_by_sum_up_to(terms, c.scored.as_ref(), pool(k), EXACT_TOTAL_UP_TO)?
+                }
             }
             _ => None,
         };
@@ -269,7 +276,7 @@ impl SearchIndex {
         let mut gathered = if let Some(pooled) = &mut pooled {
             // Facets and exact totals count every match; otherwise up to the cap.
             let exact = request.exact_total || request.facets;
-            let capped = !exact && pooled.total > EXACT_TOTAL_UP_TO;
+            let capped = !exact && (pooled.capped || pooled.total > EXACT_TOTAL_UP_TO);
             Gathered {
                 total: if capped {
                     EXACT_TOTAL_UP_TO
@@ -379,6 +386,7 @@ mod tests {
     use super::*;
     use crate::IndexStore;
     use crate::api::SearchResults;
+    use crate::collector::Candidate;
 
     /// An index on disk of 3,000 records, so that common words and phrases match far more
     /// than [`EXACT_TOTAL_UP_TO`] of them (the pruned paths), with document numbers repeated
@@ -476,6 +484,52 @@ mod tests {
             })
             .collect();
         (total, hits)
+    }
+
+    #[test]
+    fn a_long_querys_pool_read_pruned_is_the_pool_summed_from_every_pair() {
+        use crate::collector::top_by_sum;
+        use crate::pairs::SEEKING;
+        let (_dir, index) = index();
+        let searcher = index.reader.searcher();
+        SEEKING.set(0);
+        for text in [
+            "Ủy ban nhân dân huyện Than Uyên chỉ đạo các xã thực hiện thủ tục hành chính về đất",
+            "người sử dụng đất có quyền chuyển nhượng quyền sử dụng đất theo giấy phép xây dựng",
+            "hoi dong nhan dan quyet dinh ngan sach thue va phi duoc cong khai cho ho gia dinh",
+            "các xã tổ chức tuyên truyền bảo vệ môi trường phòng cháy và chữa cháy rừng",
+        ] {
+            let request = SearchRequest {
+                query: text.into(),
+                ..SearchRequest::default()
+            };
+            let plan = index.plan(&request, true).expect("plan");
+            let pairs = plan.candidates.expect("a long query has pairs").scored;
+            let key = |c: &Candidate| (c.address, c.score.to_bits(), c.key.id_key);
+            for k in [1, 11, 64, 200] {
+                let terms = Terms::new(&searcher);
+                let all = top_by_sum(&terms, pairs.as_ref(), k, false)
+                    .expect("sum")
+                    .expect("a flat union");
+                assert!(all.total > EXACT_TOTAL_UP_TO, "{text}: {}", all.total);
+                let pruned = top_by_sum_up_to(&terms, pairs.as_ref(), k, EXACT_TOTAL_UP_TO)
+                    .expect("sum")
+                    .expect("a flat union");
+                assert_eq!((pruned.total, pruned.capped), (EXACT_TOTAL_UP_TO, true));
+                let want: Vec<_> = all.top.iter().map(key).collect();
+                let got: Vec<_> = pruned.top.iter().map(key).collect();
+                assert_eq!(got.len(), k, "{text}");
+                assert_eq!(got, want, "{text} k={k}");
+                // A cap the terms cannot prove passed: every match counted.
+                let counted = top_by_sum_up_to(&terms, pairs.as_ref(), k, all.total)
+                    .expect("sum")
+                    .expect("a flat union");
+                assert_eq!((counted.total, counted.capped), (all.total, false));
+                assert_eq!(counted.top.iter().map(key).collect::<Vec<_>>(), want);
+            }
+        }
+        // The common pairs were read at the records that could enter the pool only.
+        assert!(SEEKING.get() > 0);
     }
 
     #[test]
