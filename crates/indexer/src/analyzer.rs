@@ -5,6 +5,13 @@
 //! [`register_analyzers`] registers every analyzer under the names below; the schema and the
 //! query builder share these names and the [`Form`] functions, so index and query side always
 //! agree.
+//!
+//! The variant fields hold a token's variant form only where a search can ask for it
+//! ([`variant_is_indexed`]); every other token is indexed there as [`UNREAD_VARIANT`], so the
+//! fields keep their token counts (norms, and so every BM25 score, unchanged) while most of
+//! their tokens cost one hot term instead of one term each. A generation indexed before
+//! holds every variant: the same postings for every variant a search reads, and the exact
+//! postings' documents for the others, so it answers the same.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -27,6 +34,51 @@ pub const BIGRAM_FOLDED: &str = "vi_bigram_folded";
 
 /// Tokens at least this many bytes long are dropped, as Tantivy's default analyzer does.
 pub const MAX_TOKEN_BYTES: usize = 40;
+
+/// What the variant fields hold in place of a variant no search reads (see
+/// [`variant_is_indexed`]): not a word character, so no query term is ever this.
+pub const UNREAD_VARIANT: &str = "_";
+
+/// Whether the variant fields hold the variant form of a token whose exact form is `exact`
+/// (else they hold [`UNREAD_VARIANT`]).
+///
+/// A search reads the variant tier only for a variant that another spelling unifies to (a
+/// query syllable whose variant differs from it, R6: `kỹ` asks for `kĩ`), so the fields need
+/// exactly those: a token's variant when it differs from the token, or when the token is the
+/// unified spelling of another one (`kĩ`, whose other spelling `kỹ` unifies to it). R6 only
+/// swaps a word's last letter between `i` and `y` (same tone), so the other spelling is that
+/// swap. Anything else (`rừng`, `tay`, `2023`) has a variant field posting equal to its exact
+/// one, and is never asked for there.
+pub fn variant_is_indexed(exact: &str) -> bool {
+    variant_read(exact, &vietnamese::variant_exact(exact))
+}
+
+/// [`variant_is_indexed`] given the token's variant too.
+fn variant_read(exact: &str, variant: &str) -> bool {
+    if variant != exact {
+        return true;
+    }
+    let Some(last) = variant.chars().next_back() else {
+        return false;
+    };
+    let Some(swapped) = swap_i_y(last) else {
+        return false;
+    };
+    let mut other = String::with_capacity(variant.len() + 1);
+    other.push_str(&variant[..variant.len() - last.len_utf8()]);
+    other.push(swapped);
+    vietnamese::variant_exact(&other) == variant
+}
+
+/// `i` for `y` and back, keeping the tone mark.
+fn swap_i_y(c: char) -> Option<char> {
+    const I: [char; 6] = ['i', 'ì', 'í', 'ỉ', 'ĩ', 'ị'];
+    const Y: [char; 6] = ['y', 'ỳ', 'ý', 'ỷ', 'ỹ', 'ỵ'];
+    if let Some(k) = I.iter().position(|&i| i == c) {
+        return Some(Y[k]);
+    }
+    Y.iter().position(|&y| y == c).map(|k| I[k])
+}
 
 /// Which form of a syllable a term holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -122,7 +174,15 @@ struct Analysed {
     start: usize,
     end: usize,
     position: usize,
-    forms: Rc<Forms>,
+    forms: Rc<TokenForms>,
+}
+
+/// The forms of one source token, and whether the variant fields hold its variant
+/// ([`variant_is_indexed`]).
+#[derive(Debug)]
+struct TokenForms {
+    forms: Forms,
+    variant_read: bool,
 }
 
 /// A text cut into syllables with every form of each: what [`analyze`] gives for each
@@ -144,7 +204,7 @@ const MEMO_LIMIT: usize = 50_000;
 /// two texts analysed (a document's title and text, asked for by three or five fields each).
 #[derive(Debug, Default)]
 struct Memo {
-    forms: FxHashMap<Box<str>, Rc<Forms>>,
+    forms: FxHashMap<Box<str>, Rc<TokenForms>>,
     recent: [Option<Rc<Analysis>>; 2],
 }
 
@@ -163,7 +223,7 @@ struct Walk {
 
 impl Walk {
     /// The `i`th kept syllable: its offsets and position in the walked text, and its forms.
-    fn syllable(&self, i: usize) -> Option<(usize, usize, usize, &Forms)> {
+    fn syllable(&self, i: usize) -> Option<(usize, usize, usize, &TokenForms)> {
         let first = &self.first;
         if let Some(s) = first.syllables.get(i) {
             return Some((s.start, s.end, s.position, &s.forms));
@@ -207,14 +267,18 @@ fn analysis_of(text: &str) -> Walk {
 impl Memo {
     /// The forms of one source token (`vietnamese::forms` is `normalize`, then the variant
     /// and the folded form of that, exactly as [`Form::apply`] on the exact form).
-    fn forms_of(&mut self, raw: &str) -> Rc<Forms> {
+    fn forms_of(&mut self, raw: &str) -> Rc<TokenForms> {
         if let Some(forms) = self.forms.get(raw) {
             return Rc::clone(forms);
         }
         if self.forms.len() >= MEMO_LIMIT {
             self.forms.clear();
         }
-        let forms = Rc::new(vietnamese::forms(raw));
+        let forms = vietnamese::forms(raw);
+        let forms = Rc::new(TokenForms {
+            variant_read: variant_read(&forms.exact, &forms.variant),
+            forms,
+        });
         self.forms.insert(raw.into(), Rc::clone(&forms));
         forms
     }
@@ -226,7 +290,7 @@ impl Memo {
         for (position, (start, end)) in vietnamese::token_spans(text).enumerate() {
             tokens = position + 1;
             let forms = self.forms_of(&text[start..end]);
-            if forms.exact.len() < MAX_TOKEN_BYTES {
+            if forms.forms.exact.len() < MAX_TOKEN_BYTES {
                 syllables.push(Analysed {
                     start,
                     end,
@@ -274,12 +338,14 @@ pub struct VietnameseTokenStream {
     current: Token,
 }
 
-/// The text of `forms` in `form`.
-fn form_text(forms: &Forms, form: Form) -> &str {
+/// The term of `forms` in `form`: for the variant form, [`UNREAD_VARIANT`] when no search
+/// reads it.
+fn form_text(forms: &TokenForms, form: Form) -> &str {
     match form {
-        Form::Exact => &forms.exact,
-        Form::Variant => &forms.variant,
-        Form::Folded => &forms.folded,
+        Form::Exact => &forms.forms.exact,
+        Form::Variant if forms.variant_read => &forms.forms.variant,
+        Form::Variant => UNREAD_VARIANT,
+        Form::Folded => &forms.forms.folded,
     }
 }
 
@@ -407,6 +473,84 @@ mod tests {
     }
 
     #[test]
+    fn variant_fields_hold_the_variants_a_search_reads() {
+        let text = "Kỹ thuật, kĩ năng; lý do, lí lịch; quý, quí, Mỹ, thi, thy; tay, rừng, 2023";
+        assert_eq!(
+            texts(VietnameseTokenizer::new(Form::Variant), text),
+            [
+                "kĩ", "_", "kĩ", "_", "lí", "_", "lí", "_", "quý", "quý", "mĩ", "thi", "thi", "_",
+                "_", "_"
+            ]
+        );
+        // Positions and offsets are those of the exact form.
+        let exact = tokens(VietnameseTokenizer::new(Form::Exact), text);
+        let variant = tokens(VietnameseTokenizer::new(Form::Variant), text);
+        let at = |t: &[Token]| -> Vec<(usize, usize, usize)> {
+            t.iter()
+                .map(|t| (t.offset_from, t.offset_to, t.position))
+                .collect()
+        };
+        assert_eq!(at(&variant), at(&exact));
+    }
+
+    /// Every syllable a Vietnamese initial, `i` or `y` with any tone, and an optional final
+    /// can spell (plus a few non-syllables).
+    fn i_y_words() -> Vec<String> {
+        let initials = [
+            "", "b", "c", "ch", "d", "đ", "g", "gh", "gi", "h", "k", "kh", "l", "m", "n", "ng",
+            "ngh", "nh", "p", "ph", "q", "qu", "r", "s", "t", "th", "tr", "v", "x", "u", "o",
+        ];
+        let finals = ["", "n", "nh", "t", "ch", "m", "p", "u", "ê", "ên", "ết"];
+        let vowels = [
+            'i', 'ì', 'í', 'ỉ', 'ĩ', 'ị', 'y', 'ỳ', 'ý', 'ỷ', 'ỹ', 'ỵ', 'a', 'ư',
+        ];
+        let mut words = vec!["kyky".to_owned(), "iy".to_owned(), "yi".to_owned()];
+        for initial in initials {
+            for vowel in vowels {
+                for fin in finals {
+                    words.push(vietnamese::normalize(&format!("{initial}{vowel}{fin}")));
+                }
+            }
+        }
+        words
+    }
+
+    #[test]
+    fn every_variant_a_search_asks_for_is_indexed_for_every_spelling() {
+        let words = i_y_words();
+        for asked in &words {
+            let variant = Form::Variant.apply(asked);
+            // A search reads the variant fields for a syllable whose variant differs from it.
+            if variant == *asked {
+                continue;
+            }
+            assert!(variant_is_indexed(asked), "{asked}");
+            for spelling in words.iter().filter(|w| Form::Variant.apply(w) == variant) {
+                assert!(variant_is_indexed(spelling), "{spelling}, asked as {asked}");
+            }
+        }
+        // And nothing else: a word that no other spelling unifies to is not indexed there.
+        for word in &words {
+            let variant = Form::Variant.apply(word);
+            let spellings = words
+                .iter()
+                .filter(|w| Form::Variant.apply(w) == variant)
+                .count();
+            if variant == *word && spellings == 1 {
+                assert!(!variant_is_indexed(word), "{word}");
+            }
+        }
+        for unread in ["tay", "tuy", "quỳnh", "yêu", "rừng", "nghị", "2023", "uy"] {
+            assert!(!variant_is_indexed(unread), "{unread}");
+        }
+        for read in [
+            "kỹ", "kĩ", "ky", "ki", "quý", "quí", "qui", "quy", "thy", "thi", "mĩ",
+        ] {
+            assert!(variant_is_indexed(read), "{read}");
+        }
+    }
+
+    #[test]
     fn long_tokens_are_dropped_but_keep_their_position() {
         let long = "a".repeat(MAX_TOKEN_BYTES);
         let toks = tokens(
@@ -420,7 +564,15 @@ mod tests {
     /// The analyzer as it was before one analysis fed every form: `analyze` per form, bigrams
     /// over its output. The one-pass tokenizer must give exactly these tokens.
     pub(crate) fn reference_tokens(tokenizer: VietnameseTokenizer, text: &str) -> Vec<Token> {
-        let syllables = analyze(text, tokenizer.form);
+        let mut syllables = analyze(text, tokenizer.form);
+        if tokenizer.form == Form::Variant {
+            // The variant fields hold what a search reads, the rest as one unread term.
+            for (syllable, exact) in syllables.iter_mut().zip(analyze(text, Form::Exact)) {
+                if !variant_is_indexed(&exact.text) {
+                    syllable.text = UNREAD_VARIANT.to_owned();
+                }
+            }
+        }
         if tokenizer.bigrams {
             syllables
                 .windows(2)
@@ -523,7 +675,13 @@ mod tests {
                     let cut = &text[token.offset_from..token.offset_to];
                     let again = analyze(cut, form);
                     prop_assert_eq!(again.len(), 1);
-                    prop_assert_eq!(&again[0].text, &token.text);
+                    let exact = &analyze(cut, Form::Exact)[0].text;
+                    let want = if form == Form::Variant && !variant_is_indexed(exact) {
+                        UNREAD_VARIANT
+                    } else {
+                        &again[0].text
+                    };
+                    prop_assert_eq!(want, &token.text);
                 }
             }
         }

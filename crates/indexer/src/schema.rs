@@ -123,7 +123,8 @@ impl Fields {
         let site = b.add_text_field(names::SITE, STRING | FAST);
         let title_exact = b.add_text_field("title_exact", text_options(analyzer::EXACT, true));
         // The variant tier is only ever scored term by term (phrases and snippets read the
-        // exact and folded fields), so it keeps no positions (less to record and write).
+        // exact and folded fields), so it keeps no positions (less to record and write), and
+        // only the variants a search reads (`analyzer::variant_is_indexed`).
         let title_variant =
             b.add_text_field("title_variant", text_options(analyzer::VARIANT, false));
         let title_folded = b.add_text_field("title_folded", text_options(analyzer::FOLDED, true));

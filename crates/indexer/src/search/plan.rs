@@ -11,7 +11,7 @@ use vietnamese::abbreviations::{Direction, expand_exact};
 use vietnamese::stopwords::is_function_word_exact;
 
 use super::SearchIndex;
-use crate::analyzer::{Form, MAX_TOKEN_BYTES, Syllable, analyze, bigram};
+use crate::analyzer::{Form, MAX_TOKEN_BYTES, Syllable, analyze, bigram, variant_is_indexed};
 use crate::api::SearchRequest;
 use crate::error::Result;
 use crate::flat::{Boosted, ConstTerm, Guard, WeightedPhrase, WeightedTerm, flatten};
@@ -744,12 +744,15 @@ impl SearchIndex {
                 let folded = Form::Folded.apply(&single.text);
                 let (title, text, term) = if folded == single.text {
                     (f.title_folded, f.text_folded, folded)
-                } else {
+                } else if variant_is_indexed(&single.text) {
                     (
                         f.title_variant,
                         f.text_variant,
                         Form::Variant.apply(&single.text),
                     )
+                } else {
+                    // Its own spelling is its only one, and the variant fields do not hold it.
+                    (f.title_exact, f.text_exact, single.text.clone())
                 };
                 Some(Box::new(BooleanQuery::new(vec![
                     (Occur::Should, term_query(title, &term, 1.0)),

@@ -772,3 +772,41 @@ fn an_accented_phrase_finds_a_scan_whose_marks_were_misread_below_an_exact_match
         }
     }
 }
+
+#[test]
+fn exclusions_reach_every_spelling_of_the_excluded_syllable() {
+    let record = |id: &str, title: &str| {
+        let mut r = crawler::Record::new(id, Kind::News, format!("https://example.test/{id}"));
+        r.title = title.to_owned();
+        r.body = format!("{title}, tin của huyện Than Uyên.");
+        r
+    };
+    let index = SearchIndex::from_records([
+        record("a", "Kỹ thuật trồng rừng"),
+        record("b", "Kĩ năng sống"),
+        record("c", "Kì họp thứ nhất"),
+        record("d", "Kỳ thi tốt nghiệp"),
+        record("e", "Lịch tiếp dân"),
+    ])
+    .expect("index");
+    let found = |text: &str| {
+        let mut found: Vec<String> = index
+            .search(&query(text))
+            .expect("search")
+            .hits
+            .into_iter()
+            .map(|h| h.id)
+            .collect();
+        found.sort_unstable();
+        found
+    };
+    assert_eq!(found("huyện"), ["a", "b", "c", "d", "e"]);
+    // An accented syllable excludes its own spellings (`kỹ` and `kĩ`, `kì` and `kỳ`) ...
+    assert_eq!(found("huyện -kỹ"), ["c", "d", "e"]);
+    assert_eq!(found("huyện -kĩ"), ["c", "d", "e"]);
+    assert_eq!(found("huyện -kì"), ["a", "b", "e"]);
+    // ... one with a single spelling only itself, a toneless one every accented reading.
+    assert_eq!(found("huyện -rừng"), ["b", "c", "d", "e"]);
+    assert_eq!(found("huyện -lịch"), ["a", "b", "c", "d"]);
+    assert_eq!(found("huyện -ki"), ["e"]);
+}
