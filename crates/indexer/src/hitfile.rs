@@ -512,6 +512,13 @@ impl<'a> Reader<'a> {
 
 /// Reads a LEB128 number, advancing `bytes`; `None` when it runs out or overflows.
 fn read_varint(bytes: &mut &[u8]) -> Option<u64> {
+    // Most numbers (lengths of short fields, flags) take one byte.
+    if let Some((&byte, rest)) = bytes.split_first()
+        && byte < 0x80
+    {
+        *bytes = rest;
+        return Some(u64::from(byte));
+    }
     let mut n = 0u64;
     for shift in (0..64).step_by(7) {
         let (&byte, rest) = bytes.split_first()?;

@@ -33,15 +33,17 @@ pub fn escape_html(text: &str) -> String {
 /// to escape are copied whole (those are ASCII, so never inside another character's bytes).
 fn push_escaped(out: &mut String, text: &str) {
     let mut rest = text;
-    while let Some(at) = rest
-        .bytes()
-        .position(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\''))
-    {
+    while let Some(at) = rest.bytes().position(needs_escape) {
         out.push_str(&rest[..at]);
         push_escaped_char(out, char::from(rest.as_bytes()[at]));
         rest = &rest[at + 1..];
     }
     out.push_str(rest);
+}
+
+/// The bytes [`escape_html`] replaces (all ASCII).
+fn needs_escape(b: u8) -> bool {
+    matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'')
 }
 
 fn push_escaped_char(out: &mut String, c: char) {
@@ -251,6 +253,13 @@ fn push_varint(out: &mut Vec<u8>, mut n: usize) {
 }
 
 fn read_varint(bytes: &mut &[u8]) -> Option<usize> {
+    // Most numbers (deltas between checkpoints) take one byte.
+    if let Some((&byte, rest)) = bytes.split_first()
+        && byte < 0x80
+    {
+        *bytes = rest;
+        return Some(usize::from(byte));
+    }
     let mut n = 0usize;
     for shift in (0..64).step_by(7) {
         let (&byte, rest) = bytes.split_first()?;
@@ -374,13 +383,16 @@ fn render(
             None => {}
             Some(cursor) => push_collapsed(&mut out, &text[cursor..start]),
         }
+        // A token holds only letters, digits, combining marks and invisible joiners
+        // (`vietnamese::token_spans`): nothing in it to escape.
         let word = &text[start..end];
+        debug_assert!(!word.bytes().any(needs_escape), "{word:?}");
         if marked {
             out.push_str("<mark>");
-            push_escaped(&mut out, word);
+            out.push_str(word);
             out.push_str("</mark>");
         } else {
-            push_escaped(&mut out, word);
+            out.push_str(word);
         }
         cursor = Some(end);
     }
@@ -626,6 +638,11 @@ fn scan(text: &str, matcher: &mut Matcher<'_>) -> Vec<Scanned> {
 }
 
 fn push_collapsed(out: &mut String, between: &str) {
+    // Most words are parted by one plain space.
+    if between == " " {
+        out.push(' ');
+        return;
+    }
     let mut space = false;
     for c in between.chars() {
         if c.is_whitespace() {
@@ -702,6 +719,20 @@ mod tests {
         assert!(!s.contains("<script>"), "{s}");
         assert!(s.contains("&lt;script&gt;"), "{s}");
         assert!(s.contains("<mark>nông</mark>"), "{s}");
+    }
+
+    #[test]
+    fn tokens_need_no_escaping_but_what_lies_between_them_does() {
+        // Markup glued to words, entities, quotes of both kinds, joiners inside words.
+        let text = "a<b>c&amp;d \"Ủy\u{00AD}ban\" 'xã'<i>nông</i>&lt;thôn&gt; x&y";
+        for (start, end) in vietnamese::token_spans(text) {
+            assert!(!text[start..end].bytes().any(needs_escape), "{text}");
+        }
+        let s = snippet(text, &mut Matcher::new(&terms(&["nong", "uyban"])));
+        assert_eq!(
+            s,
+            "a&lt;b&gt;c&amp;amp;d &quot;<mark>Ủy\u{00AD}ban</mark>&quot; &#39;xã&#39;&lt;i&gt;<mark>nông</mark>&lt;/i&gt;&amp;lt;thôn&amp;gt; x&amp;y"
+        );
     }
 
     #[test]
