@@ -11,8 +11,10 @@
 //! snippet.
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::OnceLock;
+
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::analyzer::{Form, MAX_TOKEN_BYTES};
 
@@ -477,9 +479,9 @@ pub(crate) struct Matcher<'a> {
     /// The [`coarse_hash`] of every key, sorted.
     hashes: Vec<u64>,
     /// The coarse keys alone, for the common case: a token matching none.
-    coarse: HashSet<String>,
+    coarse: FxHashSet<String>,
     /// Tokens already folded in full: their matched term, if any.
-    folded: HashMap<Box<str>, Option<usize>>,
+    folded: FxHashMap<Box<str>, Option<usize>>,
 }
 
 impl<'a> Matcher<'a> {
@@ -500,7 +502,7 @@ impl<'a> Matcher<'a> {
             coarse: keys.iter().map(|(k, _)| k.clone()).collect(),
             hashes,
             keys,
-            folded: HashMap::new(),
+            folded: FxHashMap::default(),
         }
     }
 

@@ -106,47 +106,54 @@ impl Iterator for TokenSpans<'_> {
     fn next(&mut self) -> Option<(usize, usize)> {
         let bytes = self.text.as_bytes();
         let len = bytes.len();
+        // A local cursor (kept in a register), stored back when a token is returned.
+        let mut at = self.at;
         // Up to the first word character (joiners before a token separate too).
         let start = loop {
-            if self.at >= len {
+            if at >= len {
+                self.at = at;
                 return None;
             }
-            let b = bytes[self.at];
+            let b = bytes[at];
             if b < 0x80 {
                 if ASCII_WORD[usize::from(b)] {
-                    break self.at;
+                    break at;
                 }
-                self.at += 1;
+                at += 1;
                 continue;
             }
-            let (class, width) = self.class_at(self.at);
+            let (class, width) = self.class_at(at);
             if class == Class::Word {
-                break self.at;
+                break at;
             }
-            self.at += width;
+            at += width;
         };
         // End of the last word character seen (joiners are not ends).
         let mut last_end = start;
-        while self.at < len {
-            let b = bytes[self.at];
+        while at < len {
+            let b = bytes[at];
             if b < 0x80 {
+                // The separator is consumed with the token, as the character scan did.
+                at += 1;
                 if !ASCII_WORD[usize::from(b)] {
-                    // The separator is consumed with the token, as the character scan did.
-                    self.at += 1;
+                    self.at = at;
                     return Some((start, last_end));
                 }
-                self.at += 1;
-                last_end = self.at;
+                last_end = at;
                 continue;
             }
-            let (class, width) = self.class_at(self.at);
-            self.at += width;
+            let (class, width) = self.class_at(at);
+            at += width;
             match class {
-                Class::Word => last_end = self.at,
+                Class::Word => last_end = at,
                 Class::Invisible => {}
-                Class::Separator => return Some((start, last_end)),
+                Class::Separator => {
+                    self.at = at;
+                    return Some((start, last_end));
+                }
             }
         }
+        self.at = at;
         Some((start, last_end))
     }
 }
