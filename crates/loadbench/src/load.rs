@@ -27,6 +27,9 @@ pub(crate) struct RunStats {
     /// Of the one-at-a-time probe's answers: the server's own `took_ms` (µs) and the rest of
     /// the client's latency (µs: the HTTP path, JSON included), per request.
     pub(crate) server_and_rest: Vec<(u32, u32)>,
+    /// Under load: each answered search's kind, the server's `took_ms` (µs: from the handler's
+    /// start, the wait for a search permit included) and the client's whole latency (µs).
+    pub(crate) took_under_load: Vec<(QueryKind, u32, u32)>,
     /// Answers with a status other than 200.
     pub(crate) bad_status: u64,
     /// Connection or protocol errors (the connection is reopened after one).
@@ -99,6 +102,7 @@ impl RunStats {
 
     fn merge(&mut self, other: RunStats) {
         self.latencies.extend(other.latencies);
+        self.took_under_load.extend(other.took_under_load);
         self.unseen.extend(other.unseen);
         self.bad_status += other.bad_status;
         self.transport_errors += other.transport_errors;
@@ -264,8 +268,16 @@ async fn connection(addr: SocketAddr, workload: &Workload, stop: &AtomicBool) ->
         };
         let started = Instant::now();
         let outcome = request(open_sender, &host, &query.path).await;
+        let took = outcome
+            .as_ref()
+            .ok()
+            .and_then(|(_, body)| took_micros_scanned(body));
+        let latency = u32::try_from(started.elapsed().as_micros()).unwrap_or(u32::MAX);
         if !stats.record(query, started, outcome.map(|(status, _)| status)) {
             sender = None;
+        }
+        if let Some(took) = took {
+            stats.took_under_load.push((query.kind, took, latency));
         }
     }
     stats
@@ -313,6 +325,20 @@ fn took_micros(body: &[u8]) -> Option<u32> {
     Some((took.took_ms * 1000.0).round() as u32)
 }
 
+/// [`took_micros`] without parsing the answer: the number after the first `"took_ms":`
+/// (the load client reads every answer, so it reads this one cheaply).
+fn took_micros_scanned(body: &[u8]) -> Option<u32> {
+    const KEY: &[u8] = b"\"took_ms\":";
+    let at = body.windows(KEY.len()).position(|w| w == KEY)? + KEY.len();
+    let rest = &body[at..];
+    let end = rest
+        .iter()
+        .position(|b| !(b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'-' | b'+')))
+        .unwrap_or(rest.len());
+    let took: f64 = std::str::from_utf8(&rest[..end]).ok()?.parse().ok()?;
+    Some((took * 1000.0).round() as u32)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -323,6 +349,15 @@ mod tests {
             path: path.to_owned(),
             unseen,
         }
+    }
+
+    #[test]
+    fn took_ms_is_read_from_an_answer_without_parsing_it() {
+        let body = br#"{"query":"took_ms","total":3,"took_ms":0.412,"hits":[{"took_ms":9}]}"#;
+        assert_eq!(took_micros_scanned(body), Some(412));
+        assert_eq!(took_micros_scanned(body), took_micros(body));
+        assert_eq!(took_micros_scanned(br#"{"took_ms":12}"#), Some(12_000));
+        assert_eq!(took_micros_scanned(br#"{"total":3}"#), None);
     }
 
     #[test]

@@ -108,6 +108,21 @@ struct BenchArgs {
     /// `--connections` connections; `--docs`, `--unseen-every` and the swap do not apply).
     #[arg(long, value_enum, default_value_t = Setting::Mix)]
     setting: Setting,
+    /// The order in which `--setting unseen` sends its queries under load: `mixed` (kinds
+    /// interleaved, as independent users send them) or `by-kind` (the setting's own order:
+    /// hundreds of long questions, then pasted sentences, titles, short queries, document
+    /// numbers, so every connection asks the same kind at once).
+    #[arg(long, value_enum, default_value_t = Order::Mixed)]
+    order: Order,
+}
+
+/// What `--order` selects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Order {
+    /// Kinds interleaved by a fixed permutation.
+    Mixed,
+    /// The setting's order, kind by kind.
+    ByKind,
 }
 
 /// What `--setting` selects.
@@ -317,7 +332,10 @@ fn bench_unseen(args: &BenchArgs, corpus_dir: &Path) -> Result<()> {
         split(|pair| pair.0),
         split(|pair| pair.1)
     );
-    let workload = Arc::new(load::Workload::popular(&queries));
+    let workload = Arc::new(load::Workload::popular(&match args.order {
+        Order::Mixed => unseen::interleaved(queries),
+        Order::ByKind => queries,
+    }));
     load::run(
         service.addr,
         workload.clone(),
@@ -336,8 +354,16 @@ fn bench_unseen(args: &BenchArgs, corpus_dir: &Path) -> Result<()> {
     println!();
     println!(
         "== unseen setting over HTTP: {} documents, result cache {} MiB, {} connections, \
-         {} × {} s runs (medians) ==",
-        stats.documents, args.cache_mb, args.connections, args.runs, args.duration
+         queries {}, {} × {} s runs (medians) ==",
+        stats.documents,
+        args.cache_mb,
+        args.connections,
+        match args.order {
+            Order::Mixed => "mixed",
+            Order::ByKind => "by kind",
+        },
+        args.runs,
+        args.duration
     );
     let cpu = |part: fn(&RunStats) -> Option<Duration>| {
         median(runs.iter().map(|r| r.cpu_ms_per_request(part(r))).collect())
@@ -353,11 +379,68 @@ fn bench_unseen(args: &BenchArgs, corpus_dir: &Path) -> Result<()> {
         cpu(|r| r.server_cpu),
         cpu(|r| r.client_cpu)
     );
+    print_took_under_load(&runs);
     print_memory(service.memory());
     for sample in runs.iter().flat_map(|r| &r.failure_samples) {
         println!("  failure: {sample}");
     }
     Ok(())
+}
+
+/// Where the time of a request under load goes, by kind (medians over the runs): the
+/// client's latency, the server's `took_ms` (the handler: the wait for a search permit and
+/// the search) and the rest (waiting to be read and polled, HTTP, JSON, the client).
+fn print_took_under_load(runs: &[RunStats]) {
+    /// One part of a request's time, from its `took_ms` and its latency (µs).
+    type Pick = fn(u32, u32) -> u32;
+    println!("under load, by kind: latency / server took_ms / the rest, p50 and p99 (ms)");
+    let kinds = [None]
+        .into_iter()
+        .chain(QueryKind::ALL.into_iter().map(Some));
+    for kind in kinds {
+        let part = |q: f64, pick: Pick| {
+            median(
+                runs.iter()
+                    .map(|r| {
+                        let mut values: Vec<u32> = r
+                            .took_under_load
+                            .iter()
+                            .filter(|(k, _, _)| kind.is_none_or(|want| *k == want))
+                            .map(|&(_, took, latency)| pick(took, latency))
+                            .collect();
+                        values.sort_unstable();
+                        quantile_ms(&values, q)
+                    })
+                    .collect(),
+            )
+        };
+        let count: usize = runs
+            .iter()
+            .map(|r| {
+                r.took_under_load
+                    .iter()
+                    .filter(|(k, _, _)| kind.is_none_or(|want| *k == want))
+                    .count()
+            })
+            .sum();
+        if count == 0 {
+            continue;
+        }
+        let latency: Pick = |_, latency| latency;
+        let took: Pick = |took, _| took;
+        let rest: Pick = |took, latency| latency.saturating_sub(took);
+        println!(
+            "  {:<14} {:>6} requests  latency {:6.2} {:6.2}  took {:6.2} {:6.2}  rest {:6.2} {:6.2}",
+            kind.map_or("all", QueryKind::name),
+            count,
+            part(0.5, latency),
+            part(0.99, latency),
+            part(0.5, took),
+            part(0.99, took),
+            part(0.5, rest),
+            part(0.99, rest),
+        );
+    }
 }
 
 /// `../shared/corpus` beside the repository.

@@ -43,3 +43,60 @@ pub(crate) fn setting(corpus: &Path) -> Result<(Vec<Record>, Vec<Query>)> {
         .collect();
     Ok((records, queries))
 }
+
+/// The queries in the order independent users would send them: kinds mixed. The setting
+/// lists them kind by kind, so sent in that order every connection asks the same kind at
+/// once (16 pasted sentences together, then 16 document numbers), which no real traffic does.
+/// A fixed permutation (by a hash of each request), the same on every run.
+pub(crate) fn interleaved(mut queries: Vec<Query>) -> Vec<Query> {
+    queries.sort_by_cached_key(|query| {
+        let fnv = query
+            .path
+            .bytes()
+            .fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
+                (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+            });
+        // splitmix64's finaliser: FNV alone barely moves the high bits for the last bytes.
+        let mut z = fnv.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    });
+    queries
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interleaving_mixes_the_kinds_and_keeps_every_query() {
+        let query = |kind: QueryKind, n: usize| Query {
+            kind,
+            path: format!("/api/search?q={kind:?}+{n}"),
+            unseen: true,
+        };
+        let by_kind: Vec<Query> = (0..300)
+            .map(|n| query(QueryKind::Long, n))
+            .chain((0..300).map(|n| query(QueryKind::DocNumber, n)))
+            .collect();
+        let mixed = interleaved(by_kind.clone());
+        let mut paths: Vec<&str> = mixed.iter().map(|q| q.path.as_str()).collect();
+        let mut before: Vec<&str> = by_kind.iter().map(|q| q.path.as_str()).collect();
+        paths.sort_unstable();
+        before.sort_unstable();
+        assert_eq!(paths, before);
+        // No 16 requests in a row (what 16 connections ask at once) are of one kind, and
+        // every 100 in a row hold both about equally.
+        for window in mixed.windows(16) {
+            let long = window.iter().filter(|q| q.kind == QueryKind::Long).count();
+            assert!((1..16).contains(&long), "{long} long of 16");
+        }
+        for window in mixed.windows(100) {
+            let long = window.iter().filter(|q| q.kind == QueryKind::Long).count();
+            assert!((30..=70).contains(&long), "{long} long of 100");
+        }
+        let again = interleaved(by_kind);
+        assert!(again.iter().zip(&mixed).all(|(a, b)| a.path == b.path));
+    }
+}
