@@ -11,12 +11,13 @@
 //! pair by pair in the query's order as [`crate::collector::top_by_sum`] adds them, so the
 //! pool, its scores and its order are the same to the bit.
 
-use tantivy::query::{BooleanQuery, Query};
+use tantivy::query::{BooleanQuery, Occur, Query, Weight};
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
 use crate::collector::{Candidate, Gathered, SUMS, SortKey, top_by_sum};
 use crate::flat::{WeightedTerm, is_flat};
 use crate::schema::names;
+use crate::seeking::seeking;
 use crate::terms::{TermWeight, Terms};
 
 /// How far an upper bound or a bar is widened against rounding: partial sums are added in
@@ -251,5 +252,193 @@ fn summed(
             address: DocAddress::new(ord, doc),
         }
     }));
+    Ok(())
+}
+
+/// The documents of `found` that `query` (a long query's scored union) matches, with the
+/// score its seeking union ([`seeking`]) gives them, best first: at least the best `k` of
+/// them, or all. The union's clauses are sought to the documents one clause at a time, each
+/// clause's score kept and added in the union's order at the end (so the scores are the
+/// seeking union's to the bit). Clauses whose scorer depends on the documents it was sought
+/// to before (Tantivy's own unions, under a boost) go first, at every document; then the
+/// clauses of weighted terms, rarest first, and a document drops out once its partial sum
+/// and all the clauses left could add cannot reach the `k`-th best partial sum (so the
+/// common words, read last, are read at few documents). `None` when `query` is no union.
+pub(crate) fn rescore_union(
+    terms: &Terms<'_>,
+    query: &dyn Query,
+    found: &[Candidate],
+    k: usize,
+) -> tantivy::Result<Option<Vec<Candidate>>> {
+    // A single required or optional clause scores as the clause itself.
+    let mut union = query;
+    while let Some(only) = union
+        .downcast_ref::<BooleanQuery>()
+        .filter(|b| b.get_minimum_number_should_match() <= 1)
+        .and_then(|b| match b.clauses() {
+            [(Occur::Must | Occur::Should, only)] => Some(only.as_ref()),
+            _ => None,
+        })
+    {
+        union = only;
+    }
+    let Some(union) = union.downcast_ref::<BooleanQuery>().filter(|b| {
+        b.get_minimum_number_should_match() <= 1
+            && b.clauses().len() >= 2
+            && b.clauses().iter().all(|(occur, _)| *occur == Occur::Should)
+    }) else {
+        return Ok(None);
+    };
+    let mut clauses = Vec::with_capacity(union.clauses().len());
+    for (_, clause) in union.clauses() {
+        let weight = terms.weight(seeking(clause.as_ref()).as_ref(), true)?;
+        let bound = match bound(terms, clause.as_ref())? {
+            Some(bound) if bound.is_finite() && bound > 0.0 => Some(bound),
+            Some(_) => return Ok(None),
+            None => None,
+        };
+        clauses.push(Clause {
+            weight,
+            bound,
+            matches: terms.bound(clause.as_ref())?,
+        });
+    }
+    let searcher = terms.searcher();
+    let mut by_segment: Vec<Vec<DocId>> = vec![Vec::new(); searcher.segment_readers().len()];
+    for c in found {
+        by_segment[c.address.segment_ord as usize].push(c.address.doc_id);
+    }
+    let mut rescored = Vec::with_capacity(found.len());
+    for (ord, mut docs) in by_segment.into_iter().enumerate() {
+        if docs.is_empty() {
+            continue;
+        }
+        docs.sort_unstable();
+        docs.dedup();
+        let reader = searcher.segment_reader(ord as SegmentOrdinal);
+        rescore_segment(
+            &clauses,
+            (ord as SegmentOrdinal, reader),
+            docs,
+            k,
+            &mut rescored,
+        )?;
+    }
+    rescored.sort();
+    Ok(Some(rescored))
+}
+
+/// A clause of the union [`rescore_union`] rescores.
+struct Clause {
+    weight: Box<dyn Weight>,
+    /// The most it adds to a document's score, when its scorer does not depend on the
+    /// documents it was sought to before (weighted terms and unions of them); `None` else.
+    bound: Option<f64>,
+    /// At most this many documents hold it.
+    matches: u64,
+}
+
+/// The most `query` adds to a document's score when it is a weighted term or a `Should`
+/// union of them (which [`seeking`] makes a seeking union), `None` for anything else.
+fn bound(terms: &Terms<'_>, query: &dyn Query) -> tantivy::Result<Option<f64>> {
+    if let Some(term) = query.downcast_ref::<WeightedTerm>() {
+        let weight = terms.term_weight(term, true)?;
+        return Ok(weight.max_score().map(f64::from));
+    }
+    let Some(union) = query
+        .downcast_ref::<BooleanQuery>()
+        .filter(|b| b.get_minimum_number_should_match() <= 1)
+    else {
+        return Ok(None);
+    };
+    let mut sum = 0.0;
+    for (occur, clause) in union.clauses() {
+        if *occur != Occur::Should {
+            return Ok(None);
+        }
+        match bound(terms, clause.as_ref())? {
+            Some(bound) => sum += bound,
+            None => return Ok(None),
+        }
+    }
+    Ok(Some(sum))
+}
+
+/// A document [`rescore_segment`] rescores: its partial sum and its clauses' scores.
+struct Row {
+    doc: DocId,
+    partial: f32,
+    scores: Vec<(u32, Score)>,
+}
+
+/// One segment of [`rescore_union`]: `docs` ascending.
+fn rescore_segment(
+    clauses: &[Clause],
+    (ord, reader): (SegmentOrdinal, &SegmentReader),
+    mut docs: Vec<DocId>,
+    k: usize,
+    rescored: &mut Vec<Candidate>,
+) -> tantivy::Result<()> {
+    // The clauses without a bound first (at every document), then rarest first.
+    let mut order: Vec<usize> = (0..clauses.len()).collect();
+    order.sort_by_key(|&i| (clauses[i].bound.is_some(), clauses[i].matches, i));
+    let mut left = vec![0.0f64; order.len() + 1];
+    for p in (0..order.len()).rev() {
+        left[p] = left[p + 1] + clauses[order[p]].bound.unwrap_or(f64::INFINITY);
+    }
+    let widened = |b: f64| b * (1.0 + MARGIN);
+    let lowered = |b: f32| f64::from(b) * (1.0 - MARGIN);
+    // Each document's partial sum and its clauses' scores.
+    let mut rows: Vec<Row> = docs
+        .drain(..)
+        .map(|doc| Row {
+            doc,
+            partial: 0.0,
+            scores: Vec::new(),
+        })
+        .collect();
+    let mut scratch: Vec<f32> = Vec::new();
+    for (p, &clause) in order.iter().enumerate() {
+        if left[p].is_finite() {
+            scratch.clear();
+            scratch.extend(rows.iter().map(|row| row.partial));
+            if let Some(bar) = kth_best(&mut scratch, k) {
+                rows.retain(|row| widened(f64::from(row.partial) + left[p]) >= lowered(bar));
+            }
+        }
+        let mut scorer = clauses[clause].weight.scorer(reader, 1.0)?;
+        for row in &mut rows {
+            let mut at = scorer.doc();
+            if at < row.doc {
+                at = scorer.seek(row.doc);
+            }
+            if at == row.doc {
+                let score = scorer.score();
+                row.partial += score;
+                row.scores.push((clause as u32, score));
+            }
+        }
+    }
+    let id_keys = reader.fast_fields().u64(names::ID_KEY)?;
+    for Row {
+        doc, mut scores, ..
+    } in rows
+    {
+        if scores.is_empty() {
+            // Not a match.
+            continue;
+        }
+        // As the seeking union adds them.
+        scores.sort_unstable_by_key(|&(clause, _)| clause);
+        let score: Score = scores.iter().map(|&(_, s)| s).sum();
+        rescored.push(Candidate {
+            key: SortKey {
+                primary: f64::from(score),
+                id_key: id_keys.first(doc).unwrap_or(u64::MAX),
+            },
+            score,
+            address: DocAddress::new(ord, doc),
+        });
+    }
     Ok(())
 }

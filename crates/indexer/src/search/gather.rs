@@ -11,7 +11,7 @@ use crate::api::{EXACT_TOTAL_UP_TO, SearchRequest, Sort};
 use crate::collector::{Candidate, Gather, Gathered, SortKey, count_up_to, top_by_sum, top_within};
 use crate::error::{Error, Result};
 use crate::flat::{Guard, bounding_union, is_flat};
-use crate::pairs::top_by_sum_up_to;
+use crate::pairs::{rescore_union, top_by_sum_up_to};
 use crate::schema::names;
 use crate::seeking::seeking;
 use crate::terms::Terms;
@@ -57,13 +57,15 @@ impl SearchIndex {
     /// candidates). When the best candidates are all the candidates, they are the whole
     /// result set. `None` when the page is deep, or the candidates looked at are too few to
     /// be sure (the caller then uses [`Self::rescanned`]).
-    /// `pooled`: the best candidates when the caller already has them (see [`pool`]).
+    /// `pooled`: the best candidates when the caller already has them (see [`pool`]);
+    /// `full`: the full query when it finds every candidate (rescored then without reading
+    /// the common words at candidates that cannot make the page, see [`rescore_union`]).
     #[allow(clippy::too_many_arguments)]
     fn rescored_candidates(
         &self,
         terms: &Terms<'_>,
         candidates: &Candidates,
-        restricted: &dyn Query,
+        (restricted, full): (&dyn Query, Option<&dyn Query>),
         request: &SearchRequest,
         after: Option<SortKey>,
         k: usize,
@@ -91,7 +93,14 @@ impl SearchIndex {
         // Pruning only skips records once `pool` are kept: fewer means every record sharing
         // a pair (with the filters) was seen.
         let complete = found.len() < pool;
-        let mut rescored = self.rescore(terms, restricted, &found, after)?;
+        let pruned = match full {
+            Some(full) if after.is_none() => rescore_union(terms, full, &found, k)?,
+            _ => None,
+        };
+        let mut rescored = match pruned {
+            Some(rescored) => rescored,
+            None => self.rescore(terms, restricted, &found, after)?,
+        };
         if rescored.len() < k && !complete {
             // Fewer candidates than the page needs after the cursor, and more beyond the
             // ones looked at: let the full query within the candidates decide.
@@ -323,10 +332,11 @@ impl SearchIndex {
             } else {
                 within(seeking(plan.query.as_ref()), seeking(matching.as_ref()))
             };
+            let full = candidates.found_by_full.then_some(plan.query.as_ref());
             gathered.top = match self.rescored_candidates(
                 terms,
                 candidates,
-                restricted.as_ref(),
+                (restricted.as_ref(), full),
                 request,
                 after,
                 k,
@@ -530,6 +540,51 @@ mod tests {
         }
         // The common pairs were read at the records that could enter the pool only.
         assert!(SEEKING.get() > 0);
+    }
+
+    #[test]
+    fn a_long_querys_candidates_rescored_pruned_rank_as_the_full_query_scores_them() {
+        use crate::collector::top_by_sum;
+        let (_dir, index) = index();
+        let searcher = index.reader.searcher();
+        let mut dropped = 0;
+        for text in [
+            "các xã tổ chức tuyên truyền bảo vệ môi trường phòng cháy và chữa cháy rừng",
+            "người có quyền chuyển nhượng quyền sử dụng đất theo giấy phép của hộ gia đình",
+            "quyet dinh ngan sach thue va phi duoc cong khai cho ho gia dinh",
+            "tin tức thanh niên xã tham gia xây dựng nông thôn mới và bảo vệ môi trường",
+        ] {
+            let request = SearchRequest {
+                query: text.into(),
+                ..SearchRequest::default()
+            };
+            let plan = index.plan(&request, true).expect("plan");
+            let candidates = plan.candidates.expect("a long query has pairs");
+            assert!(candidates.found_by_full);
+            let key = |c: &Candidate| (c.address, c.score.to_bits(), c.key.id_key);
+            for k in [1, 11, 40] {
+                let terms = Terms::new(&searcher);
+                let found = top_by_sum(&terms, candidates.scored.as_ref(), pool(k), false)
+                    .expect("sum")
+                    .expect("a flat union")
+                    .top;
+                // Every candidate scored by the full query's seeking union.
+                let restricted = seeking(plan.query.as_ref());
+                let all = index
+                    .rescore(&terms, restricted.as_ref(), &found, None)
+                    .expect("rescore");
+                let pruned = rescore_union(&terms, plan.query.as_ref(), &found, k)
+                    .expect("rescore")
+                    .expect("a union");
+                assert!(all.len() >= k && pruned.len() >= k, "{text}");
+                let want: Vec<_> = all.iter().take(k).map(key).collect();
+                let got: Vec<_> = pruned.iter().take(k).map(key).collect();
+                assert_eq!(got, want, "{text} k={k}");
+                dropped += all.len() - pruned.len();
+            }
+        }
+        // Candidates that could not make the page were dropped before the common words.
+        assert!(dropped > 0);
     }
 
     #[test]
