@@ -427,7 +427,8 @@ impl<'t, 's> TermPositions<'t, 's> {
                 );
             }
         }
-        self.packed.sort_unstable();
+        // One sorted run per term: the stable sort finds the runs and merges them.
+        self.packed.sort();
         Ok(self
             .packed
             .iter()
