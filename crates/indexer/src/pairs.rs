@@ -187,18 +187,31 @@ fn summed(
         read += 1;
     }
 
-    // The terms left, read at the records that can still enter the pool, their scores kept
-    // as (record, term) for the exact sums.
-    let mut docs: Vec<DocId> = matched.clone();
+    // The terms left, read at the records that can still enter the pool (most cannot: they
+    // go before sorting, by a fresh bar), their scores kept as (record, term) for the exact
+    // sums.
+    if read < order.len() && since_bar > 0 && matched.len() >= k {
+        scratch.clear();
+        scratch.extend(matched.iter().map(|&doc| sums[doc as usize]));
+        bar = kth_best(&mut scratch, k);
+    }
+    let can_enter = |sum: f32, p: usize, bar: Option<f32>| match bar {
+        Some(bar) => widened(f64::from(sum) + left[p]) >= lowered(bar),
+        None => true,
+    };
+    let mut docs: Vec<DocId> = matched
+        .iter()
+        .copied()
+        .filter(|&doc| can_enter(sums[doc as usize], read, bar))
+        .collect();
     docs.sort_unstable();
     let mut kept: Vec<(DocId, u32, Score)> = Vec::new();
     #[cfg(test)]
     SEEKING.set(SEEKING.get() + order.len() - read);
-    for p in read..order.len() {
-        if let Some(bar) = bar {
-            docs.retain(|&doc| widened(f64::from(sums[doc as usize]) + left[p]) >= lowered(bar));
+    for (p, &term) in order.iter().enumerate().skip(read) {
+        if p > read {
+            docs.retain(|&doc| can_enter(sums[doc as usize], p, bar));
         }
-        let term = order[p];
         let weight = &weights[term];
         if docs.len() as u64 * 32 >= u64::from(doc_freq(term)) {
             // Most blocks hold one: read them all.
