@@ -401,11 +401,14 @@ impl Restorer {
         let all = self.candidate_ids(&strip_marks(&variant));
         let accented = !exact.is_ascii() && strip_marks(exact) != exact;
         let mut list: Vec<Option<u32>> = if accented {
+            // A syllable that is its own variant has the variant's spelling exactly when it
+            // is the syllable of that spelling: its id is compared, not its text.
+            let variant_id = self.ids.get(variant.as_ref()).copied();
             all.iter()
                 .copied()
-                .filter(|&id| {
-                    let id = id as usize;
-                    self.variants[id].as_deref().unwrap_or(&self.syllables[id]) == variant
+                .filter(|&id| match self.variants[id as usize].as_deref() {
+                    None => Some(id) == variant_id,
+                    Some(own) => own == variant,
                 })
                 .take(MAX_CANDIDATES)
                 .map(Some)
