@@ -34,12 +34,22 @@ const PRUNED_FROM_DOCS: u64 = 20_000;
 /// `cap`: when the terms' document counts prove more than `cap` matches (and no segment has
 /// deleted documents), the total is `cap`, flagged capped, and only the documents that can
 /// enter the top `k` are scored in full; otherwise [`top_by_sum`]'s full pass counts them all.
-/// `None` when `flat` is no such union.
+/// `None` when `flat` is no such union. Pruned only from [`PRUNED_FROM_DOCS`] documents.
 pub(crate) fn top_by_sum_up_to(
     terms: &Terms<'_>,
     flat: &dyn Query,
     k: usize,
     cap: usize,
+) -> tantivy::Result<Option<Gathered>> {
+    top_by_sum_pruned_from(terms, flat, (k, cap), PRUNED_FROM_DOCS)
+}
+
+/// [`top_by_sum_up_to`], pruned from `from_docs` documents.
+pub(crate) fn top_by_sum_pruned_from(
+    terms: &Terms<'_>,
+    flat: &dyn Query,
+    (k, cap): (usize, usize),
+    from_docs: u64,
 ) -> tantivy::Result<Option<Gathered>> {
     let Some(union) = flat
         .downcast_ref::<BooleanQuery>()
@@ -60,7 +70,7 @@ pub(crate) fn top_by_sum_up_to(
         return top_by_sum(terms, flat, k, false);
     };
     if k == 0
-        || searcher.num_docs() < PRUNED_FROM_DOCS
+        || searcher.num_docs() < from_docs
         || !prunable(&weights, searcher.segment_readers(), cap)
     {
         return top_by_sum(terms, flat, k, false);

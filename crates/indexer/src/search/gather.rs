@@ -499,7 +499,7 @@ mod tests {
     #[test]
     fn a_long_querys_pool_read_pruned_is_the_pool_summed_from_every_pair() {
         use crate::collector::top_by_sum;
-        use crate::pairs::SEEKING;
+        use crate::pairs::{SEEKING, top_by_sum_pruned_from};
         let (_dir, index) = index();
         let searcher = index.reader.searcher();
         SEEKING.set(0);
@@ -522,16 +522,18 @@ mod tests {
                     .expect("sum")
                     .expect("a flat union");
                 assert!(all.total > EXACT_TOTAL_UP_TO, "{text}: {}", all.total);
-                let pruned = top_by_sum_up_to(&terms, pairs.as_ref(), k, EXACT_TOTAL_UP_TO)
-                    .expect("sum")
-                    .expect("a flat union");
+                // Pruned however few the records.
+                let pruned =
+                    top_by_sum_pruned_from(&terms, pairs.as_ref(), (k, EXACT_TOTAL_UP_TO), 0)
+                        .expect("sum")
+                        .expect("a flat union");
                 assert_eq!((pruned.total, pruned.capped), (EXACT_TOTAL_UP_TO, true));
                 let want: Vec<_> = all.top.iter().map(key).collect();
                 let got: Vec<_> = pruned.top.iter().map(key).collect();
                 assert_eq!(got.len(), k, "{text}");
                 assert_eq!(got, want, "{text} k={k}");
                 // A cap the terms cannot prove passed: every match counted.
-                let counted = top_by_sum_up_to(&terms, pairs.as_ref(), k, all.total)
+                let counted = top_by_sum_pruned_from(&terms, pairs.as_ref(), (k, all.total), 0)
                     .expect("sum")
                     .expect("a flat union");
                 assert_eq!((counted.total, counted.capped), (all.total, false));
