@@ -74,6 +74,19 @@ pub(crate) struct Candidate {
     pub(crate) address: DocAddress,
 }
 
+/// `found`'s documents segment by segment (indexed by segment ordinal), each in document order:
+/// the order in which a rescoring pass seeks them.
+pub(crate) fn docs_by_segment(segments: usize, found: &[Candidate]) -> Vec<Vec<DocId>> {
+    let mut by_segment: Vec<Vec<DocId>> = vec![Vec::new(); segments];
+    for c in found {
+        by_segment[c.address.segment_ord as usize].push(c.address.doc_id);
+    }
+    for docs in &mut by_segment {
+        docs.sort_unstable();
+    }
+    by_segment
+}
+
 impl PartialEq for Candidate {
     fn eq(&self, other: &Self) -> bool {
         self.cmp(other) == Ordering::Equal

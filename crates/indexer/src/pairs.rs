@@ -14,7 +14,7 @@
 use tantivy::query::{BooleanQuery, Occur, Query, Weight};
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
-use crate::collector::{Candidate, Gathered, SUMS, SortKey, top_by_sum};
+use crate::collector::{Candidate, Gathered, SUMS, SortKey, docs_by_segment, top_by_sum};
 use crate::flat::{WeightedTerm, is_flat};
 use crate::schema::names;
 use crate::seeking::seeking;
@@ -335,16 +335,12 @@ pub(crate) fn rescore_union(
         });
     }
     let searcher = terms.searcher();
-    let mut by_segment: Vec<Vec<DocId>> = vec![Vec::new(); searcher.segment_readers().len()];
-    for c in found {
-        by_segment[c.address.segment_ord as usize].push(c.address.doc_id);
-    }
+    let by_segment = docs_by_segment(searcher.segment_readers().len(), found);
     let mut rescored = Vec::with_capacity(found.len());
     for (ord, mut docs) in by_segment.into_iter().enumerate() {
         if docs.is_empty() {
             continue;
         }
-        docs.sort_unstable();
         docs.dedup();
         let reader = searcher.segment_reader(ord as SegmentOrdinal);
         rescore_segment(

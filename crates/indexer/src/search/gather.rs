@@ -3,12 +3,14 @@
 //! and cursors for deep pages.
 
 use tantivy::query::{BooleanQuery, Occur, Query, Scorer};
-use tantivy::{DocAddress, DocId, DocSet};
+use tantivy::{DocAddress, DocSet};
 
 use super::SearchIndex;
 use super::plan::{Candidates, Plan};
 use crate::api::{EXACT_TOTAL_UP_TO, SearchRequest, Sort};
-use crate::collector::{Candidate, Gather, Gathered, SortKey, count_up_to, top_by_sum, top_within};
+use crate::collector::{
+    Candidate, Gather, Gathered, SortKey, count_up_to, docs_by_segment, top_by_sum, top_within,
+};
 use crate::error::{Error, Result};
 use crate::flat::{Guard, bounding_union, is_flat};
 use crate::pairs::{rescore_union, top_by_sum_up_to};
@@ -157,16 +159,12 @@ impl SearchIndex {
         // Segment by segment, in document order.
         let searcher = terms.searcher();
         let weight = terms.weight(restricted, true)?;
-        let mut by_segment: Vec<Vec<DocId>> = vec![Vec::new(); searcher.segment_readers().len()];
-        for c in found {
-            by_segment[c.address.segment_ord as usize].push(c.address.doc_id);
-        }
+        let by_segment = docs_by_segment(searcher.segment_readers().len(), found);
         let mut rescored = Vec::with_capacity(found.len());
-        for (ord, mut docs) in by_segment.into_iter().enumerate() {
+        for (ord, docs) in by_segment.into_iter().enumerate() {
             if docs.is_empty() {
                 continue;
             }
-            docs.sort_unstable();
             let reader = searcher.segment_reader(ord as u32);
             let id_keys = reader.fast_fields().u64(names::ID_KEY)?;
             let mut scorer = weight.scorer(reader, 1.0)?;
