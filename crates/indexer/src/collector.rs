@@ -17,7 +17,7 @@ use tantivy::{DocAddress, DocId, DocSet, Score, SegmentOrdinal, SegmentReader, T
 use crate::api::{FacetCount, Facets, Sort};
 use crate::flat::{WeightedTerm, is_flat};
 use crate::schema::names;
-use crate::terms::Terms;
+use crate::terms::{TermWeight, Terms};
 
 /// A position in the result order.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -85,6 +85,25 @@ pub(crate) fn docs_by_segment(segments: usize, found: &[Candidate]) -> Vec<Vec<D
         docs.sort_unstable();
     }
     by_segment
+}
+
+impl Candidate {
+    /// Document `doc` of segment `ord` ranked by relevance: by `score`, ties by its id key
+    /// (read from `id_keys`; last when it has none).
+    pub(crate) fn by_score(
+        (ord, doc): (SegmentOrdinal, DocId),
+        score: Score,
+        id_keys: &Column<u64>,
+    ) -> Self {
+        Self {
+            key: SortKey {
+                primary: f64::from(score),
+                id_key: id_keys.first(doc).unwrap_or(u64::MAX),
+            },
+            score,
+            address: DocAddress::new(ord, doc),
+        }
+    }
 }
 
 impl PartialEq for Candidate {
@@ -234,23 +253,41 @@ pub(crate) fn top_by_sum(
     k: usize,
     facets: bool,
 ) -> tantivy::Result<Option<Gathered>> {
+    match flat_weights(terms, flat)? {
+        Some(weights) => top_by_sum_of(terms, &weights, k, facets).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// The scoring weights of `flat`'s terms in the union's order, `None` when `flat` is no flat
+/// union of weighted terms ([`is_flat`]).
+pub(crate) fn flat_weights(
+    terms: &Terms<'_>,
+    flat: &dyn Query,
+) -> tantivy::Result<Option<Vec<TermWeight>>> {
     let Some(union) = flat
         .downcast_ref::<BooleanQuery>()
         .filter(|_| is_flat(flat))
     else {
         return Ok(None);
     };
-    let searcher = terms.searcher();
-    let weights = union
+    union
         .clauses()
         .iter()
-        .map(|(_, term)| {
-            let term = term.downcast_ref::<WeightedTerm>().ok_or_else(|| {
-                tantivy::TantivyError::InvalidArgument("a flat union of terms".to_owned())
-            })?;
-            terms.term_weight(term, true)
-        })
-        .collect::<tantivy::Result<Vec<_>>>()?;
+        .filter_map(|(_, term)| term.downcast_ref::<WeightedTerm>())
+        .map(|term| terms.term_weight(term, true))
+        .collect::<tantivy::Result<Vec<_>>>()
+        .map(Some)
+}
+
+/// [`top_by_sum`] of the union of `weights` (from [`flat_weights`]).
+pub(crate) fn top_by_sum_of(
+    terms: &Terms<'_>,
+    weights: &[TermWeight],
+    k: usize,
+    facets: bool,
+) -> tantivy::Result<Gathered> {
+    let searcher = terms.searcher();
     let counter = Gather {
         k: 0,
         sort: Sort::Relevance,
@@ -261,16 +298,8 @@ pub(crate) fn top_by_sum(
     let mut counted = Vec::new();
     let mut top: Vec<Candidate> = Vec::new();
     for (ord, reader) in searcher.segment_readers().iter().enumerate() {
-        // Taken out while in use: a search that panics (caught by the service, which goes on
-        // serving on this thread) drops it instead of leaving stale sums for the next one.
-        let mut sums = SUMS.take();
-        let result: tantivy::Result<()> = {
-            let max_doc = reader.max_doc() as usize;
-            if sums.len() < max_doc {
-                sums.resize(max_doc, 0.0);
-            }
-            let mut matched: Vec<DocId> = Vec::new();
-            let summed = weights.iter().try_for_each(|weight| {
+        with_sums(reader.max_doc() as usize, |sums, matched| {
+            weights.iter().try_for_each(|weight| {
                 weight.for_each_scored(reader, |doc, score| {
                     // BM25 scores are positive: a zero sum is a document no term matched yet.
                     let sum = &mut sums[doc as usize];
@@ -279,43 +308,66 @@ pub(crate) fn top_by_sum(
                     }
                     *sum += score;
                 })
+            })?;
+            let alive: Option<Vec<DocId>> = reader.alive_bitset().map(|alive| {
+                let alive = |doc: &&DocId| alive.is_alive(**doc);
+                matched.iter().filter(alive).copied().collect()
             });
-            let kept = summed.and_then(|()| {
-                let alive: Option<Vec<DocId>> = reader.alive_bitset().map(|alive| {
-                    let alive = |doc: &&DocId| alive.is_alive(**doc);
-                    matched.iter().filter(alive).copied().collect()
-                });
-                keep_summed(
-                    &counter,
-                    (ord as SegmentOrdinal, reader),
-                    alive.as_deref().unwrap_or(&matched),
-                    &sums,
-                    k,
-                    (&mut counted, &mut top),
-                )
-            });
-            // Left all zero for the next search.
-            for &doc in &matched {
-                sums[doc as usize] = 0.0;
-            }
-            kept
-        };
-        SUMS.set(sums);
-        result?;
+            keep_summed(
+                &counter,
+                (ord as SegmentOrdinal, reader),
+                alive.as_deref().unwrap_or(matched),
+                sums,
+                k,
+                (&mut counted, &mut top),
+            )
+        })?;
     }
     top.sort();
     top.truncate(k);
     let mut gathered = counter.merge_fruits(counted)?;
     gathered.top = top;
-    Ok(Some(gathered))
+    Ok(gathered)
+}
+
+/// Runs `f` with this thread's sums (see [`SUMS`]: all zero, at least `max_doc` long) and an
+/// empty list onto which `f` pushes every document whose sum it makes non-zero; those sums
+/// are zeroed again afterwards, whatever `f` returns.
+pub(crate) fn with_sums<T>(max_doc: usize, f: impl FnOnce(&mut [f32], &mut Vec<DocId>) -> T) -> T {
+    // Taken out while in use: a search that panics (caught by the service, which goes on
+    // serving on this thread) drops it instead of leaving stale sums for the next one.
+    let mut sums = SUMS.take();
+    if sums.len() < max_doc {
+        sums.resize(max_doc, 0.0);
+    }
+    let mut matched: Vec<DocId> = Vec::new();
+    let result = f(&mut sums, &mut matched);
+    // Left all zero for the next search.
+    for &doc in &matched {
+        sums[doc as usize] = 0.0;
+    }
+    SUMS.set(sums);
+    result
+}
+
+/// The `k`-th largest of `scores` (which it reorders), `None` when there are fewer.
+pub(crate) fn kth_best(scores: &mut [f32], k: usize) -> Option<f32> {
+    if k == 0 || scores.len() < k {
+        return None;
+    }
+    Some(
+        *scores
+            .select_nth_unstable_by(k - 1, |a, b| b.total_cmp(a))
+            .1,
+    )
 }
 
 thread_local! {
     /// One sum per document of the largest segment searched on this thread, all zero between
-    /// searches (and absent while one uses it): the sums of [`top_by_sum`] and
+    /// searches (and absent while one uses it, see [`with_sums`]): the sums of [`top_by_sum`] and
     /// [`crate::pairs`] (allocating and zeroing one per search cost a page fault per 4 kB,
     /// 400 kB at 100,000 records).
-    pub(crate) static SUMS: std::cell::RefCell<Vec<f32>> = const { std::cell::RefCell::new(Vec::new()) };
+    static SUMS: std::cell::RefCell<Vec<f32>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// What [`top_by_sum`] keeps of one segment's sums: its `matched` documents (alive) counted
@@ -336,26 +388,14 @@ fn keep_summed(
     counted.push(segment.harvest());
     // Only the documents scoring at least the k-th best need their tie-break key.
     let mut scores: Vec<Score> = matched.iter().map(|&doc| sums[doc as usize]).collect();
-    let floor = match k {
-        0 => return Ok(()),
-        k if k < scores.len() => {
-            *scores
-                .select_nth_unstable_by(k - 1, |a, b| b.total_cmp(a))
-                .1
-        }
-        _ => Score::MIN,
-    };
+    if k == 0 {
+        return Ok(());
+    }
+    let floor = kth_best(&mut scores, k).unwrap_or(Score::MIN);
     let id_keys = reader.fast_fields().u64(names::ID_KEY)?;
     top.extend(matched.iter().filter_map(|&doc| {
         let score = sums[doc as usize];
-        (score >= floor).then(|| Candidate {
-            key: SortKey {
-                primary: f64::from(score),
-                id_key: id_keys.first(doc).unwrap_or(u64::MAX),
-            },
-            score,
-            address: DocAddress::new(ord, doc),
-        })
+        (score >= floor).then(|| Candidate::by_score((ord, doc), score, &id_keys))
     }));
     Ok(())
 }

@@ -12,10 +12,12 @@
 //! pool, its scores and its order are the same to the bit.
 
 use tantivy::query::{BooleanQuery, Occur, Query, Weight};
-use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
+use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
-use crate::collector::{Candidate, Gathered, SUMS, SortKey, docs_by_segment, top_by_sum};
-use crate::flat::{WeightedTerm, is_flat};
+use crate::collector::{
+    Candidate, Gathered, docs_by_segment, flat_weights, kth_best, top_by_sum_of, with_sums,
+};
+use crate::flat::WeightedTerm;
 use crate::schema::names;
 use crate::seeking::seeking;
 use crate::terms::{TermWeight, Terms};
@@ -24,16 +26,26 @@ use crate::terms::{TermWeight, Terms};
 /// another order than the final ones (at most a few units in the last place apart).
 const MARGIN: f64 = 1e-4;
 
+/// An upper bound `b` widened by [`MARGIN`].
+fn widened(b: f64) -> f64 {
+    b * (1.0 + MARGIN)
+}
+
+/// A bar `b` lowered by [`MARGIN`].
+fn lowered(b: f32) -> f64 {
+    f64::from(b) * (1.0 - MARGIN)
+}
+
 /// Below this many documents the pairs' postings are short: reading them all costs less than
 /// the pruned pass's bookkeeping (unseen bench, pasted sentences at 5,549 records: p50
 /// 1.05-1.09 ms pruned, 0.93-0.94 read in full).
 const PRUNED_FROM_DOCS: u64 = 20_000;
 
 /// The best `k` documents of `flat` (a flat union of weighted terms) by the sum of their
-/// terms' scores, as [`top_by_sum`] finds them, and the number of documents it matches up to
+/// terms' scores, as [`crate::collector::top_by_sum`] finds them, and the number of documents it matches up to
 /// `cap`: when the terms' document counts prove more than `cap` matches (and no segment has
 /// deleted documents), the total is `cap`, flagged capped, and only the documents that can
-/// enter the top `k` are scored in full; otherwise [`top_by_sum`]'s full pass counts them all.
+/// enter the top `k` are scored in full; otherwise [`crate::collector::top_by_sum`]'s full pass counts them all.
 /// `None` when `flat` is no such union. Pruned only from [`PRUNED_FROM_DOCS`] documents.
 pub(crate) fn top_by_sum_up_to(
     terms: &Terms<'_>,
@@ -51,29 +63,15 @@ pub(crate) fn top_by_sum_pruned_from(
     (k, cap): (usize, usize),
     from_docs: u64,
 ) -> tantivy::Result<Option<Gathered>> {
-    let Some(union) = flat
-        .downcast_ref::<BooleanQuery>()
-        .filter(|_| is_flat(flat))
-    else {
+    let Some(weights) = flat_weights(terms, flat)? else {
         return Ok(None);
     };
     let searcher = terms.searcher();
-    let weights = union
-        .clauses()
-        .iter()
-        .map(|(_, term)| match term.downcast_ref::<WeightedTerm>() {
-            Some(term) => terms.term_weight(term, true).map(Some),
-            None => Ok(None),
-        })
-        .collect::<tantivy::Result<Option<Vec<_>>>>()?;
-    let Some(weights) = weights else {
-        return top_by_sum(terms, flat, k, false);
-    };
     if k == 0
         || searcher.num_docs() < from_docs
         || !prunable(&weights, searcher.segment_readers(), cap)
     {
-        return top_by_sum(terms, flat, k, false);
+        return top_by_sum_of(terms, &weights, k, false).map(Some);
     }
     let mut top = Vec::new();
     for (ord, reader) in searcher.segment_readers().iter().enumerate() {
@@ -119,18 +117,6 @@ thread_local! {
     pub(crate) static SEEKING: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
-/// The `k`-th largest of `scores` (which it reorders), `None` when there are fewer.
-fn kth_best(scores: &mut [f32], k: usize) -> Option<f32> {
-    if k == 0 || scores.len() < k {
-        return None;
-    }
-    Some(
-        *scores
-            .select_nth_unstable_by(k - 1, |a, b| b.total_cmp(a))
-            .1,
-    )
-}
-
 /// One segment of [`top_by_sum_up_to`]'s pruned pass: pushes onto `top` a superset of the
 /// segment's best `k` by exact sum, with their exact sums.
 fn top_in_segment(
@@ -139,19 +125,9 @@ fn top_in_segment(
     k: usize,
     top: &mut Vec<Candidate>,
 ) -> tantivy::Result<()> {
-    // Taken out while in use (see `SUMS`), left all zero.
-    let mut sums = SUMS.take();
-    let max_doc = reader.max_doc() as usize;
-    if sums.len() < max_doc {
-        sums.resize(max_doc, 0.0);
-    }
-    let mut matched: Vec<DocId> = Vec::new();
-    let result = summed(weights, (ord, reader), k, &mut sums, &mut matched, top);
-    for &doc in &matched {
-        sums[doc as usize] = 0.0;
-    }
-    SUMS.set(sums);
-    result
+    with_sums(reader.max_doc() as usize, |sums, matched| {
+        summed(weights, (ord, reader), k, sums, matched, top)
+    })
 }
 
 /// [`top_in_segment`] with its sums (all zero on entry) and the documents it made non-zero.
@@ -173,8 +149,6 @@ fn summed(
         let bound = weights[order[p]].max_score().unwrap_or(Score::MAX);
         left[p] = left[p + 1] + f64::from(bound);
     }
-    let widened = |b: f64| b * (1.0 + MARGIN);
-    let lowered = |b: f32| f64::from(b) * (1.0 - MARGIN);
 
     // Whole postings lists, rarest first, while a record none of them holds could still
     // enter the pool. The bar (the pool's worst partial sum) only rises: a stale one is still
@@ -274,14 +248,7 @@ fn summed(
     top.extend(docs.iter().zip(&mut scores).map(|(&doc, scores)| {
         scores.sort_unstable_by_key(|&(term, _)| term);
         let score = scores.iter().fold(0.0 as Score, |sum, &(_, s)| sum + s);
-        Candidate {
-            key: SortKey {
-                primary: f64::from(score),
-                id_key: id_keys.first(doc).unwrap_or(u64::MAX),
-            },
-            score,
-            address: DocAddress::new(ord, doc),
-        }
+        Candidate::by_score((ord, doc), score, &id_keys)
     }));
     Ok(())
 }
@@ -414,8 +381,6 @@ fn rescore_segment(
     for p in (0..order.len()).rev() {
         left[p] = left[p + 1] + clauses[order[p]].bound.unwrap_or(f64::INFINITY);
     }
-    let widened = |b: f64| b * (1.0 + MARGIN);
-    let lowered = |b: f32| f64::from(b) * (1.0 - MARGIN);
     // Each document's partial sum, and its clauses' scores in a table (a row of the
     // clauses per document, NaN where a clause does not match).
     let n = clauses.len();
@@ -463,14 +428,7 @@ fn rescore_segment(
         }
         // As the seeking union adds them: the matching clauses in the union's order.
         let score: Score = scores.iter().filter(|s| !s.is_nan()).sum();
-        rescored.push(Candidate {
-            key: SortKey {
-                primary: f64::from(score),
-                id_key: id_keys.first(row.doc).unwrap_or(u64::MAX),
-            },
-            score,
-            address: DocAddress::new(ord, row.doc),
-        });
+        rescored.push(Candidate::by_score((ord, row.doc), score, &id_keys));
     }
     Ok(())
 }

@@ -664,6 +664,12 @@ fn push_collapsed(out: &mut String, between: &str) {
         }
         return;
     }
+    push_collapsed_chars(out, between);
+}
+
+/// [`push_collapsed`] character by character (any text): each run of white space made one
+/// plain space, everything else escaped.
+fn push_collapsed_chars(out: &mut String, between: &str) {
     let mut space = false;
     for c in between.chars() {
         if c.is_whitespace() {
@@ -761,21 +767,7 @@ mod tests {
         // The character loop every input takes without the fast paths.
         let reference = |between: &str| {
             let mut out = String::new();
-            let mut space = false;
-            for c in between.chars() {
-                if c.is_whitespace() {
-                    space = true;
-                } else {
-                    if space {
-                        out.push(' ');
-                        space = false;
-                    }
-                    push_escaped_char(&mut out, c);
-                }
-            }
-            if space {
-                out.push(' ');
-            }
+            push_collapsed_chars(&mut out, between);
             out
         };
         let mut cases: Vec<String> = (0u8..128)

@@ -480,12 +480,7 @@ impl TermWeight {
         reader: &SegmentReader,
         mut f: impl FnMut(DocId, Score),
     ) -> tantivy::Result<()> {
-        let segment = self
-            .field
-            .segments
-            .iter()
-            .position(|id| *id == reader.segment_id());
-        let (Some(segment), Some(bm25)) = (segment, &self.bm25) else {
+        let (Some(segment), Some(bm25)) = (self.segment_of(reader), &self.bm25) else {
             // Not scoring, or a segment the lookups did not see: document by document.
             return self.for_each(reader, &mut f);
         };

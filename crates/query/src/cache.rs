@@ -111,17 +111,12 @@ pub(crate) struct Slot<'a> {
 }
 
 impl Slot<'_> {
-    /// Whether [`Slot::fill`] would keep the page (not when the cache is disabled): a caller
-    /// copies its page for the cache only then.
-    pub(crate) fn keeps(&self) -> bool {
-        self.guard.is_some()
-    }
-
-    /// Stores the computed page for the next requests (errors are never stored: dropping the
-    /// slot without filling it lets the next request try again).
-    pub(crate) fn fill(self, page: Arc<SearchResponse>) {
+    /// Stores a copy of the computed page for the next requests (errors are never stored:
+    /// dropping the slot without filling it lets the next request try again). The page is
+    /// copied only when the cache keeps it (not when the cache is disabled).
+    pub(crate) fn fill(self, page: &SearchResponse) {
         if let Some(guard) = self.guard {
-            let _ = guard.insert(page);
+            let _ = guard.insert(Arc::new(page.clone()));
         }
     }
 }
@@ -233,7 +228,7 @@ mod tests {
 
     async fn fill(cache: &ResultCache, key: &CacheKey, id: &str) {
         match cache.lookup(key).await {
-            Lookup::Miss(slot) => slot.fill(page(id)),
+            Lookup::Miss(slot) => slot.fill(&page(id)),
             Lookup::Hit(_) => panic!("{key:?} was cached already"),
         }
     }
@@ -297,7 +292,7 @@ mod tests {
             !waiting.is_finished(),
             "the second request waits for the first"
         );
-        first.fill(page("laws-12"));
+        first.fill(&page("laws-12"));
         assert_eq!(waiting.await.unwrap().as_deref(), Some("laws-12"));
         assert_eq!(cache.stats().misses, 1);
     }
@@ -322,7 +317,7 @@ mod tests {
     async fn a_disabled_cache_always_misses() {
         let cache = ResultCache::new(0);
         match cache.lookup(&key("gen-000001", "thuế")).await {
-            Lookup::Miss(slot) => slot.fill(page("laws-1")),
+            Lookup::Miss(slot) => slot.fill(&page("laws-1")),
             Lookup::Hit(_) => panic!("disabled cache hit"),
         }
         assert_eq!(hit_id(cache.lookup(&key("gen-000001", "thuế")).await), None);

@@ -3,7 +3,6 @@
 //! service's own [`SearchResponse`].
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 use std::time::Instant;
 
 use crawler::{Kind, Sites};
@@ -56,9 +55,7 @@ pub(crate) async fn page(
         Ok::<_, AppError>(response(&params, results, started, &sites))
     })
     .await??;
-    if slot.keeps() {
-        slot.fill(Arc::new(page.clone()));
-    }
+    slot.fill(&page);
     state.metrics().search_answered(page.total == 0);
     Ok(page)
 }

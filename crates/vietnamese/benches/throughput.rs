@@ -95,7 +95,10 @@ fn main() {
             .collect::<Vec<_>>()
     });
     let by_char = measure("spans/char", n, || {
-        lines.iter().map(|l| spans_by_char(l)).collect::<Vec<_>>()
+        lines
+            .iter()
+            .map(|l| vietnamese::token_spans_by_char(l).collect::<Vec<_>>())
+            .collect::<Vec<_>>()
     });
     assert_eq!(
         spans, by_char,
@@ -128,44 +131,4 @@ fn main() {
     assert_eq!(vietnamese::fold("Nghị quyết Ủy ban"), "nghi quyet uy ban");
     assert_eq!(vietnamese::normalize("Hòa bình"), "hoà bình");
     println!("checked: {} lines, {all} tokens", lines.len());
-}
-
-/// The character-by-character token scan `token_spans` replaced, as it was (the reference it
-/// must equal): runs of letters, digits and combining marks, joiners inside kept.
-fn spans_by_char(text: &str) -> Vec<(usize, usize)> {
-    // As the crate answers it: ASCII and Vietnamese letters without a table lookup.
-    let is_word_char = |c: char| {
-        if c.is_ascii() {
-            return c.is_ascii_alphanumeric();
-        }
-        if matches!(c, '\u{00C0}'..='\u{024F}' | '\u{1E00}'..='\u{1EFF}') {
-            return c != '\u{00D7}' && c != '\u{00F7}';
-        }
-        c.is_alphanumeric()
-            || matches!(c, '\u{0300}'..='\u{036F}' | '\u{1AB0}'..='\u{1AFF}' | '\u{1DC0}'..='\u{1DFF}' | '\u{20D0}'..='\u{20FF}' | '\u{FE20}'..='\u{FE2F}')
-    };
-    let mut chars = text.char_indices();
-    let mut finished = false;
-    std::iter::from_fn(move || {
-        if finished {
-            return None;
-        }
-        let mut start: Option<usize> = None;
-        let mut last_end = 0;
-        for (i, c) in chars.by_ref() {
-            if is_word_char(c) {
-                if start.is_none() {
-                    start = Some(i);
-                }
-                last_end = i + c.len_utf8();
-            } else if vietnamese::is_invisible(c) && start.is_some() {
-                // Joiner: kept only if a word character follows.
-            } else if let Some(s) = start {
-                return Some((s, last_end));
-            }
-        }
-        finished = true;
-        start.map(|s| (s, last_end))
-    })
-    .collect()
 }

@@ -40,4 +40,4 @@ pub use normalize::{
     Forms, fold, fold_exact, forms, is_invisible, normalize, variant, variant_exact,
 };
 pub use syllable::is_valid_syllable;
-pub use tokenize::{Token, bigrams, token_spans, tokenize};
+pub use tokenize::{Token, bigrams, token_spans, token_spans_by_char, tokenize};

@@ -159,9 +159,9 @@ impl Iterator for TokenSpans<'_> {
 }
 
 /// [`token_spans`] character by character: the definition the byte-level scan must agree with
-/// (kept for tests).
-#[cfg(test)]
-fn token_spans_by_char(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+/// (for tests and the throughput bench, which measures both; not for use).
+#[doc(hidden)]
+pub fn token_spans_by_char(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
     let mut chars = text.char_indices();
     let mut finished = false;
     std::iter::from_fn(move || {

@@ -2,8 +2,8 @@
 //! relevance (pruned, or a long query's candidates rescored by the full query) or by date,
 //! and cursors for deep pages.
 
+use tantivy::DocSet;
 use tantivy::query::{BooleanQuery, Occur, Query, Scorer};
-use tantivy::{DocAddress, DocSet};
 
 use super::SearchIndex;
 use super::plan::{Candidates, Plan};
@@ -176,19 +176,11 @@ impl SearchIndex {
                 if at != doc {
                     continue;
                 }
-                let score = scorer.score();
-                let key = SortKey {
-                    primary: f64::from(score),
-                    id_key: id_keys.first(doc).unwrap_or(u64::MAX),
-                };
-                if after.is_some_and(|a| key.rank(&a) != std::cmp::Ordering::Less) {
+                let candidate = Candidate::by_score((ord as u32, doc), scorer.score(), &id_keys);
+                if after.is_some_and(|a| candidate.key.rank(&a) != std::cmp::Ordering::Less) {
                     continue;
                 }
-                rescored.push(Candidate {
-                    key,
-                    score,
-                    address: DocAddress::new(ord as u32, doc),
-                });
+                rescored.push(candidate);
             }
         }
         rescored.sort();
