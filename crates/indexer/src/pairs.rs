@@ -289,14 +289,25 @@ pub(crate) fn rescore_union(
     };
     let mut clauses = Vec::with_capacity(union.clauses().len());
     for (_, clause) in union.clauses() {
-        let weight = terms.weight(seeking(clause.as_ref()).as_ref(), true)?;
-        let bound = match bound(terms, clause.as_ref())? {
+        let (scores, bound) = match clause.downcast_ref::<WeightedTerm>() {
+            // A term is read a block at a time at the documents (no cursor to build).
+            Some(term) => {
+                let weight = terms.term_weight(term, true)?;
+                let bound = weight.max_score().map(f64::from);
+                (Scores::Term(weight), bound)
+            }
+            None => (
+                Scores::Cursor(terms.weight(seeking(clause.as_ref()).as_ref(), true)?),
+                bound(terms, clause.as_ref())?,
+            ),
+        };
+        let bound = match bound {
             Some(bound) if bound.is_finite() && bound > 0.0 => Some(bound),
             Some(_) => return Ok(None),
             None => None,
         };
         clauses.push(Clause {
-            weight,
+            scores,
             bound,
             matches: terms.bound(clause.as_ref())?,
         });
@@ -322,9 +333,18 @@ pub(crate) fn rescore_union(
     Ok(Some(rescored))
 }
 
+/// How [`rescore_segment`] reads a clause's scores at its documents.
+enum Scores {
+    /// A weighted term: its postings a block at a time ([`TermWeight::scores_at`]), the
+    /// blocks between the documents unread; the scores its scorer gives, to the bit.
+    Term(TermWeight),
+    /// Anything else: its scorer, sought to each document.
+    Cursor(Box<dyn Weight>),
+}
+
 /// A clause of the union [`rescore_union`] rescores.
 struct Clause {
-    weight: Box<dyn Weight>,
+    scores: Scores,
     /// The most it adds to a document's score, when its scorer does not depend on the
     /// documents it was sought to before (weighted terms and unions of them); `None` else.
     bound: Option<f64>,
@@ -406,16 +426,30 @@ fn rescore_segment(
                 rows.retain(|row| widened(f64::from(row.partial) + left[p]) >= lowered(bar));
             }
         }
-        let mut scorer = clauses[clause].weight.scorer(reader, 1.0)?;
-        for row in &mut rows {
-            let mut at = scorer.doc();
-            if at < row.doc {
-                at = scorer.seek(row.doc);
+        match &clauses[clause].scores {
+            Scores::Term(term) => {
+                // `rows` stay in document order: `docs` is ascending.
+                docs.clear();
+                docs.extend(rows.iter().map(|row| row.doc));
+                term.scores_at(reader, &docs, |i, score| {
+                    let row = &mut rows[i];
+                    row.partial += score;
+                    table[row.slot * n + clause] = score;
+                })?;
             }
-            if at == row.doc {
-                let score = scorer.score();
-                row.partial += score;
-                table[row.slot * n + clause] = score;
+            Scores::Cursor(weight) => {
+                let mut scorer = weight.scorer(reader, 1.0)?;
+                for row in &mut rows {
+                    let mut at = scorer.doc();
+                    if at < row.doc {
+                        at = scorer.seek(row.doc);
+                    }
+                    if at == row.doc {
+                        let score = scorer.score();
+                        row.partial += score;
+                        table[row.slot * n + clause] = score;
+                    }
+                }
             }
         }
     }
