@@ -163,6 +163,53 @@ pub(crate) fn count_up_to(
     Ok((total, false))
 }
 
+/// `gather`'s hits of `query` (relevance order, no facets) and the number of documents it
+/// matches, when that number is at most `cap`: every match scored, as [`Gather`] without
+/// pruning finds them (the same scorers, moved forward document by document). `None` as
+/// soon as more than `cap` documents match: the caller then knows the total is capped
+/// without a counting pass of its own, and ranks with pruning.
+pub(crate) fn rank_up_to(
+    terms: &Terms<'_>,
+    query: &dyn Query,
+    gather: &Gather,
+    cap: usize,
+) -> tantivy::Result<Option<Gathered>> {
+    let weight = terms.scan_weight(query, gather.requires_scoring())?;
+    let searcher = terms.searcher();
+    let mut fruits = Vec::with_capacity(searcher.segment_readers().len());
+    let mut total = 0;
+    for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+        let mut segment = gather.for_segment(ord as SegmentOrdinal, reader)?;
+        let alive = reader.alive_bitset();
+        let mut scorer = weight.scorer(reader, 1.0)?;
+        let mut doc = scorer.doc();
+        while doc != TERMINATED {
+            if alive.is_none_or(|a| a.is_alive(doc)) {
+                total += 1;
+                if total > cap {
+                    #[cfg(test)]
+                    RANKED_UP_TO.with(|r| r.set((r.get().0, r.get().1 + 1)));
+                    return Ok(None);
+                }
+                segment.collect(doc, scorer.score());
+            }
+            doc = scorer.advance();
+        }
+        fruits.push(segment.harvest());
+    }
+    #[cfg(test)]
+    RANKED_UP_TO.with(|r| r.set((r.get().0 + 1, r.get().1)));
+    gather.merge_fruits(fruits).map(Some)
+}
+
+#[cfg(test)]
+thread_local! {
+    /// [`rank_up_to`]'s passes on this thread that ranked every match and that stopped at the
+    /// cap: a test sees both at work.
+    pub(crate) static RANKED_UP_TO: std::cell::Cell<(usize, usize)> =
+        const { std::cell::Cell::new((0, 0)) };
+}
+
 /// How far below the worst kept score [`top_within`] still looks: a flat union sums the
 /// same terms as the query in another order, so its score can miss the query's by a few
 /// units in the last place.

@@ -226,6 +226,51 @@ impl<'s> Terms<'s> {
         Ok(required.unwrap_or(alternatives).min(self.total_docs))
     }
 
+    /// A guess at how many documents `query` matches, from its terms' document counts as if
+    /// the words of a record were independent: a term's count, a phrase's terms' shares of
+    /// the documents multiplied, the required clauses' shares multiplied, the sum of
+    /// alternatives'; all the documents for any other query. Words that go together (a
+    /// phrase, a name) match more than the guess: it only chooses which pass to try first
+    /// (see [`crate::collector::rank_up_to`]), never what a search finds.
+    pub(crate) fn estimate(&self, query: &dyn Query) -> tantivy::Result<f64> {
+        let all = self.total_docs.max(1) as f64;
+        if let Some(term) = query.downcast_ref::<WeightedTerm>() {
+            return Ok(self.term(term.term())?.doc_freq as f64);
+        }
+        if let Some(phrase) = query.downcast_ref::<WeightedPhrase>() {
+            let mut share = 1.0;
+            for term in phrase.terms() {
+                share *= self.term(term)?.doc_freq as f64 / all;
+            }
+            return Ok(share * all);
+        }
+        if let Some(constant) = query.downcast_ref::<ConstTerm>() {
+            return Ok(self.term(constant.term())?.doc_freq as f64);
+        }
+        if let Some(guard) = query.downcast_ref::<Guard>() {
+            return self.estimate(guard.query());
+        }
+        if let Some(boosted) = query.downcast_ref::<Boosted>() {
+            return self.estimate(boosted.query());
+        }
+        let Some(boolean) = query.downcast_ref::<BooleanQuery>() else {
+            return Ok(all);
+        };
+        let mut required: Option<f64> = None;
+        let mut alternatives = 0.0;
+        for (occur, sub) in boolean.clauses() {
+            match occur {
+                Occur::Must => {
+                    let share = self.estimate(sub.as_ref())? / all;
+                    required = Some(required.unwrap_or(1.0) * share);
+                }
+                Occur::Should => alternatives += self.estimate(sub.as_ref())?,
+                Occur::MustNot => {}
+            }
+        }
+        Ok(required.map_or(alternatives, |share| share * all).min(all))
+    }
+
     /// Tantivy's own weight of `query`, with the statistics of the lookups here: for passes
     /// over many documents, where Tantivy's unions of its own term scorers run faster (one
     /// type, no dynamic calls) and a flat union prunes with block-WAND (which only works on

@@ -9,7 +9,8 @@ use super::SearchIndex;
 use super::plan::{Candidates, Plan};
 use crate::api::{EXACT_TOTAL_UP_TO, SearchRequest, Sort};
 use crate::collector::{
-    Candidate, Gather, Gathered, SortKey, count_up_to, docs_by_segment, top_by_sum, top_within,
+    Candidate, Gather, Gathered, SortKey, count_up_to, docs_by_segment, rank_up_to, top_by_sum,
+    top_within,
 };
 use crate::error::{Error, Result};
 use crate::flat::{Guard, bounding_union, is_flat};
@@ -256,10 +257,11 @@ impl SearchIndex {
         // pass visits every match anyway (no block-WAND, which only a flat union has): that
         // pass counts them too, instead of a counting pass of its own. Its matches are the
         // matching set's (the plan's cheap query finds the same records).
-        if pooled.is_none()
-            && candidates.is_none()
-            && terms.bound(matching.as_ref())? <= EXACT_TOTAL_UP_TO as u64
-        {
+        // A query whose terms only suggest few matches (its words rarely met together) tries
+        // that pass first, stopping once the matches pass the cap: then the total is proven
+        // capped without a counting pass, and the top hits are found with pruning below.
+        let mut proven_many = false;
+        if pooled.is_none() && candidates.is_none() {
             let query = self.with_filters(plan.query.box_clone(), request)?;
             if !is_flat(query.as_ref()) {
                 let ranked = Gather {
@@ -269,7 +271,19 @@ impl SearchIndex {
                     facets: request.facets,
                     prune: false,
                 };
-                return Ok(terms.search(query.as_ref(), &ranked)?);
+                if terms.bound(matching.as_ref())? <= EXACT_TOTAL_UP_TO as u64 {
+                    return Ok(terms.search(query.as_ref(), &ranked)?);
+                }
+                if k > 0
+                    && !request.facets
+                    && !request.exact_total
+                    && terms.estimate(matching.as_ref())? <= EXACT_TOTAL_UP_TO as f64
+                {
+                    match rank_up_to(terms, query.as_ref(), &ranked, EXACT_TOTAL_UP_TO)? {
+                        Some(ranked) => return Ok(ranked),
+                        None => proven_many = true,
+                    }
+                }
             }
         }
         let mut gathered = if let Some(pooled) = &mut pooled {
@@ -295,6 +309,12 @@ impl SearchIndex {
                 prune: false,
             };
             terms.search(matching.as_ref(), &counted)?
+        } else if proven_many {
+            Gathered {
+                total: EXACT_TOTAL_UP_TO,
+                capped: true,
+                ..Gathered::default()
+            }
         } else {
             let (total, capped) = count_up_to(terms, matching.as_ref(), EXACT_TOTAL_UP_TO)?;
             Gathered {
@@ -577,6 +597,72 @@ mod tests {
         }
         // Candidates that could not make the page were dropped before the common words.
         assert!(dropped > 0);
+    }
+
+    #[test]
+    fn ranking_first_what_few_records_should_match_finds_what_counting_first_finds() {
+        use crate::collector::RANKED_UP_TO;
+        let (_dir, index) = index();
+        RANKED_UP_TO.set((0, 0));
+        let legal = SearchRequest {
+            kind: Some(Kind::Legal),
+            ..SearchRequest::default()
+        };
+        for (text, base) in [
+            // Words met together far more often than their counts suggest: the ranking
+            // pass stops at the cap.
+            ("ủy ban nhân dân huyện", &SearchRequest::default()),
+            ("\"phòng cháy\" chữa cháy rừng", &SearchRequest::default()),
+            ("sử dụng đất giấy phép", &SearchRequest::default()),
+            // Words rarely met together: every match ranked and counted in one pass.
+            ("thanh niên ngân sách", &SearchRequest::default()),
+            ("\"nông thôn mới\" thuế", &SearchRequest::default()),
+            ("thanh nien thu tuc", &SearchRequest::default()),
+            (
+                "quyết định 7/2019/QĐ-UBND thanh niên",
+                &SearchRequest::default(),
+            ),
+            ("hội đồng giấy phép", &legal),
+        ] {
+            for limit in [1, 10] {
+                let request = SearchRequest {
+                    query: text.into(),
+                    limit,
+                    ..base.clone()
+                };
+                let (total, expected) = unpruned(&index, &request);
+                let SearchResults {
+                    total: got_total,
+                    total_exact,
+                    hits,
+                    ..
+                } = index.search(&request).expect("search");
+                let capped = total > EXACT_TOTAL_UP_TO;
+                let shown = if capped { EXACT_TOTAL_UP_TO } else { total };
+                assert_eq!((got_total, total_exact), (shown, !capped), "{text}");
+                let got: Vec<(&str, u32)> = hits
+                    .iter()
+                    .map(|h| (h.id.as_str(), h.score.to_bits()))
+                    .collect();
+                let want: Vec<(&str, u32)> = expected
+                    .iter()
+                    .map(|(id, score)| (id.as_str(), score.to_bits()))
+                    .collect();
+                if !capped {
+                    // Ranked in the one pass: the same scores to the bit.
+                    assert_eq!(got, want, "{text} limit {limit}");
+                } else {
+                    let ids =
+                        |v: &[(&str, u32)]| v.iter().map(|h| h.0.to_owned()).collect::<Vec<_>>();
+                    assert_eq!(ids(&got), ids(&want), "{text} limit {limit}");
+                }
+            }
+        }
+        let (ranked, stopped) = RANKED_UP_TO.get();
+        assert!(
+            ranked > 0 && stopped > 0,
+            "ranked {ranked}, stopped {stopped}"
+        );
     }
 
     #[test]
