@@ -15,9 +15,10 @@ use std::path::Path;
 
 use crawler::Record;
 use tantivy::indexer::NoMergePolicy;
-use tantivy::{Index, IndexSettings, TantivyDocument, Term};
+use tantivy::{Index, IndexSettings, Term};
 
 use crate::analyzer::register_analyzers;
+use crate::document::RecordDocument;
 use crate::error::{Error, Result};
 use crate::hitfile::{HitWriter, StoredHit};
 use crate::schema::{DocNumberKeys, Fields};
@@ -59,7 +60,7 @@ pub(crate) fn write_records(
     progress: &mut dyn FnMut(usize),
 ) -> Result<usize> {
     let mut writer =
-        index.writer_with_num_threads::<TantivyDocument>(WRITER_THREADS, WRITER_MEMORY)?;
+        index.writer_with_num_threads::<RecordDocument>(WRITER_THREADS, WRITER_MEMORY)?;
     // No background merges: they would race with the explicit merge below (which then fails
     // with "segments that were merged could not be found" on large builds).
     writer.set_merge_policy(Box::new(NoMergePolicy));
@@ -70,7 +71,7 @@ pub(crate) fn write_records(
         let number = DocNumberKeys::of_record(&record);
         let hit = StoredHit::of(&record, number.as_ref());
         let offset = hits.append(&hit, &Layout::of(&hit.text).encode())?;
-        writer.add_document(fields.document(&record, number.as_ref(), offset)?)?;
+        writer.add_document(fields.record_document(record, number.as_ref(), offset)?)?;
         count += 1;
         if count % 1000 == 0 {
             progress(count);

@@ -51,25 +51,41 @@ struct Line {
 }
 
 /// Reads JSON lines into records; returns the good records and one error per bad line.
-pub fn import_jsonl(reader: impl BufRead) -> (Vec<Record>, Vec<LineError>) {
+///
+/// Lines are read as bytes and checked as UTF-8 with `simdutf8` (several times faster than
+/// the standard check on Vietnamese text, where most letters take two or three bytes).
+pub fn import_jsonl(mut reader: impl BufRead) -> (Vec<Record>, Vec<LineError>) {
     let mut records = Vec::new();
     let mut errors = Vec::new();
-    for (index, line) in reader.lines().enumerate() {
-        let number = index + 1;
-        let text = match line {
-            Ok(text) => text,
+    let mut bytes = Vec::new();
+    let mut number = 0;
+    loop {
+        bytes.clear();
+        match reader.read_until(b'\n', &mut bytes) {
+            Ok(0) => break,
+            Ok(_) => {}
             Err(e) => {
                 errors.push(LineError {
-                    line: number,
+                    line: number + 1,
                     message: format!("unreadable line: {e}"),
                 });
-                continue;
+                break;
             }
+        }
+        number += 1;
+        let line = bytes.strip_suffix(b"\n").unwrap_or(&bytes);
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        let Ok(text) = simdutf8::basic::from_utf8(line) else {
+            errors.push(LineError {
+                line: number,
+                message: "unreadable line: not valid UTF-8".to_owned(),
+            });
+            continue;
         };
         if text.trim().is_empty() {
             continue;
         }
-        match parse_line(&text) {
+        match parse_line(text) {
             Ok(record) => records.push(record),
             Err(message) => errors.push(LineError {
                 line: number,
@@ -159,5 +175,25 @@ mod tests {
         assert!(errors[1].message.contains("not a date"));
         assert!(errors[2].message.contains("missing id"));
         assert!(errors[3].message.contains("unknown kind"));
+    }
+
+    #[test]
+    fn bad_utf8_and_crlf_lines() {
+        let mut input = Vec::new();
+        input.extend_from_slice(
+            r#"{"id":"news-1","title":"Thông báo lịch tiếp công dân"}"#.as_bytes(),
+        );
+        input.extend_from_slice(b"\r\n");
+        // Latin-1 "Tin t\xe9c": not UTF-8.
+        input.extend_from_slice(b"{\"id\":\"news-2\",\"title\":\"Tin t\xe9c\"}\n");
+        input.extend_from_slice(r#"{"id":"news-3","title":"Hội nghị"}"#.as_bytes());
+        let (records, errors) = import_jsonl(input.as_slice());
+        let ids: Vec<&str> = records.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids, ["news-1", "news-3"]);
+        assert_eq!(records[0].title, "Thông báo lịch tiếp công dân");
+        assert_eq!(records[1].title, "Hội nghị");
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].line, 2);
+        assert!(errors[0].message.contains("UTF-8"), "{}", errors[0].message);
     }
 }

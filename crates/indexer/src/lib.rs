@@ -9,6 +9,7 @@ pub mod analyzer;
 mod api;
 mod build;
 mod collector;
+mod document;
 mod error;
 mod flat;
 mod hitfile;

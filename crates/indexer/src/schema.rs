@@ -1,17 +1,19 @@
 //! The Tantivy schema: text fields in three forms plus bigrams, keyword fields for document
 //! numbers and filters, fast numeric fields for dates and sorting, and the stored record.
 //!
-//! [`Fields`] holds the field handles; [`Fields::document`] turns a [`Record`] into a Tantivy
-//! document.
+//! [`Fields`] holds the field handles; [`Fields::record_document`] turns a [`Record`] into the
+//! document the index writer reads.
 
 use chrono::{Datelike, NaiveDate};
 use crawler::Record;
+#[cfg(test)]
 use tantivy::TantivyDocument;
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 
 use crate::analyzer;
+use crate::document::RecordDocument;
 use crate::error::{Error, Result};
 
 /// Handles of every field of the schema.
@@ -194,46 +196,47 @@ impl Fields {
         }
     }
 
-    /// Turns a record into a Tantivy document whose shown hit is at `hit_offset` in the
-    /// generation's side file ([`crate::hitfile::HitWriter::append`]).
-    pub(crate) fn document(
+    /// Turns a record into the document the index writer reads, its shown hit at `hit_offset`
+    /// in the generation's side file ([`crate::hitfile::HitWriter::append`]). The record's
+    /// texts move into the document; each is kept once however many fields read it.
+    pub(crate) fn record_document(
         &self,
-        record: &Record,
+        mut record: Record,
         number: Option<&DocNumberKeys>,
         hit_offset: u64,
-    ) -> Result<TantivyDocument> {
-        let text = searchable_text(record);
-        let json = serde_json::to_string(record).map_err(|source| Error::EncodeRecord {
+    ) -> Result<RecordDocument> {
+        let text = searchable_text(&record);
+        let json = serde_json::to_string(&record).map_err(|source| Error::EncodeRecord {
             id: record.id.clone(),
             source,
         })?;
-        // The document copies the title and the text into one buffer, five times each (three
-        // forms, two bigram forms), then the record: sized once rather than grown by doubling.
-        let mut doc = TantivyDocument::with_capacity(
-            5 * (record.title.len() + text.len()) + json.len() + 1024,
-        );
-        doc.add_text(self.id, &record.id);
-        doc.add_u64(self.id_key, id_key(&record.id));
+        let all = format!("{}\n{}", record.title, text);
+        let mut doc = RecordDocument::with_capacity(32);
+        let key = id_key(&record.id);
+        doc.add_text(self.id, std::mem::take(&mut record.id));
+        doc.add_u64(self.id_key, key);
         doc.add_text(self.kind, record.kind.as_str());
         if !record.site.is_empty() {
-            doc.add_text(self.site, &record.site);
+            doc.add_text(self.site, std::mem::take(&mut record.site));
         }
 
+        let title = doc.keep(std::mem::take(&mut record.title));
         for field in [self.title_exact, self.title_variant, self.title_folded] {
-            doc.add_text(field, &record.title);
+            doc.add_kept(field, title);
         }
+        let text = doc.keep(text);
         for field in [self.text_exact, self.text_variant, self.text_folded] {
-            doc.add_text(field, &text);
+            doc.add_kept(field, text);
         }
-        let all = format!("{}\n{}", record.title, text);
-        doc.add_text(self.bigram_exact, &all);
-        doc.add_text(self.bigram_folded, &all);
+        let all = doc.keep(all);
+        doc.add_kept(self.bigram_exact, all);
+        doc.add_kept(self.bigram_folded, all);
 
         if let Some(keys) = number {
-            doc.add_text(self.docno, &keys.full);
-            doc.add_text(self.docno_num_type, &keys.num_type);
-            doc.add_text(self.docno_num_issuer, &keys.num_issuer);
-            doc.add_text(self.docno_num, &keys.num);
+            doc.add_text(self.docno, keys.full.as_str());
+            doc.add_text(self.docno_num_type, keys.num_type.as_str());
+            doc.add_text(self.docno_num_issuer, keys.num_issuer.as_str());
+            doc.add_text(self.docno_num, keys.num.as_str());
             if let Some(year) = keys.year {
                 doc.add_u64(self.docno_year, u64::from(year));
             }
@@ -270,6 +273,20 @@ impl Fields {
         doc.add_u64(self.hit_offset, hit_offset);
         doc.add_text(self.record, json);
         Ok(doc)
+    }
+
+    /// [`Fields::record_document`] as a `TantivyDocument` (for tests that write indexes by
+    /// hand).
+    #[cfg(test)]
+    pub(crate) fn document(
+        &self,
+        record: &Record,
+        number: Option<&DocNumberKeys>,
+        hit_offset: u64,
+    ) -> Result<TantivyDocument> {
+        Ok(self
+            .record_document(record.clone(), number, hit_offset)?
+            .to_tantivy())
     }
 
     /// A document as generations built before the side file stored it: no `hit_offset`, the
