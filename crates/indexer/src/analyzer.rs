@@ -259,7 +259,14 @@ fn analysis_of(text: &str) -> Walk {
         if let Some(joined) = memo.joined(text) {
             return joined;
         }
-        let analysis = Rc::new(memo.analyse(text));
+        // The analysis about to be forgotten lends its buffers to the new one (a body's
+        // syllables take tens of kilobytes: allocating them afresh for every text costs page
+        // faults), unless a token stream still reads it.
+        let spare = memo.recent[1]
+            .take()
+            .and_then(|old| Rc::try_unwrap(old).ok())
+            .unwrap_or_default();
+        let analysis = Rc::new(memo.analyse(text, spare));
         memo.recent.swap(0, 1);
         memo.recent[0] = Some(Rc::clone(&analysis));
         Walk {
@@ -288,9 +295,18 @@ impl Memo {
         forms
     }
 
-    fn analyse(&mut self, text: &str) -> Analysis {
+    /// Analyses `text` into the buffers of `spare` (an analysis no longer needed).
+    fn analyse(&mut self, text: &str, spare: Analysis) -> Analysis {
+        let Analysis {
+            text: mut copy,
+            mut syllables,
+            ..
+        } = spare;
+        syllables.clear();
         // About one token per 5 bytes of Vietnamese text: room enough not to grow.
-        let mut syllables = Vec::with_capacity(text.len() / 4 + 1);
+        syllables.reserve(text.len() / 4 + 1);
+        copy.clear();
+        copy.push_str(text);
         let mut tokens = 0;
         for (position, (start, end)) in vietnamese::token_spans(text).enumerate() {
             tokens = position + 1;
@@ -305,7 +321,7 @@ impl Memo {
             }
         }
         Analysis {
-            text: text.to_owned(),
+            text: copy,
             tokens,
             syllables,
         }
