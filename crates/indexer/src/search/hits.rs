@@ -427,8 +427,9 @@ impl<'t, 's> TermPositions<'t, 's> {
                 );
             }
         }
-        // One sorted run per term: the stable sort finds the runs and merges them.
-        self.packed.sort();
+        // No two entries are equal (one term per position): an unstable sort gives the
+        // stable order, without the stable sort's scratch buffer.
+        self.packed.sort_unstable();
         Ok(self
             .packed
             .iter()
