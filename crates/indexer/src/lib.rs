@@ -14,6 +14,7 @@ mod error;
 mod flat;
 mod hitfile;
 mod import;
+mod known;
 mod pairs;
 mod reading;
 mod schema;

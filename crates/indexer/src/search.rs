@@ -21,6 +21,7 @@ use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDoc
 use crate::api::{SearchRequest, SearchResults};
 use crate::error::{Error, Result};
 use crate::hitfile::HitFile;
+use crate::known::KnownTerms;
 use crate::reading;
 use crate::schema::Fields;
 use crate::suggest::{Suggester, Suggestion};
@@ -42,6 +43,8 @@ pub struct SearchIndex {
     hit_file: Option<SideFile>,
     /// Diacritic restoration learnt from this generation's text (R9).
     restorer: Arc<Restorer>,
+    /// The generation's syllables with their dictionary entries, listed when it is opened.
+    known: Arc<KnownTerms>,
     /// The completion table of `/api/suggest`, built on first use.
     suggester: Arc<OnceLock<Suggester>>,
 }
@@ -102,12 +105,14 @@ impl SearchIndex {
             Some(restorer) => restorer,
             None => reading::learn(&reader.searcher(), &fields)?,
         };
+        let known = KnownTerms::read(&reader.searcher(), &fields)?;
         Ok(Self {
             reader,
             fields: Arc::new(fields),
             generation,
             hit_file,
             restorer: Arc::new(restorer),
+            known: Arc::new(known),
             suggester: Arc::default(),
         })
     }
@@ -215,7 +220,7 @@ impl SearchIndex {
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
         let searcher = self.reader.searcher();
         // Every term is looked up once for all the passes below.
-        let terms = Terms::new(&searcher);
+        let terms = Terms::new(&searcher).with_known(&self.known);
         let mut plan = self.plan(request, true)?;
         let mut gathered = self.gather(&terms, &plan, request)?;
         if gathered.total == 0 && plan.relaxable {

@@ -32,6 +32,7 @@ use tantivy::{
 };
 
 use crate::flat::{Boosted, ConstTerm, Guard, WeightedPhrase, WeightedTerm};
+use crate::known::KnownTerms;
 use crate::seeking::{SeekingUnion, seeking_phrases};
 
 /// One search's term lookups and weights (see the module doc). Lives for one search, on one
@@ -42,6 +43,8 @@ pub(crate) struct Terms<'s> {
     total_docs: u64,
     fields: RefCell<FxHashMap<Field, Arc<FieldStats>>>,
     terms: RefCell<FxHashMap<Term, Arc<TermStats>>>,
+    /// The generation's listed syllables, when the search has them (see [`KnownTerms`]).
+    known: Option<&'s KnownTerms>,
 }
 
 /// What every term of a field needs, per segment.
@@ -92,6 +95,15 @@ impl<'s> Terms<'s> {
             total_docs,
             fields: RefCell::default(),
             terms: RefCell::default(),
+            known: None,
+        }
+    }
+
+    /// These lookups, finding the listed syllables of `known` without the dictionaries.
+    pub(crate) fn with_known(self, known: &'s KnownTerms) -> Self {
+        Self {
+            known: Some(known),
+            ..self
         }
     }
 
@@ -135,11 +147,14 @@ impl<'s> Terms<'s> {
             return Ok(Arc::clone(stats));
         }
         let field = self.field(term.field())?;
-        let infos = field
-            .inverted
-            .iter()
-            .map(|index| index.get_term_info(term))
-            .collect::<std::io::Result<Vec<_>>>()?;
+        let infos = match self.known.and_then(|k| k.infos(term, &field.segments)) {
+            Some(infos) => infos,
+            None => field
+                .inverted
+                .iter()
+                .map(|index| index.get_term_info(term))
+                .collect::<std::io::Result<Vec<_>>>()?,
+        };
         let doc_freq = infos.iter().flatten().map(|i| u64::from(i.doc_freq)).sum();
         let stats = Arc::new(TermStats {
             infos,
