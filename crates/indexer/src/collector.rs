@@ -163,22 +163,45 @@ pub(crate) fn count_up_to(
     Ok((total, false))
 }
 
+/// What [`rank_up_to`] found.
+pub(crate) enum RankedUpTo {
+    /// Every match ranked and counted (at most the cap).
+    All(Gathered),
+    /// More matches than the cap: the total is the cap, proven.
+    Capped,
+    /// The matches met so far are too dense for the cap (see [`DENSE_AFTER`]): most likely
+    /// more than the cap match; nothing is proven.
+    Dense,
+}
+
+/// [`rank_up_to`] gives up once it has met this many matches at a rate that, over all the
+/// documents, would pass the cap ...
+const DENSE_AFTER: usize = 32;
+/// ... by this factor: ranking the first matches of a query matching many records costs
+/// more than counting them, so the pass stops early where counting is likely to be capped.
+const DENSE_FACTOR: u64 = 2;
+
 /// `gather`'s hits of `query` (relevance order, no facets) and the number of documents it
 /// matches, when that number is at most `cap`: every match scored, as [`Gather`] without
-/// pruning finds them (the same scorers, moved forward document by document). `None` as
-/// soon as more than `cap` documents match: the caller then knows the total is capped
-/// without a counting pass of its own, and ranks with pruning.
+/// pruning finds them (the same scorers, moved forward document by document). Stops at the
+/// cap ([`RankedUpTo::Capped`]: the caller then knows the total is capped without a counting
+/// pass of its own, and ranks with pruning), or earlier when the matches come too densely
+/// ([`RankedUpTo::Dense`]: the caller counts as usual).
 pub(crate) fn rank_up_to(
     terms: &Terms<'_>,
     query: &dyn Query,
     gather: &Gather,
     cap: usize,
-) -> tantivy::Result<Option<Gathered>> {
+) -> tantivy::Result<RankedUpTo> {
     let weight = terms.scan_weight(query, gather.requires_scoring())?;
     let searcher = terms.searcher();
-    let mut fruits = Vec::with_capacity(searcher.segment_readers().len());
+    let readers = searcher.segment_readers();
+    let all: u64 = readers.iter().map(|r| u64::from(r.max_doc())).sum();
+    let mut fruits = Vec::with_capacity(readers.len());
     let mut total = 0;
-    for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+    // Documents in the segments before this one.
+    let mut before = 0u64;
+    for (ord, reader) in readers.iter().enumerate() {
         let mut segment = gather.for_segment(ord as SegmentOrdinal, reader)?;
         let alive = reader.alive_bitset();
         let mut scorer = weight.scorer(reader, 1.0)?;
@@ -188,26 +211,33 @@ pub(crate) fn rank_up_to(
                 total += 1;
                 if total > cap {
                     #[cfg(test)]
-                    RANKED_UP_TO.with(|r| r.set((r.get().0, r.get().1 + 1)));
-                    return Ok(None);
+                    RANKED_UP_TO.with(|r| r.set((r.get().0, r.get().1 + 1, r.get().2)));
+                    return Ok(RankedUpTo::Capped);
+                }
+                let seen = before + u64::from(doc) + 1;
+                if total >= DENSE_AFTER && total as u64 * all > DENSE_FACTOR * cap as u64 * seen {
+                    #[cfg(test)]
+                    RANKED_UP_TO.with(|r| r.set((r.get().0, r.get().1, r.get().2 + 1)));
+                    return Ok(RankedUpTo::Dense);
                 }
                 segment.collect(doc, scorer.score());
             }
             doc = scorer.advance();
         }
         fruits.push(segment.harvest());
+        before += u64::from(reader.max_doc());
     }
     #[cfg(test)]
-    RANKED_UP_TO.with(|r| r.set((r.get().0 + 1, r.get().1)));
-    gather.merge_fruits(fruits).map(Some)
+    RANKED_UP_TO.with(|r| r.set((r.get().0 + 1, r.get().1, r.get().2)));
+    gather.merge_fruits(fruits).map(RankedUpTo::All)
 }
 
 #[cfg(test)]
 thread_local! {
-    /// [`rank_up_to`]'s passes on this thread that ranked every match and that stopped at the
-    /// cap: a test sees both at work.
-    pub(crate) static RANKED_UP_TO: std::cell::Cell<(usize, usize)> =
-        const { std::cell::Cell::new((0, 0)) };
+    /// [`rank_up_to`]'s passes on this thread that ranked every match, that stopped at the
+    /// cap and that gave up on dense matches: a test sees each at work.
+    pub(crate) static RANKED_UP_TO: std::cell::Cell<(usize, usize, usize)> =
+        const { std::cell::Cell::new((0, 0, 0)) };
 }
 
 /// How far below the worst kept score [`top_within`] still looks: a flat union sums the

@@ -9,8 +9,8 @@ use super::SearchIndex;
 use super::plan::{Candidates, Plan};
 use crate::api::{EXACT_TOTAL_UP_TO, SearchRequest, Sort};
 use crate::collector::{
-    Candidate, Gather, Gathered, SortKey, count_up_to, docs_by_segment, rank_up_to, top_by_sum,
-    top_within,
+    Candidate, Gather, Gathered, RankedUpTo, SortKey, count_up_to, docs_by_segment, rank_up_to,
+    top_by_sum, top_within,
 };
 use crate::error::{Error, Result};
 use crate::flat::{Guard, bounding_union, is_flat};
@@ -258,8 +258,9 @@ impl SearchIndex {
         // pass counts them too, instead of a counting pass of its own. Its matches are the
         // matching set's (the plan's cheap query finds the same records).
         // A query whose terms only suggest few matches (its words rarely met together) tries
-        // that pass first, stopping once the matches pass the cap: then the total is proven
-        // capped without a counting pass, and the top hits are found with pruning below.
+        // that pass first, stopping once the matches pass the cap (then the total is proven
+        // capped without a counting pass, and the top hits are found with pruning below) or
+        // once they come too densely (then it counts as any other).
         let mut proven_many = false;
         if pooled.is_none() && candidates.is_none() {
             let query = self.with_filters(plan.query.box_clone(), request)?;
@@ -280,8 +281,9 @@ impl SearchIndex {
                     && terms.estimate(matching.as_ref())? <= EXACT_TOTAL_UP_TO as f64
                 {
                     match rank_up_to(terms, query.as_ref(), &ranked, EXACT_TOTAL_UP_TO)? {
-                        Some(ranked) => return Ok(ranked),
-                        None => proven_many = true,
+                        RankedUpTo::All(ranked) => return Ok(ranked),
+                        RankedUpTo::Capped => proven_many = true,
+                        RankedUpTo::Dense => {}
                     }
                 }
             }
@@ -603,7 +605,7 @@ mod tests {
     fn ranking_first_what_few_records_should_match_finds_what_counting_first_finds() {
         use crate::collector::RANKED_UP_TO;
         let (_dir, index) = index();
-        RANKED_UP_TO.set((0, 0));
+        RANKED_UP_TO.set((0, 0, 0));
         let legal = SearchRequest {
             kind: Some(Kind::Legal),
             ..SearchRequest::default()
@@ -614,6 +616,8 @@ mod tests {
             ("ủy ban nhân dân huyện", &SearchRequest::default()),
             ("\"phòng cháy\" chữa cháy rừng", &SearchRequest::default()),
             ("sử dụng đất giấy phép", &SearchRequest::default()),
+            // Met in most of the first records: the ranking pass gives up early.
+            ("Than Uyên chỉ đạo", &SearchRequest::default()),
             // Words rarely met together: every match ranked and counted in one pass.
             ("thanh niên ngân sách", &SearchRequest::default()),
             ("\"nông thôn mới\" thuế", &SearchRequest::default()),
@@ -658,10 +662,10 @@ mod tests {
                 }
             }
         }
-        let (ranked, stopped) = RANKED_UP_TO.get();
+        let (ranked, stopped, dense) = RANKED_UP_TO.get();
         assert!(
-            ranked > 0 && stopped > 0,
-            "ranked {ranked}, stopped {stopped}"
+            ranked > 0 && stopped > 0 && dense > 0,
+            "ranked {ranked}, stopped {stopped}, gave up {dense}"
         );
     }
 
