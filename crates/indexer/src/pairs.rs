@@ -288,7 +288,13 @@ pub(crate) fn rescore_union(
         return Ok(None);
     };
     let mut clauses = Vec::with_capacity(union.clauses().len());
+    // The clauses some document holds, in the union's order (the order scores are added in).
     for (_, clause) in union.clauses() {
+        let matches = terms.bound(clause.as_ref())?;
+        if matches == 0 {
+            // No document holds it: it adds nothing to any sum.
+            continue;
+        }
         let (scores, bound) = match clause.downcast_ref::<WeightedTerm>() {
             // A term is read a block at a time at the documents (no cursor to build).
             Some(term) => {
@@ -309,7 +315,7 @@ pub(crate) fn rescore_union(
         clauses.push(Clause {
             scores,
             bound,
-            matches: terms.bound(clause.as_ref())?,
+            matches,
         });
     }
     let searcher = terms.searcher();
@@ -418,8 +424,9 @@ fn rescore_segment(
     for (p, &clause) in order.iter().enumerate() {
         // No document drops while the clauses left could lift any to the best partial sum
         // (the bar is at most that): the bar is only taken once they cannot.
+        // No more than `k` left: none can drop (the bar is at most the smallest).
         let best = rows.iter().map(|row| row.partial).fold(0.0, f32::max);
-        if widened(left[p]) < f64::from(best) {
+        if rows.len() > k && widened(left[p]) < f64::from(best) {
             scratch.clear();
             scratch.extend(rows.iter().map(|row| row.partial));
             if let Some(bar) = kth_best(&mut scratch, k) {
