@@ -24,9 +24,6 @@ use crawler::{Kind, Record};
 use indexer::{IndexStore, SearchRequest};
 use serde::{Deserialize, Serialize};
 
-#[path = "support/baseline.rs"]
-#[allow(dead_code)] // `top_counted` serves the unseen bench
-mod baseline;
 #[path = "support/corpus.rs"]
 mod corpus;
 #[path = "support/legalqa.rs"]

@@ -21,9 +21,6 @@ use indexer::IndexStore;
 use serde::Deserialize;
 
 use tantivy::{Index, TantivyDocument};
-#[path = "support/baseline.rs"]
-#[allow(dead_code)] // the searching side serves the latency benches
-mod baseline;
 #[path = "support/corpus.rs"]
 mod corpus;
 #[path = "support/legalqa.rs"]

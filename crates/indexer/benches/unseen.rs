@@ -29,9 +29,6 @@ use std::path::Path;
 use std::time::Instant;
 
 use indexer::{IndexStore, SearchRequest};
-#[path = "support/baseline.rs"]
-#[allow(dead_code)] // `top` serves the eval bench
-mod baseline;
 #[path = "support/corpus.rs"]
 mod corpus;
 #[path = "support/legalqa.rs"]
