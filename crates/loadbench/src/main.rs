@@ -12,6 +12,7 @@
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+mod compare;
 mod corpus;
 mod load;
 mod mix;
@@ -114,6 +115,21 @@ struct BenchArgs {
     /// numbers, so every connection asks the same kind at once).
     #[arg(long, value_enum, default_value_t = Order::Mixed)]
     order: Order,
+    /// Before the load, run the load's request sequence in process on tracuu and on plain
+    /// Tantivy over the same `--docs` records (default tokenizer, BM25), and report the CPU of
+    /// one search per kind on each side and the closed-loop latency it implies (`mix` only).
+    #[arg(long)]
+    baseline: bool,
+    /// Requests of the load's sequence the `--baseline` pass runs per round.
+    #[arg(long, default_value_t = 2_000)]
+    baseline_queries: usize,
+    /// Rounds of the `--baseline` pass (each side runs the sequence once per round, the side
+    /// going first alternating).
+    #[arg(long, default_value_t = 3)]
+    baseline_rounds: usize,
+    /// Stop after the `--baseline` pass (no HTTP load).
+    #[arg(long, requires = "baseline")]
+    baseline_only: bool,
 }
 
 /// What `--order` selects.
@@ -184,6 +200,12 @@ fn bench(args: BenchArgs) -> Result<()> {
     } else {
         Vec::new()
     };
+    if args.baseline {
+        baseline_pass(&args, &index_dir, &corpus, &mix, &tail)?;
+        if args.baseline_only {
+            return Ok(());
+        }
+    }
     drop(corpus);
     let next_tail = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let workload = || {
@@ -233,6 +255,40 @@ fn bench(args: BenchArgs) -> Result<()> {
         report_swap(&swap, service.memory());
     }
     service.stop();
+    Ok(())
+}
+
+/// `--baseline`: plain Tantivy indexes the same `--docs` records (in a temporary folder), then
+/// both sides run the load's request sequence in process ([`compare`]).
+fn baseline_pass(
+    args: &BenchArgs,
+    index_dir: &Path,
+    corpus: &Corpus,
+    mix: &[Query],
+    tail: &[Query],
+) -> Result<()> {
+    let store = indexer::IndexStore::open(index_dir)?;
+    let tracuu = store.current()?.context("no live generation to compare")?;
+    let dir = tempfile::tempdir()?;
+    let started = Instant::now();
+    let tantivy =
+        baseline::Baseline::build_with_filters(corpus.repeated(args.docs), Some(dir.path()))?;
+    println!(
+        "baseline: plain Tantivy indexed {} documents in {:.1} s",
+        tantivy.num_docs(),
+        started.elapsed().as_secs_f64()
+    );
+    let queries = compare::sequence(mix, tail, args.unseen_every, args.baseline_queries);
+    let (ours, plain) = compare::compare(&tracuu, &tantivy, &queries, args.baseline_rounds.max(1))?;
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    compare::report(
+        &ours,
+        &plain,
+        tracuu.num_docs(),
+        args.baseline_rounds.max(1),
+        args.connections,
+        cores,
+    );
     Ok(())
 }
 

@@ -40,5 +40,6 @@ pub use metrics::Metrics;
 pub use model::{CaptureView, DocumentResponse, FacetValue, HitView, LinkView, SearchResponse};
 pub use params::{Format, SEARCH_PARAMETERS, SearchParams};
 pub use schedule::{SCHEDULER, schedule_crawls};
+pub use search::api_request;
 pub use server::{router, serve, serve_with_shutdown};
 pub use state::{AppState, AppStateBuilder, JobInputs};

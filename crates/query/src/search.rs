@@ -9,6 +9,7 @@ use crawler::{Kind, Sites};
 use indexer::{SearchIndex, SearchRequest, SearchResults};
 
 use crate::cache::{CacheKey, Lookup};
+use crate::config::ServerConfig;
 use crate::error::{AppError, Error};
 use crate::metrics::PermitUse;
 use crate::model::{FacetValue, HitView, SearchResponse};
@@ -58,6 +59,22 @@ pub(crate) async fn page(
     slot.fill(&page);
     state.metrics().search_answered(page.total == 0);
     Ok(page)
+}
+
+/// The [`SearchRequest`] that `GET /api/search?{query_string}` hands to the indexer, checked
+/// as that endpoint checks it (for benchmarks that run the service's searches in process).
+pub fn api_request(query_string: &str, config: &ServerConfig) -> Result<SearchRequest, AppError> {
+    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query_string.as_bytes())
+        .into_owned()
+        .collect();
+    let params = crate::params::parse(&pairs, config, crate::params::Surface::Api)?;
+    Ok(request(
+        &params,
+        params.offset(),
+        params.per_page,
+        params.cursor.clone(),
+        params.facets,
+    ))
 }
 
 /// Runs `work` (a search: CPU-bound, well under a millisecond at the median) where it costs
@@ -269,5 +286,29 @@ mod tests {
         );
         let err = in_place(|| -> u8 { panic!("hỏng") }).await.unwrap_err();
         assert!(matches!(err, AppError::Internal(Error::Join(_))), "{err}");
+    }
+
+    #[test]
+    fn api_request_is_what_the_endpoint_asks() {
+        let config = ServerConfig::default();
+        let request = super::api_request(
+            "q=thu%E1%BA%BF+%22t%C3%A0i+s%E1%BA%A3n%22&kind=legal&doc_type=Lu%E1%BA%ADt\
+             &date_from=2015-01-01&sort=oldest&page=2",
+            &config,
+        )
+        .expect("valid");
+        assert_eq!(request.query, "thuế \"tài sản\"");
+        assert_eq!(request.kind, Some(Kind::Legal));
+        assert_eq!(request.doc_type.as_deref(), Some("Luật"));
+        assert_eq!(
+            request.date_from,
+            chrono::NaiveDate::from_ymd_opt(2015, 1, 1)
+        );
+        assert_eq!(request.sort, indexer::Sort::Oldest);
+        assert_eq!(request.limit, config.default_per_page);
+        assert_eq!(request.offset, config.default_per_page);
+        assert!(!request.facets);
+        let bad = super::api_request("q=thu%E1%BA%BF&kind=video", &config).unwrap_err();
+        assert!(bad.to_string().contains("kind"), "{bad}");
     }
 }
