@@ -250,6 +250,12 @@ impl Baseline {
         self.run(request, true)
     }
 
+    /// Runs `request` for its top hits only (`total` 0 for a relevance order): without the
+    /// count, Tantivy skips blocks that cannot reach the top (block-max WAND).
+    pub fn search_top(&self, request: &Request<'_>) -> tantivy::Result<Answer> {
+        self.run(request, false)
+    }
+
     fn run(&self, request: &Request<'_>, count: bool) -> tantivy::Result<Answer> {
         let query = self.query(request);
         let searcher = self.reader.searcher();

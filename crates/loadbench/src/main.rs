@@ -279,11 +279,10 @@ fn baseline_pass(
         started.elapsed().as_secs_f64()
     );
     let queries = compare::sequence(mix, tail, args.unseen_every, args.baseline_queries);
-    let (ours, plain) = compare::compare(&tracuu, &tantivy, &queries, args.baseline_rounds.max(1))?;
+    let sides = compare::compare(&tracuu, &tantivy, &queries, args.baseline_rounds.max(1))?;
     let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     compare::report(
-        &ours,
-        &plain,
+        &sides,
         tracuu.num_docs(),
         args.baseline_rounds.max(1),
         args.connections,
