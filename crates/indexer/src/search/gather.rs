@@ -2,8 +2,11 @@
 //! relevance (pruned, or a long query's candidates rescored by the full query) or by date,
 //! and cursors for deep pages.
 
-use tantivy::DocSet;
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::postings::SegmentPostings;
 use tantivy::query::{BooleanQuery, Occur, Query, Scorer};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocId, DocSet, SegmentOrdinal, SegmentReader, TERMINATED};
 
 use super::SearchIndex;
 use super::plan::{Candidates, Plan};
@@ -13,7 +16,7 @@ use crate::collector::{
     top_by_sum, top_within,
 };
 use crate::error::{Error, Result};
-use crate::flat::{Guard, bounding_union, is_flat};
+use crate::flat::{Boosted, Bounding, ConstTerm, Guard, WeightedTerm, bounding_union, is_flat};
 use crate::pairs::{rescore_union, top_by_sum_up_to};
 use crate::schema::names;
 use crate::seeking::seeking;
@@ -188,6 +191,24 @@ impl SearchIndex {
         Ok(rescored)
     }
 
+    /// The bounding union of a plan naming a document number (see [`bounding_union`]) when
+    /// the number's keys hold at least `k` records: their constant scores then outrank every
+    /// record found by its words alone, so the page's hits are found among them first.
+    fn numbered(&self, terms: &Terms<'_>, plan: &Plan, k: usize) -> Result<Option<Bounding>> {
+        let numbers = &plan.numbers;
+        if numbers.full.is_empty() && numbers.num_type.is_empty() && numbers.num_issuer.is_empty() {
+            return Ok(None);
+        }
+        let Some(flat) = bounding_union(plan.query.as_ref()) else {
+            return Ok(None);
+        };
+        let mut records = 0u64;
+        for term in &flat.listed {
+            records = records.saturating_add(terms.bound(&WeightedTerm::matching(term.clone()))?);
+        }
+        Ok((records >= k as u64).then_some(flat))
+    }
+
     /// Runs one plan with the request's filters, order, cursor and facets. The matching set is
     /// a long query's candidates when there are any (counted without scoring, then the top
     /// hits rescored from the best of them, or the full query within them for deep pages),
@@ -253,6 +274,30 @@ impl SearchIndex {
             }
             _ => None,
         };
+        // A document number's own records (its keys' few postings, scored above any text)
+        // that fill the page by themselves are its top hits: they are scored alone, and the
+        // matches only counted (the number's words are common: ranking every match would
+        // walk the intersection of their postings over the whole corpus).
+        if pooled.is_none()
+            && candidates.is_none()
+            && after.is_none()
+            && k > 0
+            && !request.facets
+            && !request.exact_total
+            && self.filters(request)?.is_empty()
+            && let Some(flat) = self.numbered(terms, plan, k)?
+            && let Some(top) = listed_top(terms, &flat, plan.query.as_ref(), k)?
+        {
+            let (total, capped) = count_up_to(terms, matching.as_ref(), EXACT_TOTAL_UP_TO)?;
+            #[cfg(test)]
+            LISTED.set(LISTED.get() + 1);
+            return Ok(Gathered {
+                total,
+                capped,
+                top,
+                ..Gathered::default()
+            });
+        }
         // A query matching few records at most (by its terms' document counts), whose ranking
         // pass visits every match anyway (no block-WAND, which only a flat union has): that
         // pass counts them too, instead of a counting pass of its own. Its matches are the
@@ -395,6 +440,212 @@ impl SearchIndex {
             None => terms.search(query.as_ref(), &top)?.top,
         };
         Ok(gathered)
+    }
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Searches on this thread whose hits were their document number's records alone.
+    static LISTED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// The best `k` records of `query` (naming a document number, see
+/// [`SearchIndex::numbered`]) among the records of the number's keys (`flat.listed`), when
+/// they are its best `k` of all: the `k`-th scores above anything the union of the query's
+/// terms can give (the largest score of each term, summed), so no other record can reach the
+/// page. `None` otherwise.
+fn listed_top(
+    terms: &Terms<'_>,
+    flat: &Bounding,
+    query: &dyn Query,
+    k: usize,
+) -> Result<Option<Vec<Candidate>>> {
+    let Some(union) = flat.union.downcast_ref::<BooleanQuery>() else {
+        return Ok(None);
+    };
+    let mut bound: f32 = 0.0;
+    for (_, clause) in union.clauses() {
+        let Some(term) = clause.downcast_ref::<WeightedTerm>() else {
+            return Ok(None);
+        };
+        if term.option() == IndexRecordOption::Basic {
+            return Ok(None);
+        }
+        let Some(max) = terms.term_weight(term, true)?.max_score() else {
+            return Ok(None);
+        };
+        bound += max;
+    }
+    let Some((words, number_only)) = apart(query) else {
+        return Ok(None);
+    };
+    let searcher = terms.searcher();
+    // Its unions seek: Tantivy's would run their clauses (the abbreviations' pairs of the
+    // number's words) over a window of 4,096 records at each of the scattered records.
+    let weight = terms.scan_weight(seeking(query).as_ref(), true)?;
+    let number_weight = terms.scan_weight(number_only.as_ref(), true)?;
+    let gather = Gather::pruned_top(k);
+    let mut fruits = Vec::with_capacity(searcher.segment_readers().len());
+    let mut docs: Vec<DocId> = Vec::new();
+    for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+        let mut segment = gather.for_segment(ord as SegmentOrdinal, reader)?;
+        docs.clear();
+        for term in &flat.listed {
+            let index = reader.inverted_index(term.field())?;
+            if let Some(mut postings) = index
+                .read_postings(term, IndexRecordOption::Basic)
+                .map_err(tantivy::TantivyError::from)?
+            {
+                let mut doc = postings.doc();
+                while doc != TERMINATED {
+                    docs.push(doc);
+                    doc = postings.advance();
+                }
+            }
+        }
+        docs.sort_unstable();
+        docs.dedup();
+        let alive = reader.alive_bitset();
+        let Some(mut check) = Check::new(words, reader)? else {
+            return Ok(None);
+        };
+        let mut scorer = weight.scorer(reader, 1.0)?;
+        let mut number_scorer = number_weight.scorer(reader, 1.0)?;
+        for &doc in &docs {
+            // Seeking the query to a record its words do not find would walk the
+            // intersection of the words to their next common record.
+            let scorer = if check.matches(doc) {
+                &mut scorer
+            } else {
+                &mut number_scorer
+            };
+            let mut at = scorer.doc();
+            if at < doc {
+                at = scorer.seek(doc);
+            }
+            if at == doc && alive.is_none_or(|a| a.is_alive(doc)) {
+                segment.collect(doc, scorer.score());
+            }
+        }
+        fruits.push(segment.harvest());
+    }
+    let top = gather.merge_fruits(fruits)?.top;
+    // A union sums the same terms in another order: a margin for the last bits.
+    let full = top.len() == k && top.last().is_some_and(|c| c.score > bound * (1.0 + 1e-4));
+    Ok(full.then_some(top))
+}
+
+/// A plan's query naming a document number (its one required union of two alternatives: the
+/// number's words and the number's key) taken apart: the words'
+/// query, and the plan's query with the key alone in place of the union (the score of a
+/// record the words do not find: a union sums the alternatives a record has).
+fn apart(query: &dyn Query) -> Option<(&dyn Query, Box<dyn Query>)> {
+    let boolean = query.downcast_ref::<BooleanQuery>()?;
+    let (_, union) = boolean.clauses().iter().find(|(o, _)| *o == Occur::Must)?;
+    let union = union.downcast_ref::<BooleanQuery>()?;
+    let [(Occur::Should, a), (Occur::Should, b)] = union.clauses() else {
+        return None;
+    };
+    let (words, number) = match (a.downcast_ref::<ConstTerm>(), b.downcast_ref::<ConstTerm>()) {
+        (None, Some(_)) => (a, b),
+        (Some(_), None) => (b, a),
+        _ => return None,
+    };
+    let clauses = boolean
+        .clauses()
+        .iter()
+        .map(|(occur, clause)| match occur {
+            Occur::Must => (Occur::Must, number.box_clone()),
+            _ => (*occur, clause.box_clone()),
+        })
+        .collect();
+    Some((words.as_ref(), Box::new(BooleanQuery::new(clauses))))
+}
+
+/// Whether a query of terms (boolean queries of weighted and constant terms, guards, boosts)
+/// finds a document, checked at a few documents in ascending order without scoring: each
+/// term's postings are moved to the document, never walked.
+enum Check {
+    Term(SegmentPostings),
+    Boolean {
+        must: Vec<Check>,
+        should: Vec<Check>,
+        must_not: Vec<Check>,
+    },
+}
+
+impl Check {
+    /// The check of `query` in `reader`'s segment; `None` for a query holding anything else.
+    fn new(query: &dyn Query, reader: &SegmentReader) -> Result<Option<Check>> {
+        let term = if let Some(t) = query.downcast_ref::<WeightedTerm>() {
+            Some(t.term())
+        } else {
+            query.downcast_ref::<ConstTerm>().map(ConstTerm::term)
+        };
+        if let Some(term) = term {
+            let postings = reader
+                .inverted_index(term.field())?
+                .read_postings(term, IndexRecordOption::Basic)
+                .map_err(tantivy::TantivyError::from)?
+                .unwrap_or_else(SegmentPostings::empty);
+            return Ok(Some(Check::Term(postings)));
+        }
+        if let Some(guard) = query.downcast_ref::<Guard>() {
+            return Check::new(guard.query(), reader);
+        }
+        if let Some(boosted) = query.downcast_ref::<Boosted>() {
+            return Check::new(boosted.query(), reader);
+        }
+        let Some(boolean) = query.downcast_ref::<BooleanQuery>() else {
+            return Ok(None);
+        };
+        if boolean.get_minimum_number_should_match() > 1 {
+            return Ok(None);
+        }
+        let (mut must, mut should, mut must_not) = (Vec::new(), Vec::new(), Vec::new());
+        for (occur, clause) in boolean.clauses() {
+            let Some(check) = Check::new(clause.as_ref(), reader)? else {
+                return Ok(None);
+            };
+            match occur {
+                Occur::Must => must.push(check),
+                Occur::Should => should.push(check),
+                Occur::MustNot => must_not.push(check),
+            }
+        }
+        Ok(Some(Check::Boolean {
+            must,
+            should,
+            must_not,
+        }))
+    }
+
+    /// Whether the query finds `doc` (documents asked in ascending order).
+    fn matches(&mut self, doc: DocId) -> bool {
+        match self {
+            Check::Term(postings) => {
+                if postings.doc() < doc {
+                    postings.seek(doc);
+                }
+                postings.doc() == doc
+            }
+            Check::Boolean {
+                must,
+                should,
+                must_not,
+            } => {
+                // Every clause is moved to `doc`, so that the next document finds them all
+                // before it.
+                let musts = must.iter_mut().fold(true, |all, c| c.matches(doc) && all);
+                let shoulds = should
+                    .iter_mut()
+                    .fold(false, |any, c| c.matches(doc) || any);
+                let excluded = must_not
+                    .iter_mut()
+                    .fold(false, |any, c| c.matches(doc) || any);
+                musts && (!must.is_empty() || shoulds) && !excluded
+            }
+        }
     }
 }
 
@@ -667,6 +918,52 @@ mod tests {
             ranked > 0 && stopped > 0 && dense > 0,
             "ranked {ranked}, stopped {stopped}, gave up {dense}"
         );
+    }
+
+    #[test]
+    fn a_document_numbers_own_records_rank_as_scoring_every_match_ranks_them() {
+        let (_dir, index) = index();
+        LISTED.set(0);
+        for text in [
+            // Each number is held by 50 records (and one nobody holds: not this path).
+            "12/2017/QĐ-UBND",
+            "quyết định 7/2017/QĐ-UBND",
+            "số 21/2016/QĐ-UBND",
+            "QĐ-UBND 33/2018",
+            "quyết định 7/2017/QĐ-UBND -thuế",
+            "12/2016/QĐ-UBND",
+        ] {
+            for limit in [1, 3, 5, 9] {
+                let request = SearchRequest {
+                    query: text.into(),
+                    limit,
+                    ..SearchRequest::default()
+                };
+                let (total, expected) = unpruned(&index, &request);
+                let results = index.search(&request).expect("search");
+                let capped = total > EXACT_TOTAL_UP_TO;
+                let shown = if capped { EXACT_TOTAL_UP_TO } else { total };
+                assert_eq!(
+                    (results.total, results.total_exact),
+                    (shown, !capped),
+                    "{text}"
+                );
+                // The same records in the same order, with the same scores to the bit.
+                let got: Vec<(&str, u32)> = results
+                    .hits
+                    .iter()
+                    .map(|h| (h.id.as_str(), h.score.to_bits()))
+                    .collect();
+                let want: Vec<(&str, u32)> = expected
+                    .iter()
+                    .map(|(id, score)| (id.as_str(), score.to_bits()))
+                    .collect();
+                assert!(!got.is_empty(), "{text}");
+                assert_eq!(got, want, "{text} limit {limit}");
+            }
+        }
+        // The records of the number filled those pages by themselves.
+        assert!(LISTED.get() >= 16, "{}", LISTED.get());
     }
 
     #[test]
