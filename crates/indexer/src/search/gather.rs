@@ -566,7 +566,7 @@ fn apart(query: &dyn Query) -> Option<(&dyn Query, Box<dyn Query>)> {
 /// finds a document, checked at a few documents in ascending order without scoring: each
 /// term's postings are moved to the document, never walked.
 enum Check {
-    Term(SegmentPostings),
+    Term(Box<SegmentPostings>),
     Boolean {
         must: Vec<Check>,
         should: Vec<Check>,
@@ -588,7 +588,7 @@ impl Check {
                 .read_postings(term, IndexRecordOption::Basic)
                 .map_err(tantivy::TantivyError::from)?
                 .unwrap_or_else(SegmentPostings::empty);
-            return Ok(Some(Check::Term(postings)));
+            return Ok(Some(Check::Term(Box::new(postings))));
         }
         if let Some(guard) = query.downcast_ref::<Guard>() {
             return Check::new(guard.query(), reader);
@@ -634,15 +634,11 @@ impl Check {
                 should,
                 must_not,
             } => {
-                // Every clause is moved to `doc`, so that the next document finds them all
-                // before it.
-                let musts = must.iter_mut().fold(true, |all, c| c.matches(doc) && all);
-                let shoulds = should
-                    .iter_mut()
-                    .fold(false, |any, c| c.matches(doc) || any);
-                let excluded = must_not
-                    .iter_mut()
-                    .fold(false, |any, c| c.matches(doc) || any);
+                // A clause left behind is moved forward when next asked.
+                let musts = must.iter_mut().all(|c| c.matches(doc));
+                let shoulds =
+                    !musts || !must.is_empty() || should.iter_mut().any(|c| c.matches(doc));
+                let excluded = musts && must_not.iter_mut().any(|c| c.matches(doc));
                 musts && (!must.is_empty() || shoulds) && !excluded
             }
         }
