@@ -304,7 +304,7 @@ pub(crate) fn rescore_union(
             }
             None => (
                 Scores::Cursor(terms.weight(seeking(clause.as_ref()).as_ref(), true)?),
-                bound(terms, clause.as_ref())?,
+                score_bound(terms, clause.as_ref())?,
             ),
         };
         let bound = match bound {
@@ -360,7 +360,7 @@ struct Clause {
 
 /// The most `query` adds to a document's score when it is a weighted term or a `Should`
 /// union of them (which [`seeking`] makes a seeking union), `None` for anything else.
-fn bound(terms: &Terms<'_>, query: &dyn Query) -> tantivy::Result<Option<f64>> {
+pub(crate) fn score_bound(terms: &Terms<'_>, query: &dyn Query) -> tantivy::Result<Option<f64>> {
     if let Some(term) = query.downcast_ref::<WeightedTerm>() {
         let weight = terms.term_weight(term, true)?;
         return Ok(weight.max_score().map(f64::from));
@@ -376,7 +376,7 @@ fn bound(terms: &Terms<'_>, query: &dyn Query) -> tantivy::Result<Option<f64>> {
         if *occur != Occur::Should {
             return Ok(None);
         }
-        match bound(terms, clause.as_ref())? {
+        match score_bound(terms, clause.as_ref())? {
             Some(bound) => sum += bound,
             None => return Ok(None),
         }

@@ -20,12 +20,14 @@
 //! implies for the HTTP load.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use baseline::Baseline;
 use indexer::{SearchIndex, SearchRequest};
 
+use crate::load::Workload;
 use crate::mix::{Query, QueryKind};
 
 /// The sides, in report order: tracuu, plain Tantivy with the count, plain Tantivy top 10 only.
@@ -75,25 +77,16 @@ impl Side {
     }
 }
 
-/// The load's request sequence: `count` requests, one in `every` from `tail` (none when
-/// `every` is 0), the others cycling through `popular`.
+/// The load's request sequence: the first `count` requests a [`Workload`] of `popular` with
+/// one in `every` from `tail` sends (the same order the load's connections draw from).
 pub(crate) fn sequence(
     popular: &[Query],
     tail: &[Query],
     every: usize,
     count: usize,
 ) -> Vec<Query> {
-    let mut next_tail = 0;
-    (0..count)
-        .map(|n| {
-            if every > 0 && !tail.is_empty() && n % every == every - 1 {
-                next_tail += 1;
-                tail[(next_tail - 1) % tail.len()].clone()
-            } else {
-                popular[n % popular.len()].clone()
-            }
-        })
-        .collect()
+    let workload = Workload::with_tail(popular, tail.to_vec(), every, Arc::default());
+    (0..count).map(|_| workload.next().clone()).collect()
 }
 
 /// Runs `queries` `rounds` times on each side; returns the figures of tracuu, of plain Tantivy

@@ -166,7 +166,8 @@ impl Workload {
         }
     }
 
-    fn next(&self) -> &Query {
+    /// The next request to send.
+    pub(crate) fn next(&self) -> &Query {
         let n = self.next.fetch_add(1, Ordering::Relaxed);
         if self.every > 0 && n % self.every == self.every - 1 {
             let t = self.next_tail.fetch_add(1, Ordering::Relaxed);

@@ -44,13 +44,7 @@ pub(crate) async fn page(
     let permit = state.search_permit(PermitUse::Search).await;
     let page = in_place(move || {
         let _permit = permit;
-        let mut request = request(
-            &params,
-            params.offset(),
-            params.per_page,
-            params.cursor.clone(),
-            params.facets,
-        );
+        let mut request = page_request(&params);
         request.today = Some(today);
         let results = run(&index, &request)?;
         Ok::<_, AppError>(response(&params, results, started, &sites))
@@ -68,13 +62,18 @@ pub fn api_request(query_string: &str, config: &ServerConfig) -> Result<SearchRe
         .into_owned()
         .collect();
     let params = crate::params::parse(&pairs, config, crate::params::Surface::Api)?;
-    Ok(request(
-        &params,
+    Ok(page_request(&params))
+}
+
+/// The request of the page `params` ask for (its offset or cursor, its size, its facets).
+fn page_request(params: &SearchParams) -> SearchRequest {
+    request(
+        params,
         params.offset(),
         params.per_page,
         params.cursor.clone(),
         params.facets,
-    ))
+    )
 }
 
 /// Runs `work` (a search: CPU-bound, well under a millisecond at the median) where it costs

@@ -17,7 +17,7 @@ use crate::collector::{
 };
 use crate::error::{Error, Result};
 use crate::flat::{Boosted, Bounding, ConstTerm, Guard, WeightedTerm, bounding_union, is_flat};
-use crate::pairs::{rescore_union, top_by_sum_up_to};
+use crate::pairs::{rescore_union, score_bound, top_by_sum_up_to};
 use crate::schema::names;
 use crate::seeking::seeking;
 use crate::terms::Terms;
@@ -463,19 +463,17 @@ fn listed_top(
     let Some(union) = flat.union.downcast_ref::<BooleanQuery>() else {
         return Ok(None);
     };
-    let mut bound: f32 = 0.0;
-    for (_, clause) in union.clauses() {
-        let Some(term) = clause.downcast_ref::<WeightedTerm>() else {
-            return Ok(None);
-        };
-        if term.option() == IndexRecordOption::Basic {
-            return Ok(None);
-        }
-        let Some(max) = terms.term_weight(term, true)?.max_score() else {
-            return Ok(None);
-        };
-        bound += max;
+    let scored_terms = union.clauses().iter().all(|(_, clause)| {
+        clause
+            .downcast_ref::<WeightedTerm>()
+            .is_some_and(|term| term.option() != IndexRecordOption::Basic)
+    });
+    if !scored_terms {
+        return Ok(None);
     }
+    let Some(bound) = score_bound(terms, union)? else {
+        return Ok(None);
+    };
     let Some((words, number_only)) = apart(query) else {
         return Ok(None);
     };
@@ -531,7 +529,10 @@ fn listed_top(
     }
     let top = gather.merge_fruits(fruits)?.top;
     // A union sums the same terms in another order: a margin for the last bits.
-    let full = top.len() == k && top.last().is_some_and(|c| c.score > bound * (1.0 + 1e-4));
+    let full = top.len() == k
+        && top
+            .last()
+            .is_some_and(|c| f64::from(c.score) > bound * (1.0 + 1e-4));
     Ok(full.then_some(top))
 }
 
